@@ -1,0 +1,18 @@
+"""adf-databricks: Databricks notebooks run by Azure Data Factory, from one stack's config."""
+
+import pulumi
+
+from components.platform import AdfDatabricks
+from components.settings import from_pulumi_config
+
+settings = from_pulumi_config()
+platform = AdfDatabricks(settings.project, settings)
+
+pulumi.export("workspaceUrl", platform.workspace.url)
+pulumi.export("factoryName", platform.data_factory.factory.name)
+pulumi.export("adfStudioUrl", platform.data_factory.studio_url)
+pulumi.export("adfMonitorUrl", platform.data_factory.monitor_url)
+pulumi.export("pipelines", list(platform.pipelines))
+pulumi.export("triggers", {name: t.activated for name, t in platform.triggers.items()})
+pulumi.export("notebookPaths", platform.notebook_paths)
+pulumi.export("authMode", settings.auth.mode.value)

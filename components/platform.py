@@ -1,0 +1,136 @@
+"""AdfDatabricks: the whole Learn module in one component, composed from validated settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Optional
+
+import pulumi
+import pulumi_azure_native.resources as resources
+
+from components.compute import DatabricksCompute
+from components.data_factory import DataFactory, DataFactoryArgs
+from components.notebooks import Notebooks, NotebooksArgs
+from components.pipeline import NotebookPipeline, NotebookPipelineArgs
+from components.settings import StackSettings
+from components.trigger import ScheduleTrigger, ScheduleTriggerArgs
+from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs
+
+
+class AdfDatabricks(pulumi.ComponentResource):
+    """Workspace, access, compute, notebooks, factory, pipelines and triggers of one stack."""
+
+    workspace: DatabricksWorkspace
+    """The Databricks workspace and its provider."""
+    data_factory: DataFactory
+    """The factory and its Azure Databricks linked service."""
+    pipelines: dict[str, NotebookPipeline]
+    """Pipelines by name."""
+    triggers: dict[str, ScheduleTrigger]
+    """Schedule triggers by trigger name."""
+    notebook_paths: list[pulumi.Output[str]]
+    """Workspace paths of the uploaded notebooks."""
+
+    def __init__(
+        self, name: str, args: StackSettings, opts: Optional[pulumi.ResourceOptions] = None
+    ) -> None:
+        super().__init__("adf-databricks:index:AdfDatabricks", name, None, opts)
+        tags = dict(args.tags)
+        location: Optional[pulumi.Input[str]] = args.location
+        if args.resource_group_name:
+            group_name: pulumi.Input[str] = args.resource_group_name
+        else:
+            group = resources.ResourceGroup(
+                f"{name}-resource-group",
+                resource_group_name=args.created_resource_group_name,
+                location=args.location,
+                tags=tags,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            group_name, location = group.name, group.location
+
+        self.workspace = DatabricksWorkspace(
+            f"{name}-workspace",
+            DatabricksWorkspaceArgs(
+                spec=args.workspace,
+                resource_group_name=group_name,
+                location=location,
+                tags=tags,
+                protect=args.protect,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        on_workspace = pulumi.ResourceOptions(parent=self, providers=[self.workspace.provider])
+        compute = DatabricksCompute(f"{name}-compute", args.cluster, opts=on_workspace)
+
+        sources = [a.notebook for p in args.pipelines for a in p.spec.activities if a.notebook]
+        uploaded: dict[str, pulumi.Output[str]] = {}
+        if sources:
+            uploaded = Notebooks(
+                f"{name}-notebooks",
+                NotebooksArgs(folder=args.notebook_folder, sources=sources),
+                opts=on_workspace,
+            ).paths
+        self.notebook_paths = list(uploaded.values())
+
+        self.data_factory = DataFactory(
+            f"{name}-data-factory",
+            DataFactoryArgs(
+                resource_group_name=group_name,
+                workspace_url=self.workspace.url,
+                workspace_resource_id=self.workspace.resource_id,
+                cluster_fields=compute.linked_service_fields,
+                auth=args.auth,
+                linked_service=args.linked_service,
+                location=location,
+                tags=tags,
+                protect=args.protect,
+            ),
+            opts=on_workspace,
+        )
+        factory = self.data_factory.factory
+
+        self.pipelines = {}
+        self.triggers = {}
+        for settings in args.pipelines:
+            # Activities with a local notebook run the uploaded copy.
+            spec = replace(
+                settings.spec,
+                activities=tuple(
+                    a if a.notebook is None else replace(a, notebook_path=uploaded[a.notebook])
+                    for a in settings.spec.activities
+                ),
+            )
+            pipeline = NotebookPipeline(
+                f"{name}-pipeline-{spec.name}",
+                NotebookPipelineArgs(
+                    spec=spec,
+                    factory_name=factory.name,
+                    resource_group_name=group_name,
+                    linked_service_name=self.data_factory.linked_service.name,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.pipelines[spec.name] = pipeline
+            if settings.schedule is not None:
+                trigger_name = f"{spec.name}-schedule"
+                self.triggers[trigger_name] = ScheduleTrigger(
+                    f"{name}-trigger-{spec.name}",
+                    ScheduleTriggerArgs(
+                        spec=settings.schedule,
+                        trigger_name=trigger_name,
+                        factory_id=factory.id,
+                        pipeline_name=pipeline.pipeline_name,
+                        description=f"Runs {spec.name} on a {settings.schedule.frequency.value.lower()} schedule",
+                    ),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+        self.register_outputs(
+            {
+                "workspaceUrl": self.workspace.url,
+                "factoryName": factory.name,
+                "pipelines": list(self.pipelines),
+                "triggers": {n: t.activated for n, t in self.triggers.items()},
+            }
+        )
+
