@@ -1,0 +1,175 @@
+"""Runs notebooks/process_data.py locally with a stand-in `dbutils`, as Databricks would."""
+
+import io
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "process_data.py"
+PRODUCTS = ROOT / "notebooks" / "data" / "products.csv"
+EXERCISE_URL = "https://raw.githubusercontent.com/MicrosoftLearning/mslearn-databricks/main/data/products.csv"
+
+
+class NotebookExit(Exception):
+    """Raised by the stand-in `dbutils.notebook.exit`: like Databricks, exit stops the run."""
+
+    def __init__(self, value):
+        super().__init__(value)
+        self.value = value
+
+
+class InputWidgetNotDefined(Exception):
+    """Raised when the notebook reads a widget it never declared, as Databricks does."""
+
+
+class Widgets:
+    def __init__(self, params):
+        self.params = dict(params)  # values passed in, like ADF base parameters
+        self.defaults = {}
+
+    def text(self, name, default_value, label=None):
+        self.defaults[name] = default_value
+
+    def get(self, name):
+        if name not in self.defaults:
+            raise InputWidgetNotDefined(name)
+        return self.params.get(name, self.defaults[name])
+
+
+class Fs:
+    def __init__(self):
+        self.writes = []  # (path, contents, overwrite), in call order
+
+    def put(self, file, contents, overwrite=False):
+        self.writes.append((file, contents, overwrite))
+        return True
+
+
+class Notebook:
+    def exit(self, value):
+        raise NotebookExit(value)
+
+
+class DbUtils:
+    def __init__(self, params):
+        self.widgets = Widgets(params)
+        self.fs = Fs()
+        self.notebook = Notebook()
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"the test tried to use the network: {args!r}")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+
+
+def exec_notebook(dbutils):
+    """Run the notebook source as Databricks does: top to bottom, `dbutils` a global."""
+    code = compile(NOTEBOOK.read_text(encoding="utf-8"), str(NOTEBOOK), "exec")
+    # exec is the point: the notebook is a script with globals, not an importable module.
+    exec(code, {"__name__": "__main__", "dbutils": dbutils})  # noqa: S102
+
+
+def run_notebook(**params):
+    """Run the notebook with the given widget values; return (dbutils, exit value or None)."""
+    dbutils = DbUtils(params)
+    try:
+        exec_notebook(dbutils)
+    except NotebookExit as done:
+        return dbutils, done.value
+    return dbutils, None
+
+
+def expected_contents():
+    return PRODUCTS.read_bytes().decode("utf-8")
+
+
+def test_default_folder_writes_product_data_and_exits_with_path():
+    dbutils, exit_value = run_notebook(source=str(PRODUCTS))
+
+    assert dbutils.fs.writes == [
+        ("dbfs:/product_data/products.csv", expected_contents(), True)
+    ]
+    assert exit_value == "dbfs:/product_data/products.csv"
+
+
+@pytest.mark.parametrize("folder", ["sales", "landing/products-2024"])
+def test_folder_parameter_sets_the_written_path(folder):
+    dbutils, exit_value = run_notebook(folder=folder, source=str(PRODUCTS))
+
+    expected = f"dbfs:/{folder}/products.csv"
+    assert [write[0] for write in dbutils.fs.writes] == [expected]
+    assert exit_value == expected
+
+
+def test_written_content_is_the_source_file_and_overwrites():
+    dbutils, _ = run_notebook(folder="copy", source=str(PRODUCTS))
+
+    ((_, contents, overwrite),) = dbutils.fs.writes
+    assert contents == expected_contents()
+    assert contents.splitlines()[0] == "ProductID,ProductName,Category,ListPrice"
+    assert overwrite is True
+
+
+def test_widgets_and_defaults_are_declared():
+    dbutils, _ = run_notebook(source=str(PRODUCTS))
+
+    assert dbutils.widgets.defaults == {
+        "folder": "product_data",
+        "source": EXERCISE_URL,
+    }
+
+
+def test_url_source_is_downloaded_with_urllib(monkeypatch):
+    requested = []
+
+    def fake_urlopen(url, *args, **kwargs):
+        requested.append(url)
+        return io.BytesIO(PRODUCTS.read_bytes())
+
+    monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
+
+    dbutils, exit_value = run_notebook()  # source left at its default URL
+
+    assert requested == [EXERCISE_URL]
+    assert dbutils.fs.writes == [
+        ("dbfs:/product_data/products.csv", expected_contents(), True)
+    ]
+    assert exit_value == "dbfs:/product_data/products.csv"
+
+
+@pytest.mark.parametrize(
+    ("folder", "message"),
+    [
+        ("", "must not be empty"),
+        ("   ", "must not be empty"),
+        ("../x", "'..' is not allowed"),
+        ("data/../../etc", "'..' is not allowed"),
+        ("/abs", "without a leading '/'"),
+        ("dbfs:/abs", "no scheme"),
+    ],
+)
+def test_bad_folder_fails_clearly_and_writes_nothing(folder, message):
+    dbutils = DbUtils({"folder": folder, "source": str(PRODUCTS)})
+
+    with pytest.raises(ValueError, match=re.escape(message)) as failure:
+        exec_notebook(dbutils)
+
+    assert "Invalid folder" in str(failure.value)
+    assert dbutils.fs.writes == []
+
+
+def test_file_is_in_databricks_source_format():
+    text = NOTEBOOK.read_text(encoding="utf-8")
+    lines = text.splitlines()
+
+    assert lines[0] == "# Databricks notebook source"
+    separators = [line for line in lines if line.startswith("# COMMAND")]
+    assert len(separators) >= 3
+    assert set(separators) == {"# COMMAND ----------"}
+    assert "# MAGIC %md" in lines
