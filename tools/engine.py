@@ -1,0 +1,452 @@
+"""Runs the Pulumi program in-process against a recording mock engine.
+
+`MockResourceArgs` alone lacks what a reviewer (and a test) needs to see, so
+`RecordingMonitor` captures each registration as the engine would receive it: parent,
+provider, dependencies, protect, and the inputs with their secret and unknown markers.
+Two sets of mocks answer the registrations:
+
+- `PlanMocks` (with `preview=True`) behaves like a first `pulumi preview`: values the
+  cloud computes are unknown, inputs are echoed back as outputs.
+- `CloudMocks` behaves like a finished `pulumi up`: realistic ids, names, URLs and
+  identities, so every cross-resource reference resolves to a value tests can check.
+
+No network, no credentials, no Pulumi CLI.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import json
+import logging
+import runpy
+import sys
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+
+import pulumi
+from google.protobuf import json_format
+from pulumi.runtime import mocks, rpc, settings
+from pulumi.runtime.sync_await import _sync_await
+
+ROOT = Path(__file__).resolve().parent.parent
+PROJECT = "adf-databricks"
+SECRET = "[secret]"
+UNKNOWN = "[unknown]"
+_SECRET_SIG = {rpc._special_sig_key: rpc._special_secret_sig}
+
+SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+TENANT = "11111111-1111-1111-1111-111111111111"
+FACTORY_PRINCIPAL = "22222222-2222-2222-2222-222222222222"
+WORKSPACE_HOST = "adb-1234567890123456.7.azuredatabricks.net"
+TOKEN_VALUE = "dapi0123456789abcdef0123456789abcdef-3"
+"""The mock Databricks token: it must never appear outside a secret."""
+
+
+@dataclass
+class Registration:
+    """One resource as the program registered it."""
+
+    type: str
+    name: str
+    urn: str
+    custom: bool
+    parent: str
+    provider: str
+    inputs: dict[str, Any]
+    """Inputs with `[secret]` and `[unknown]` markers, as a plan shows them."""
+    raw_inputs: dict[str, Any]
+    """Inputs with secrets unwrapped (for assertions on values that are secret)."""
+    secret_paths: list[str]
+    dependencies: list[str]
+    property_dependencies: dict[str, list[str]]
+    protect: bool
+    delete_before_replace: bool
+    replace_on_changes: list[str]
+    additional_secret_outputs: list[str]
+
+
+@dataclass
+class Result:
+    """Everything one run of the program declared."""
+
+    resources: list[Registration] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """Stack outputs with `[secret]` and `[unknown]` markers."""
+    raw_outputs: dict[str, Any] = field(default_factory=dict)
+    """Stack outputs with secrets unwrapped."""
+    log: list[str] = field(default_factory=list)
+
+    def of_type(self, type_: str) -> list[Registration]:
+        return [r for r in self.resources if r.type == type_]
+
+    def one(self, type_: str) -> Registration:
+        found = self.of_type(type_)
+        if len(found) != 1:
+            names = [r.name for r in found]
+            raise AssertionError(f"expected one {type_}, found {len(found)}: {names}")
+        return found[0]
+
+    def by_urn(self, urn: str) -> Registration:
+        return next(r for r in self.resources if r.urn == urn)
+
+
+def _plain(value: Any) -> Any:
+    """Struct numbers are doubles; show whole numbers as integers."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(rpc._special_sig_key) == rpc._special_secret_sig
+
+
+def redact(value: Any) -> Any:
+    """Replace secrets by `[secret]` and unknowns by `[unknown]`."""
+    if _is_secret(value):
+        return SECRET
+    if value == rpc.UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: redact(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [redact(v) for v in value]
+    return value
+
+
+def reveal(value: Any, path: str = "", found: Optional[list[str]] = None) -> Any:
+    """Unwrap secrets, noting where they were."""
+    if _is_secret(value):
+        if found is not None:
+            found.append(path)
+        return reveal(value.get("value"), path, found)
+    if value == rpc.UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, dict):
+        return {k: reveal(v, f"{path}.{k}" if path else k, found) for k, v in value.items()}
+    if isinstance(value, list):
+        return [reveal(v, f"{path}[{i}]", found) for i, v in enumerate(value)]
+    return value
+
+
+def _provider_urn(reference: str) -> str:
+    """`urn::id` provider references lose the id, which is unknown in a preview."""
+    return reference.rsplit("::", 1)[0] if reference else ""
+
+
+class RecordingMonitor(mocks.MockMonitor):
+    """A MockMonitor that keeps the whole registration of every resource."""
+
+    def __init__(self, mock: mocks.Mocks, result: Result) -> None:
+        super().__init__(mock)
+        self.result = result
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        raw = _plain(json_format.MessageToDict(request.object))
+        secret_paths: list[str] = []
+        revealed = reveal(raw, found=secret_paths)
+        self.result.resources.append(
+            Registration(
+                type=request.type,
+                name=request.name,
+                urn=response.urn,
+                custom=request.custom,
+                parent=request.parent,
+                provider=_provider_urn(request.provider),
+                inputs=redact(raw),
+                raw_inputs=revealed,
+                secret_paths=secret_paths,
+                dependencies=list(request.dependencies),
+                property_dependencies={
+                    k: list(v.urns) for k, v in request.propertyDependencies.items()
+                },
+                protect=bool(request.protect),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                replace_on_changes=list(request.replaceOnChanges),
+                additional_secret_outputs=list(request.additionalSecretOutputs),
+            )
+        )
+        return response
+
+
+class _LogCapture(logging.Handler):
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines = lines
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+# ---------------------------------------------------------------- mocks
+
+
+def arm_id(rg: str, provider: str, kind: str, name: str) -> str:
+    return (
+        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/providers/{provider}/{kind}/{name}"
+    )
+
+
+CLIENT_CONFIG = {
+    "subscriptionId": SUBSCRIPTION,
+    "tenantId": TENANT,
+    "clientId": "33333333-3333-3333-3333-333333333333",
+    "objectId": "44444444-4444-4444-4444-444444444444",
+}
+
+
+PLAN_CLIENT_CONFIG = {
+    "subscriptionId": "<subscription-id>",
+    "tenantId": "<tenant-id>",
+    "clientId": "<client-id>",
+    "objectId": "<object-id>",
+}
+
+
+class CloudMocks(mocks.Mocks):
+    """Realistic computed outputs, as Azure and Databricks return them after `pulumi up`."""
+
+    def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        if args.token == "azure-native:authorization:getClientConfig":
+            return dict(CLIENT_CONFIG)
+        raise NotImplementedError(f"no mock for invoke {args.token}")
+
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
+        if not args.custom and not args.typ.startswith("pulumi:providers:"):
+            return "", {}
+        inputs = dict(args.inputs)
+        typ, name = args.typ, args.name
+        rg = inputs.get("resourceGroupName", "rg")
+        if typ == "azure-native:resources:ResourceGroup":
+            rg_name = inputs.get("resourceGroupName", name)
+            return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg_name}", {
+                **inputs,
+                "name": rg_name,
+            }
+        if typ == "azure-native:databricks:Workspace":
+            ws = inputs["workspaceName"]
+            return arm_id(rg, "Microsoft.Databricks", "workspaces", ws), {
+                **inputs,
+                "name": ws,
+                "workspaceUrl": WORKSPACE_HOST,
+                "workspaceId": "1234567890123456",
+            }
+        if typ == "azure-native:datafactory:Factory":
+            factory = inputs.get("factoryName") or f"{name}-0a1b2c3"
+            return arm_id(rg, "Microsoft.DataFactory", "factories", factory), {
+                **inputs,
+                "name": factory,
+                "identity": {
+                    "type": "SystemAssigned",
+                    "principalId": FACTORY_PRINCIPAL,
+                    "tenantId": TENANT,
+                },
+            }
+        if typ == "azure-native:datafactory:LinkedService":
+            ls = inputs["linkedServiceName"]
+            return arm_id(rg, "Microsoft.DataFactory", f"factories/{inputs['factoryName']}/linkedservices", ls), {
+                **inputs,
+                "name": ls,
+            }
+        if typ == "azure-native:datafactory:Pipeline":
+            pipeline = inputs["pipelineName"]
+            return arm_id(rg, "Microsoft.DataFactory", f"factories/{inputs['factoryName']}/pipelines", pipeline), {
+                **inputs,
+                "name": pipeline,
+            }
+        if typ == "azure-native:keyvault:Vault":
+            vault = inputs["vaultName"]
+            properties = {**inputs["properties"], "vaultUri": f"https://{vault}.vault.azure.net/"}
+            return arm_id(rg, "Microsoft.KeyVault", "vaults", vault), {
+                **inputs,
+                "name": vault,
+                "properties": properties,
+            }
+        if typ == "azure-native:keyvault:Secret":
+            secret = inputs["secretName"]
+            return arm_id(rg, "Microsoft.KeyVault", f"vaults/{inputs['vaultName']}/secrets", secret), {
+                **inputs,
+                "name": secret,
+            }
+        if typ == "azure-native:authorization:RoleAssignment":
+            return f"{inputs['scope']}/providers/Microsoft.Authorization/roleAssignments/{inputs['roleAssignmentName']}", {
+                **inputs,
+                "name": inputs["roleAssignmentName"],
+            }
+        if typ == "azure:datafactory/triggerSchedule:TriggerSchedule":
+            return f"{inputs['dataFactoryId']}/triggers/{inputs['name']}", dict(inputs)
+        if typ == "databricks:index/token:Token":
+            return "0123456789abcdef", {
+                **inputs,
+                "tokenValue": TOKEN_VALUE,
+                "expiryTime": 1_775_000_000_000,
+                "creationTime": 1_767_225_600_000,
+            }
+        if typ == "databricks:index/notebook:Notebook":
+            return inputs["path"], {
+                **inputs,
+                "url": f"https://{WORKSPACE_HOST}/#workspace{inputs['path']}",
+                "objectId": 987654321,
+            }
+        if typ == "databricks:index/cluster:Cluster":
+            return "0101-120000-abcdefgh", {**inputs, "clusterId": "0101-120000-abcdefgh"}
+        if typ == "databricks:index/instancePool:InstancePool":
+            return "0101-120000-pool-0123", {**inputs, "instancePoolId": "0101-120000-pool-0123"}
+        if typ == "time:index/rotating:Rotating":
+            return "2026-01-01T00:00:00Z", {**inputs, "rfc3339": "2026-01-01T00:00:00Z"}
+        return f"{name}-id", inputs
+
+
+NAME_INPUTS = {
+    "azure-native:resources:ResourceGroup": "resourceGroupName",
+    "azure-native:databricks:Workspace": "workspaceName",
+    "azure-native:datafactory:Factory": "factoryName",
+    "azure-native:datafactory:LinkedService": "linkedServiceName",
+    "azure-native:datafactory:Pipeline": "pipelineName",
+    "azure-native:keyvault:Vault": "vaultName",
+    "azure-native:keyvault:Secret": "secretName",
+    "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+}
+"""Explicit name inputs, which become the `name` output Azure reports."""
+
+
+class PlanMocks(mocks.Mocks):
+    """What a first `pulumi preview` knows: the inputs; everything computed is unknown."""
+
+    def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        if args.token == "azure-native:authorization:getClientConfig":
+            # A real preview asks Azure who is deploying; offline, placeholders say so.
+            return dict(PLAN_CLIENT_CONFIG)
+        raise NotImplementedError(f"no mock for invoke {args.token}")
+
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
+        # Scalars given as inputs come back unchanged; objects may gain computed fields
+        # (a vault's URI, a factory's identity), so they stay unknown, as in a real preview.
+        state = {
+            k: v
+            for k, v in args.inputs.items()
+            if v is not None and not isinstance(v, dict)
+            and not (isinstance(v, list) and any(isinstance(i, (dict, list)) for i in v))
+        }
+        name_input = NAME_INPUTS.get(args.typ)
+        if name_input and isinstance(args.inputs.get(name_input), str):
+            state["name"] = args.inputs[name_input]
+        return "", state
+
+
+# ---------------------------------------------------------------- running the program
+
+
+def read_stack_config(path: Path) -> tuple[dict[str, str], list[str]]:
+    """A stack file's config as the CLI hands it to the program (strings, JSON for objects),
+    with the project's defaults from Pulumi.yaml applied first."""
+    import yaml
+
+    config: dict[str, str] = {}
+    secret_keys: list[str] = []
+    project_file = ROOT / "Pulumi.yaml"
+    project = yaml.safe_load(project_file.read_text()) if project_file.exists() else {}
+    for key, spec in ((project or {}).get("config") or {}).items():
+        full = key if ":" in key else f"{PROJECT}:{key}"
+        if isinstance(spec, dict) and ("default" in spec or "value" in spec):
+            config[full] = _as_config_string(spec.get("value", spec.get("default")))
+    stack = yaml.safe_load(path.read_text()) or {}
+    for key, value in (stack.get("config") or {}).items():
+        full = key if ":" in key else f"{PROJECT}:{key}"
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            # Encrypted values cannot be read offline; the program sees a placeholder secret.
+            config[full] = "[encrypted]"
+            secret_keys.append(full)
+        else:
+            config[full] = _as_config_string(value)
+    return config, secret_keys
+
+
+def _as_config_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)
+
+
+@contextlib.contextmanager
+def _in_project() -> Iterator[None]:
+    """The CLI runs the program from the project directory with it on sys.path."""
+    import os
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    sys.path.insert(0, str(ROOT))
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
+        sys.path.remove(str(ROOT))
+
+
+def run(
+    config: Mapping[str, str],
+    stack: str,
+    *,
+    preview: bool,
+    secret_keys: Optional[list[str]] = None,
+    program: Optional[Path] = None,
+) -> Result:
+    """Run the program once for `stack` with `config` (full keys, CLI string values)."""
+    result = Result()
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    logger = logging.getLogger(f"adf-databricks.engine.{id(result)}")
+    logger.propagate = False
+    logger.addHandler(_LogCapture(result.log))
+    mock: mocks.Mocks = PlanMocks() if preview else CloudMocks()
+    monitor = RecordingMonitor(mock, result)
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
+    settings.ROOT.set(None)
+    mocks.set_mocks(mock, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor)
+    pulumi.runtime.set_all_config(dict(config), list(secret_keys or []))
+    try:
+        with _in_project(), contextlib.redirect_stdout(io.StringIO()):
+            _sync_await(_run_program(program or ROOT / "__main__.py", result))
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    return result
+
+
+async def _run_program(program: Path, result: Result) -> None:
+    async def body() -> None:
+        runpy.run_path(str(program), run_name="__main__")
+        await pulumi.runtime.stack.wait_for_rpcs()
+        root = settings.get_root_resource()
+        outputs = getattr(root, "outputs", {})
+        for key in sorted(outputs):
+            serialized = await rpc.serialize_property(outputs[key], [], key)
+            raw = _plain(_jsonable(serialized))
+            result.outputs[key] = redact(raw)
+            result.raw_outputs[key] = reveal(raw)
+
+    await pulumi.runtime.stack.run_pulumi_func(body)
+
+
+def _jsonable(value: Any) -> Any:
+    """serialize_property's result as plain JSON (secrets and unknowns still marked)."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
