@@ -68,7 +68,7 @@ class ComputeArgs:
     custom_tags: Mapping[str, str] = field(default_factory=dict)
     """Tags Databricks puts on the cluster's Azure resources."""
     init_scripts: Sequence[str] = ()
-    """Init script locations (workspace files, volumes, abfss or dbfs paths)."""
+    """Init script locations: workspace files (/Workspace/...), volumes (/Volumes/...) or abfss://."""
     log_destination: Optional[str] = None
     """Where cluster logs are delivered, e.g. dbfs:/cluster-logs."""
     policy_id: Optional[str] = None
@@ -95,10 +95,6 @@ def _init_script(location: str) -> databricks.ClusterInitScriptArgs:
     if location.startswith("abfss://"):
         return databricks.ClusterInitScriptArgs(
             abfss=databricks.ClusterInitScriptAbfssArgs(destination=location)
-        )
-    if location.startswith("dbfs:/"):
-        return databricks.ClusterInitScriptArgs(
-            dbfs=databricks.ClusterInitScriptDbfsArgs(destination=location)
         )
     return databricks.ClusterInitScriptArgs(
         workspace=databricks.ClusterInitScriptWorkspaceArgs(destination=location)

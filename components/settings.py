@@ -289,6 +289,16 @@ def tags(value: Any) -> dict[str, str]:
     return result
 
 
+def init_script(value: Any) -> str:
+    location = string(value)
+    if not (location.startswith("/") or location.startswith("abfss://")):
+        raise ValueError(
+            "expected a workspace file (/Workspace/...), a volume (/Volumes/...) or abfss://"
+            f" location (DBFS init scripts are end-of-life), got {describe(value)}"
+        )
+    return location
+
+
 def python_version(value: Any) -> str:
     if value in (3, "3"):
         return "3"
@@ -329,7 +339,8 @@ class _Object:
         self.path = path
 
     def has(self, key: str) -> bool:
-        return key in self.value
+        """Present with a value; an explicit null counts as absent, as it does for `get`."""
+        return self.value.get(key) is not None
 
     def get(self, key: str, check: Check[T], default: Any = _MISSING) -> T:
         if key not in self.value or self.value[key] is None:
@@ -492,7 +503,7 @@ def _cluster(value: Any) -> ComputeArgs:
         spark_conf=obj.get("sparkConf", string_map, {}),
         spark_env_vars=obj.get("sparkEnvVars", string_map, {}),
         custom_tags=obj.get("customTags", string_map, {}),
-        init_scripts=tuple(obj.get("initScripts", list_of(string), [])),
+        init_scripts=tuple(obj.get("initScripts", list_of(init_script), [])),
         log_destination=obj.get("logDestination", string, None),
         policy_id=obj.get("policyId", string, None),
         data_security_mode=obj.get("dataSecurityMode", enum(DataSecurityMode), None),

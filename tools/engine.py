@@ -403,9 +403,14 @@ def run(
     preview: bool,
     secret_keys: Optional[list[str]] = None,
     program: Optional[Path] = None,
+    result: Optional[Result] = None,
 ) -> Result:
-    """Run the program once for `stack` with `config` (full keys, CLI string values)."""
-    result = Result()
+    """Run the program once for `stack` with `config` (full keys, CLI string values).
+
+    Registrations go into `result` when given, so a caller sees them even if the
+    program fails.
+    """
+    result = result if result is not None else Result()
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     logger = logging.getLogger(f"adf-databricks.engine.{id(result)}")

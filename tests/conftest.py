@@ -1,0 +1,68 @@
+"""Shared fixtures: run the program against the mock engine with a given configuration."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tools import engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BASE: dict[str, Any] = {
+    "location": "westeurope",
+    "cluster": {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5"},
+    "pipelines": [
+        {
+            "name": "process-data",
+            "parameters": {"folder": {"type": "String", "default": "product_data"}},
+            "activities": [
+                {
+                    "name": "Process Data",
+                    "notebook": "notebooks/process_data.py",
+                    "baseParameters": {"folder": "@pipeline().parameters.folder"},
+                }
+            ],
+            "schedule": {"frequency": "Day", "startTime": "2026-01-01T06:00:00Z"},
+        }
+    ],
+}
+"""A small valid configuration (msi auth, job cluster) that tests change one key of."""
+
+
+def cli_config(raw: dict[str, Any]) -> dict[str, str]:
+    """Config as the Pulumi CLI hands it to the program: namespaced keys, string values."""
+    return {f"{engine.PROJECT}:{k}": engine._as_config_string(v) for k, v in raw.items()}
+
+
+def base(**overrides: Any) -> dict[str, Any]:
+    config = copy.deepcopy(BASE)
+    config.update(copy.deepcopy(overrides))
+    return config
+
+
+Render = Callable[..., engine.Result]
+
+
+@pytest.fixture
+def render() -> Render:
+    """Run the program like a finished `pulumi up` (realistic computed outputs)."""
+
+    def run(raw: dict[str, Any], stack: str = "test", preview: bool = False) -> engine.Result:
+        return engine.run(cli_config(raw), stack, preview=preview)
+
+    return run
+
+
+def pipeline(**overrides: Any) -> dict[str, Any]:
+    """The base pipeline with some keys replaced."""
+    return {**copy.deepcopy(BASE["pipelines"][0]), **copy.deepcopy(overrides)}
+
+
+def activity(**overrides: Any) -> dict[str, Any]:
+    """The base activity with some keys replaced."""
+    return {**copy.deepcopy(BASE["pipelines"][0]["activities"][0]), **copy.deepcopy(overrides)}

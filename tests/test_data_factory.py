@@ -1,0 +1,60 @@
+"""DataFactory: factory identity, linked service fields, integration runtime, Studio URLs."""
+
+from __future__ import annotations
+
+from components.data_factory import studio_url
+from tests.conftest import Render, base
+from tools import engine
+
+
+def databricks_ls(result: engine.Result) -> engine.Registration:
+    return next(
+        r for r in result.of_type("azure-native:datafactory:LinkedService")
+        if r.inputs["properties"]["type"] == "AzureDatabricks"
+    )
+
+
+def test_factory_has_system_identity_and_tags(render: Render) -> None:
+    result = render(base(tags={"owner": "me"}))
+    factory = result.one("azure-native:datafactory:Factory")
+    assert factory.inputs["identity"] == {"type": "SystemAssigned"}
+    assert factory.inputs["tags"] == {"owner": "me", "environment": "test", "managed-by": "pulumi"}
+    assert factory.inputs["location"] == "westeurope"
+    assert not factory.protect
+
+
+def test_factory_does_not_wait_for_the_workspace(render: Render) -> None:
+    result = render(base())
+    factory = result.one("azure-native:datafactory:Factory")
+    ws = result.one("azure-native:databricks:Workspace")
+    assert ws.urn not in factory.dependencies
+    assert factory.provider == ""  # azure-native's default provider, not Databricks'
+
+
+def test_linked_service(render: Render) -> None:
+    ls = databricks_ls(render(base()))
+    assert ls.inputs["linkedServiceName"] == "AzureDatabricks"
+    props = ls.inputs["properties"]
+    assert props["type"] == "AzureDatabricks"
+    assert props["domain"] == f"https://{engine.WORKSPACE_HOST}"
+    assert props["description"]
+    assert "connectVia" not in props  # auto-resolve integration runtime
+
+
+def test_integration_runtime(render: Render) -> None:
+    props = databricks_ls(render(base(integrationRuntime="SelfHostedIR"))).inputs["properties"]
+    assert props["connectVia"] == {"referenceName": "SelfHostedIR", "type": "IntegrationRuntimeReference"}
+
+
+def test_studio_and_monitor_urls(render: Render) -> None:
+    result = render(base())
+    factory_id = engine.arm_id(
+        "adf-databricks-test", "Microsoft.DataFactory", "factories", result.outputs["factoryName"]
+    )
+    assert result.outputs["adfStudioUrl"] == studio_url(factory_id)
+    assert result.outputs["adfMonitorUrl"].startswith("https://adf.azure.com/en/monitoring/pipelineruns?factory=%2Fsubscriptions%2F")
+    assert "%2Ffactories%2F" in result.outputs["adfMonitorUrl"]
+
+
+def test_protect(render: Render) -> None:
+    assert render(base(protect=True)).one("azure-native:datafactory:Factory").protect

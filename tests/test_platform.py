@@ -1,0 +1,108 @@
+"""The whole stack: both stack files, resource group handling, outputs, bad config."""
+
+from __future__ import annotations
+
+import json
+
+import pulumi
+import pytest
+
+from tests.conftest import ROOT, Render, base, cli_config
+from tools import engine
+
+
+def stack(name: str) -> engine.Result:
+    config, secret_keys = engine.read_stack_config(ROOT / f"Pulumi.{name}.yaml")
+    return engine.run(config, name, preview=False, secret_keys=secret_keys)
+
+
+def test_dev_is_the_learn_exercise() -> None:
+    result = stack("dev")
+    props = next(
+        r for r in result.of_type("azure-native:datafactory:LinkedService")
+        if r.inputs["properties"]["type"] == "AzureDatabricks"
+    ).inputs["properties"]
+    assert props["accessToken"]["type"] == "AzureKeyVaultSecret"
+    assert props["newClusterNumOfWorker"] == "1"
+    assert props["newClusterNodeType"] == "Standard_D4ds_v5"
+    assert props["newClusterSparkEnvVars"] == {"PYSPARK_PYTHON": "/databricks/python3/bin/python3"}
+    pipe = result.one("azure-native:datafactory:Pipeline").inputs
+    assert pipe["pipelineName"] == "process-data"
+    assert pipe["parameters"] == {"folder": {"type": "String", "defaultValue": "product_data"}}
+    [act] = pipe["activities"]
+    assert act["name"] == "Process Data"
+    assert act["baseParameters"] == {"folder": "@pipeline().parameters.folder"}
+    assert act["notebookPath"] == "/Shared/adf-databricks/dev/process_data"
+    trigger = result.one("azure:datafactory/triggerSchedule:TriggerSchedule").inputs
+    assert (trigger["frequency"], trigger["activated"]) == ("Day", True)
+    assert result.outputs["authMode"] == "token"
+
+
+def test_prod_is_msi_autoscaling_protected() -> None:
+    result = stack("prod")
+    assert result.outputs["authMode"] == "msi"
+    assert result.of_type("databricks:index/token:Token") == []
+    assert result.one("azure-native:databricks:Workspace").protect
+    assert result.one("azure-native:datafactory:Factory").protect
+    props = next(
+        r for r in result.of_type("azure-native:datafactory:LinkedService")
+        if r.inputs["properties"]["type"] == "AzureDatabricks"
+    ).inputs["properties"]
+    assert props["authentication"] == "MSI"
+    assert props["newClusterNumOfWorker"] == "2:8"
+    for r in result.resources:
+        if "tags" in r.inputs:
+            assert r.inputs["tags"]["environment"] == "prod"
+            assert r.inputs["tags"]["managed-by"] == "pulumi"
+
+
+def test_outputs(render: Render) -> None:
+    result = render(base())
+    assert set(result.outputs) == {
+        "workspaceUrl", "factoryName", "adfStudioUrl", "adfMonitorUrl", "pipelines",
+        "triggers", "notebookPaths", "authMode",
+    }
+    assert result.outputs["workspaceUrl"] == f"https://{engine.WORKSPACE_HOST}"
+    assert result.outputs["authMode"] == "msi"
+
+
+def test_existing_resource_group_is_not_created(render: Render) -> None:
+    result = render(base(resourceGroupName="shared-data"))
+    assert result.of_type("azure-native:resources:ResourceGroup") == []
+    assert result.one("azure-native:datafactory:Factory").inputs["resourceGroupName"] == "shared-data"
+
+
+def test_created_resource_group(render: Render) -> None:
+    group = render(base()).one("azure-native:resources:ResourceGroup").inputs
+    assert group["resourceGroupName"] == "adf-databricks-test"
+    assert group["location"] == "westeurope"
+
+
+def test_components_parent_their_children(render: Render) -> None:
+    result = render(base(auth={"mode": "token"}))
+    by_urn = {r.urn: r for r in result.resources}
+    top = result.one("adf-databricks:index:AdfDatabricks")
+    for r in result.resources:
+        if r is top:
+            continue
+        assert r.parent in by_urn, f"{r.name} is not inside a component"
+        assert r.name.startswith(by_urn[r.parent].name + "-"), (r.name, by_urn[r.parent].name)
+
+
+def test_bad_config_declares_nothing(render: Render) -> None:
+    bad = base()
+    bad["pipelines"][0]["activities"][0]["timeout"] = "1h"
+    partial = engine.Result()
+    with pytest.raises(pulumi.RunError, match=r"pipelines\[0\]\.activities\[0\]\.timeout: expected d\.hh:mm:ss"):
+        engine.run(cli_config(bad), "test", preview=False, result=partial)
+    assert partial.resources == []
+    # The same run with a good value does register resources into the same kind of record.
+    good = engine.Result()
+    engine.run(cli_config(base()), "test", preview=False, result=good)
+    assert good.resources
+
+
+def test_same_config_same_inputs(render: Render) -> None:
+    first = json.dumps([(r.urn, r.inputs) for r in render(base(auth={"mode": "token"})).resources], sort_keys=True)
+    second = json.dumps([(r.urn, r.inputs) for r in render(base(auth={"mode": "token"})).resources], sort_keys=True)
+    assert sorted(json.loads(first)) == sorted(json.loads(second))

@@ -1,0 +1,78 @@
+"""ScheduleTrigger: started on create (pulumi-azure `activated`), schedule fields as configured."""
+
+from __future__ import annotations
+
+from tests.conftest import Render, base, pipeline
+from tools import engine
+
+TRIGGER = "azure:datafactory/triggerSchedule:TriggerSchedule"
+
+
+def test_daily_trigger_is_started(render: Render) -> None:
+    result = render(base())
+    trigger = result.one(TRIGGER)
+    factory = result.one("azure-native:datafactory:Factory")
+    pipe = result.one("azure-native:datafactory:Pipeline")
+    assert trigger.inputs["activated"] is True
+    assert trigger.inputs["name"] == "process-data-schedule"
+    assert trigger.inputs["frequency"] == "Day"
+    assert trigger.inputs["interval"] == 1
+    assert trigger.inputs["startTime"] == "2026-01-01T06:00:00Z"
+    assert trigger.inputs["timeZone"] == "UTC"
+    assert trigger.inputs["pipelines"] == [{"name": "process-data"}]
+    assert trigger.inputs["dataFactoryId"] == engine.arm_id(
+        "adf-databricks-test", "Microsoft.DataFactory", "factories", result.outputs["factoryName"]
+    )
+    assert factory.urn in trigger.dependencies
+    # Started only once the pipeline it runs exists.
+    assert pipe.urn in trigger.dependencies
+    assert "schedule" not in trigger.inputs
+    assert result.outputs["triggers"] == {"process-data-schedule": True}
+
+
+def test_disabled_trigger_stays_stopped(render: Render) -> None:
+    p = pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T06:00:00Z", "enabled": False})
+    result = render(base(pipelines=[p]))
+    assert result.one(TRIGGER).inputs["activated"] is False
+    assert result.outputs["triggers"] == {"process-data-schedule": False}
+
+
+def test_weekly_schedule_with_parameters(render: Render) -> None:
+    p = pipeline(
+        schedule={
+            "frequency": "Week",
+            "interval": 2,
+            "startTime": "2026-01-05T00:00:00+01:00",
+            "endTime": "2027-01-01T00:00:00+01:00",
+            "timeZone": "W. Europe Standard Time",
+            "hours": [18, 6],
+            "minutes": [30],
+            "weekDays": ["Monday", "Thursday"],
+            "parameters": {"folder": "weekly"},
+        }
+    )
+    trigger = render(base(pipelines=[p])).one(TRIGGER).inputs
+    assert trigger["schedule"] == {"hours": [6, 18], "minutes": [30], "daysOfWeeks": ["Monday", "Thursday"]}
+    assert trigger["interval"] == 2
+    assert trigger["endTime"] == "2027-01-01T00:00:00+01:00"
+    assert trigger["timeZone"] == "W. Europe Standard Time"
+    assert trigger["pipelines"] == [{"name": "process-data", "parameters": {"folder": "weekly"}}]
+
+
+def test_monthly_schedule(render: Render) -> None:
+    p = pipeline(schedule={"frequency": "Month", "startTime": "2026-01-01T00:00:00Z", "monthDays": [-1, 1]})
+    trigger = render(base(pipelines=[p])).one(TRIGGER).inputs
+    assert trigger["schedule"] == {"daysOfMonths": [-1, 1]}
+
+
+def test_no_schedule_no_trigger(render: Render) -> None:
+    result = render(base(pipelines=[pipeline(schedule=None)]))
+    assert result.of_type(TRIGGER) == []
+    assert result.outputs["triggers"] == {}
+
+
+def test_trigger_uses_pulumi_azure_not_azure_native(render: Render) -> None:
+    """azure-native cannot start a trigger; only pulumi-azure's resource may declare it."""
+    result = render(base())
+    assert result.of_type("azure-native:datafactory:Trigger") == []
+    assert len(result.of_type(TRIGGER)) == 1
