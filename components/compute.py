@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_databricks as databricks
@@ -21,7 +21,7 @@ class Workers:
 
     minimum: int
     """Worker count, or the lower bound of the autoscale range."""
-    maximum: Optional[int] = None
+    maximum: int | None = None
     """Upper bound of the autoscale range; None for a fixed size."""
 
     @property
@@ -51,11 +51,11 @@ class ComputeArgs:
 
     mode: ClusterMode = ClusterMode.JOB
     """job, interactive, pool or existing."""
-    spark_version: Optional[str] = None
+    spark_version: str | None = None
     """Databricks runtime, e.g. 15.4.x-scala2.12 (all modes but existing)."""
-    node_type: Optional[str] = None
+    node_type: str | None = None
     """Worker VM size, e.g. Standard_D4ds_v5 (all modes but existing)."""
-    driver_node_type: Optional[str] = None
+    driver_node_type: str | None = None
     """Driver VM size; the worker size when unset."""
     python_version: str = "3"
     """Python version of the cluster."""
@@ -69,15 +69,15 @@ class ComputeArgs:
     """Tags Databricks puts on the cluster's Azure resources."""
     init_scripts: Sequence[str] = ()
     """Init script locations: workspace files (/Workspace/...), volumes (/Volumes/...) or abfss://."""
-    log_destination: Optional[str] = None
+    log_destination: str | None = None
     """Where cluster logs are delivered, e.g. dbfs:/cluster-logs."""
-    policy_id: Optional[str] = None
+    policy_id: str | None = None
     """Cluster policy the clusters are created under."""
-    data_security_mode: Optional[DataSecurityMode] = None
+    data_security_mode: DataSecurityMode | None = None
     """Unity Catalog access mode."""
     autotermination_minutes: int = 30
     """Idle minutes before an interactive cluster stops."""
-    existing_cluster_id: Optional[str] = None
+    existing_cluster_id: str | None = None
     """Cluster id (mode existing)."""
     pool: PoolSpec = PoolSpec()
     """Pool sizing (mode pool)."""
@@ -120,14 +120,12 @@ class DatabricksCompute(pulumi.ComponentResource):
 
     linked_service_fields: dict[str, Any]
     """Keyword arguments for `AzureDatabricksLinkedServiceArgs` (cluster part)."""
-    cluster: Optional[databricks.Cluster]
+    cluster: databricks.Cluster | None
     """The interactive cluster (mode interactive)."""
-    pool: Optional[databricks.InstancePool]
+    pool: databricks.InstancePool | None
     """The instance pool (mode pool)."""
 
-    def __init__(
-        self, name: str, args: ComputeArgs, opts: Optional[pulumi.ResourceOptions] = None
-    ) -> None:
+    def __init__(self, name: str, args: ComputeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("adf-databricks:index:DatabricksCompute", name, None, opts)
         self.cluster = None
         self.pool = None
@@ -153,9 +151,7 @@ class DatabricksCompute(pulumi.ComponentResource):
                 init_scripts=[_init_script(s) for s in args.init_scripts] or None,
                 cluster_log_conf=_log_conf(args.log_destination) if args.log_destination else None,
                 policy_id=args.policy_id,
-                data_security_mode=args.data_security_mode.value
-                if args.data_security_mode
-                else None,
+                data_security_mode=args.data_security_mode.value if args.data_security_mode else None,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.linked_service_fields = {"existing_cluster_id": self.cluster.id}
@@ -187,9 +183,7 @@ class DatabricksCompute(pulumi.ComponentResource):
                 "new_cluster_init_scripts": list(args.init_scripts),
                 "new_cluster_log_destination": args.log_destination,
                 "policy_id": args.policy_id,
-                "data_security_mode": args.data_security_mode.value
-                if args.data_security_mode
-                else None,
+                "data_security_mode": args.data_security_mode.value if args.data_security_mode else None,
             }
             fields.update({k: v for k, v in optional.items() if v})
             self.linked_service_fields = {k: v for k, v in fields.items() if v is not None}

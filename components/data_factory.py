@@ -5,7 +5,7 @@ from __future__ import annotations
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_azure_native.datafactory as datafactory
@@ -21,7 +21,7 @@ class LinkedServiceSpec:
     """Linked service name, unique in the factory."""
     description: str = "Azure Databricks workspace that runs the pipelines' notebooks"
     """A meaningful description."""
-    integration_runtime: Optional[str] = None
+    integration_runtime: str | None = None
     """Integration runtime to connect via; the factory's auto-resolve runtime when unset."""
 
 
@@ -37,11 +37,11 @@ class DataFactoryArgs:
     """ARM id of the Databricks workspace."""
     cluster_fields: Mapping[str, Any]
     """Cluster part of the linked service (DatabricksCompute.linked_service_fields)."""
-    auth: AuthSpec = AuthSpec()
+    auth: AuthSpec = field(default_factory=AuthSpec)
     """How the factory authenticates to the workspace."""
-    linked_service: LinkedServiceSpec = LinkedServiceSpec()
+    linked_service: LinkedServiceSpec = field(default_factory=LinkedServiceSpec)
     """Name, description and integration runtime of the linked service."""
-    location: Optional[pulumi.Input[str]] = None
+    location: pulumi.Input[str] | None = None
     """Azure region; the resource group's when unset."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags for the factory and the Key Vault."""
@@ -72,9 +72,7 @@ class DataFactory(pulumi.ComponentResource):
     monitor_url: pulumi.Output[str]
     """ADF Studio's Monitor hub, where pipeline runs are watched."""
 
-    def __init__(
-        self, name: str, args: DataFactoryArgs, opts: Optional[pulumi.ResourceOptions] = None
-    ) -> None:
+    def __init__(self, name: str, args: DataFactoryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("adf-databricks:index:DataFactory", name, None, opts)
         self.factory = datafactory.Factory(
             f"{name}-factory",

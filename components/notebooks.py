@@ -6,7 +6,6 @@ import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import Optional
 
 import pulumi
 import pulumi_databricks as databricks
@@ -41,9 +40,7 @@ class Notebooks(pulumi.ComponentResource):
     paths: dict[str, pulumi.Output[str]]
     """Workspace path of each uploaded notebook, by local source."""
 
-    def __init__(
-        self, name: str, args: NotebooksArgs, opts: Optional[pulumi.ResourceOptions] = None
-    ) -> None:
+    def __init__(self, name: str, args: NotebooksArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("adf-databricks:index:Notebooks", name, None, opts)
         self.paths = {}
         for source in dict.fromkeys(args.sources):

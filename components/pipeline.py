@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_azure_native.datafactory as datafactory
@@ -42,11 +42,11 @@ class NotebookActivity:
 
     name: str
     """Unique in the pipeline, at most 55 characters."""
-    notebook_path: Optional[pulumi.Input[str]] = None
+    notebook_path: pulumi.Input[str] | None = None
     """Absolute workspace path of the notebook (set by the stack for uploaded sources)."""
-    notebook: Optional[str] = None
+    notebook: str | None = None
     """Local notebook source to upload instead of notebook_path."""
-    description: Optional[str] = None
+    description: str | None = None
     """A meaningful description."""
     timeout: str = "0.12:00:00"
     """How long the activity may run before it is cancelled (d.hh:mm:ss)."""
@@ -86,11 +86,11 @@ class PipelineSpec:
     """Pipeline name (ADF naming rules)."""
     activities: Sequence[NotebookActivity]
     """At least one Notebook activity."""
-    description: Optional[str] = None
+    description: str | None = None
     """A meaningful description."""
-    folder: Optional[str] = None
+    folder: str | None = None
     """Folder the pipeline is shown in within ADF Studio."""
-    concurrency: Optional[int] = None
+    concurrency: int | None = None
     """Maximum concurrent runs."""
     parameters: Mapping[str, PipelineParameter] = field(default_factory=dict)
     """Pipeline parameters by name."""
@@ -162,7 +162,7 @@ class NotebookPipeline(pulumi.ComponentResource):
     """Its name in the factory."""
 
     def __init__(
-        self, name: str, args: NotebookPipelineArgs, opts: Optional[pulumi.ResourceOptions] = None
+        self, name: str, args: NotebookPipelineArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("adf-databricks:index:NotebookPipeline", name, None, opts)
         spec = args.spec

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Optional
 
 import pulumi
 import pulumi_azure_native.resources as resources
@@ -31,12 +30,10 @@ class AdfDatabricks(pulumi.ComponentResource):
     notebook_paths: list[pulumi.Output[str]]
     """Workspace paths of the uploaded notebooks."""
 
-    def __init__(
-        self, name: str, args: StackSettings, opts: Optional[pulumi.ResourceOptions] = None
-    ) -> None:
+    def __init__(self, name: str, args: StackSettings, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("adf-databricks:index:AdfDatabricks", name, None, opts)
         tags = dict(args.tags)
-        location: Optional[pulumi.Input[str]] = args.location
+        location: pulumi.Input[str] | None = args.location
         if args.resource_group_name:
             group_name: pulumi.Input[str] = args.resource_group_name
         else:
@@ -133,4 +130,3 @@ class AdfDatabricks(pulumi.ComponentResource):
                 "triggers": {n: t.activated for n, t in self.triggers.items()},
             }
         )
-

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Optional, TypeVar
+from typing import Any, TypeVar
 
 import pulumi
 
@@ -65,7 +65,7 @@ class PipelineSettings:
     """A configured pipeline and its optional schedule."""
 
     spec: PipelineSpec
-    schedule: Optional[ScheduleSpec] = None
+    schedule: ScheduleSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -78,9 +78,9 @@ class StackSettings:
     """Stack name (dev, prod, ...)."""
     pipelines: Sequence[PipelineSettings]
     """At least one pipeline."""
-    resource_group_name: Optional[str] = None
+    resource_group_name: str | None = None
     """Existing resource group to deploy into; None creates `<project>-<stack>`."""
-    location: Optional[str] = None
+    location: str | None = None
     """Azure region for created resources."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags for every taggable Azure resource (environment and managed-by included)."""
@@ -88,10 +88,14 @@ class StackSettings:
     """Protect the workspace, factory and Key Vault."""
     notebook_folder: str = ""
     """Workspace folder uploaded notebooks go to."""
-    workspace: WorkspaceSpec = WorkspaceSpec(name="")
-    auth: AuthSpec = AuthSpec()
-    cluster: ComputeArgs = ComputeArgs()
-    linked_service: LinkedServiceSpec = LinkedServiceSpec()
+    workspace: WorkspaceSpec = field(default_factory=lambda: WorkspaceSpec(name="adf-databricks"))
+    """The workspace to create or adopt."""
+    auth: AuthSpec = field(default_factory=AuthSpec)
+    """How Data Factory authenticates to Databricks."""
+    cluster: ComputeArgs = field(default_factory=ComputeArgs)
+    """The compute the activities run on."""
+    linked_service: LinkedServiceSpec = field(default_factory=LinkedServiceSpec)
+    """The Azure Databricks linked service's own settings."""
 
     @property
     def created_resource_group_name(self) -> str:
@@ -113,7 +117,7 @@ WORKSPACE_ID = re.compile(
     re.IGNORECASE,
 )
 WORKSPACE_HOST = re.compile(r"^(https://)?adb-\d+\.\d+\.azuredatabricks\.net/?$")
-TAG_FORBIDDEN = set('<>%&\\?/')
+TAG_FORBIDDEN = set("<>%&\\?/")
 MAX_TIMEOUT_SECONDS = 7 * 24 * 3600
 
 
@@ -142,7 +146,7 @@ def boolean(value: Any) -> bool:
     return value
 
 
-def integer(minimum: Optional[int] = None, maximum: Optional[int] = None) -> Check[int]:
+def integer(minimum: int | None = None, maximum: int | None = None) -> Check[int]:
     def check(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"expected an integer{_range(minimum, maximum)}, got {describe(value)}")
@@ -153,7 +157,7 @@ def integer(minimum: Optional[int] = None, maximum: Optional[int] = None) -> Che
     return check
 
 
-def _range(minimum: Optional[int], maximum: Optional[int]) -> str:
+def _range(minimum: int | None, maximum: int | None) -> str:
     if minimum is not None and maximum is not None:
         return f" from {minimum} to {maximum}"
     if minimum is not None:
@@ -240,9 +244,7 @@ def workers(value: Any) -> Workers:
         match = re.fullmatch(r"(\d+):(\d+)", value)
         if match and 1 <= int(match[1]) <= int(match[2]):
             return Workers(int(match[1]), int(match[2]))
-    raise ValueError(
-        f'expected a worker count >= 0 or "min:max" with 1 <= min <= max, got {describe(value)}'
-    )
+    raise ValueError(f'expected a worker count >= 0 or "min:max" with 1 <= min <= max, got {describe(value)}')
 
 
 def timestamp(value: Any) -> str:
@@ -255,8 +257,7 @@ def timestamp(value: Any) -> str:
             parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise ValueError(
-            "expected an ISO 8601 time with a zone, e.g. 2026-01-01T06:00:00Z,"
-            f" got {describe(value)}"
+            f"expected an ISO 8601 time with a zone, e.g. 2026-01-01T06:00:00Z, got {describe(value)}"
         )
     return value
 
@@ -454,8 +455,17 @@ def _auth(value: Any) -> AuthSpec:
 
 CLUSTER_KEYS = {
     ClusterMode.JOB: (
-        "sparkVersion", "nodeType", "driverNodeType", "pythonVersion", "workers", "sparkConf",
-        "sparkEnvVars", "customTags", "initScripts", "logDestination", "policyId",
+        "sparkVersion",
+        "nodeType",
+        "driverNodeType",
+        "pythonVersion",
+        "workers",
+        "sparkConf",
+        "sparkEnvVars",
+        "customTags",
+        "initScripts",
+        "logDestination",
+        "policyId",
         "dataSecurityMode",
     ),
 }
@@ -524,9 +534,7 @@ LIBRARY_PATHS = ("jar", "egg", "whl")
 def _library(path: str, value: Any) -> Library:
     kinds = (*LIBRARY_PATHS, *LIBRARY_FIELDS)
     if not isinstance(value, dict) or len(value) != 1:
-        raise ConfigError(
-            path, f"expected one of {', '.join(kinds)} as the only key, got {describe(value)}"
-        )
+        raise ConfigError(path, f"expected one of {', '.join(kinds)} as the only key, got {describe(value)}")
     obj = _Object(value, path, kinds)
     kind = next(iter(value))
     if kind in LIBRARY_PATHS:
@@ -542,8 +550,18 @@ def _library(path: str, value: Any) -> Library:
 
 
 ACTIVITY_KEYS = (
-    "name", "description", "notebook", "notebookPath", "baseParameters", "libraries", "timeout",
-    "retries", "retryIntervalSeconds", "secureInput", "secureOutput", "userProperties",
+    "name",
+    "description",
+    "notebook",
+    "notebookPath",
+    "baseParameters",
+    "libraries",
+    "timeout",
+    "retries",
+    "retryIntervalSeconds",
+    "secureInput",
+    "secureOutput",
+    "userProperties",
     "dependsOn",
 )
 
@@ -637,8 +655,19 @@ def _schedule(path: str, value: Any, parameters: Mapping[str, PipelineParameter]
     obj = _Object(
         value,
         path,
-        ("frequency", "interval", "startTime", "endTime", "timeZone", "hours", "minutes",
-         "weekDays", "monthDays", "parameters", "enabled"),
+        (
+            "frequency",
+            "interval",
+            "startTime",
+            "endTime",
+            "timeZone",
+            "hours",
+            "minutes",
+            "weekDays",
+            "monthDays",
+            "parameters",
+            "enabled",
+        ),
     )
     frequency = obj.get("frequency", enum(Frequency))
     start = obj.get("startTime", timestamp)
@@ -703,8 +732,7 @@ def _pipeline(path: str, value: Any, base_dir: Path) -> PipelineSettings:
             if dep.activity not in names or dep.activity == activity.name:
                 raise ConfigError(
                     f"{path}.activities[{i}].dependsOn[{j}].activity",
-                    f"expected another activity of this pipeline ({', '.join(names)}),"
-                    f" got {dep.activity!r}",
+                    f"expected another activity of this pipeline ({', '.join(names)}), got {dep.activity!r}",
                 )
         graph[activity.name] = {dep.activity for dep in activity.depends_on}
     try:
@@ -732,7 +760,7 @@ def load(
     project: str,
     stack: str,
     base_dir: Path,
-    default_location: Optional[str] = None,
+    default_location: str | None = None,
 ) -> StackSettings:
     """Validate the configuration of one stack (keys without the namespace) into settings."""
     top = _Object(dict(raw), "", TOP_LEVEL)
@@ -776,9 +804,7 @@ def load(
         location=location,
         tags={**user_tags, "environment": stack, "managed-by": "pulumi"},
         protect=top.get("protect", boolean, False),
-        notebook_folder=top.get(
-            "notebookFolder", absolute_workspace_path, f"/Shared/{project}/{stack}"
-        ),
+        notebook_folder=top.get("notebookFolder", absolute_workspace_path, f"/Shared/{project}/{stack}"),
         workspace=_workspace(top.value.get("workspace", {}), project, stack),
         auth=_auth(top.value.get("auth", {})),
         cluster=_cluster(top.value.get("cluster", {})),
@@ -797,14 +823,14 @@ def _parse(key: str, value: Any) -> Any:
         return value
 
 
-def from_pulumi_config(base_dir: Optional[Path] = None) -> StackSettings:
+def from_pulumi_config(base_dir: Path | None = None) -> StackSettings:
     """Read this stack's `adf-databricks:*` configuration and validate it."""
     prefix = f"{NAMESPACE}:"
     keys = {*pulumi.runtime.get_config_env(), *pulumi.runtime.config.CONFIG.get()}
     raw = {}
     for full_key in sorted(keys):
         if full_key.startswith(prefix):
-            key = full_key[len(prefix):]
+            key = full_key[len(prefix) :]
             raw[key] = _parse(key, pulumi.runtime.get_config(full_key))
     return load(
         raw,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Optional
 
 import pulumi
 import pulumi_azure.datafactory as azure_datafactory
@@ -22,7 +21,7 @@ class ScheduleSpec:
     """First run, ISO 8601 with a zone (never the clock, so previews stay unchanged)."""
     interval: int = 1
     """Run every `interval` units."""
-    end_time: Optional[str] = None
+    end_time: str | None = None
     """No runs after this time."""
     time_zone: str = "UTC"
     """Time zone the schedule is read in."""
@@ -52,7 +51,7 @@ class ScheduleTriggerArgs:
     """ARM id of the factory."""
     pipeline_name: pulumi.Input[str]
     """Pipeline the trigger runs."""
-    description: Optional[str] = None
+    description: str | None = None
     """A meaningful description."""
 
 
@@ -71,7 +70,7 @@ class ScheduleTrigger(pulumi.ComponentResource):
     """Whether the trigger is started."""
 
     def __init__(
-        self, name: str, args: ScheduleTriggerArgs, opts: Optional[pulumi.ResourceOptions] = None
+        self, name: str, args: ScheduleTriggerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("adf-databricks:index:ScheduleTrigger", name, None, opts)
         spec = args.spec

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Optional
 
 import pulumi
 import pulumi_azure_native.authorization as authorization
@@ -36,7 +35,7 @@ class WorkspaceSpec:
     """Secure cluster connectivity: cluster nodes get no public IP addresses."""
     public_network_access: PublicNetworkAccess = PublicNetworkAccess.ENABLED
     """Whether the workspace UI and API are reachable from the internet."""
-    existing: Optional[ExistingWorkspace] = None
+    existing: ExistingWorkspace | None = None
     """Adopt this workspace instead of creating one; the other fields are then unused."""
 
     @property
@@ -53,7 +52,7 @@ class DatabricksWorkspaceArgs:
     """The workspace to create or adopt."""
     resource_group_name: pulumi.Input[str]
     """Resource group the workspace is created in."""
-    location: Optional[pulumi.Input[str]] = None
+    location: pulumi.Input[str] | None = None
     """Azure region; the resource group's when unset."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags for the workspace."""
@@ -70,14 +69,14 @@ class DatabricksWorkspace(pulumi.ComponentResource):
     """The workspace's ARM resource id."""
     provider: databricks.Provider
     """Provider every Databricks resource of this workspace must use."""
-    workspace: Optional[azure_databricks.Workspace]
+    workspace: azure_databricks.Workspace | None
     """The created workspace, or None when an existing one was adopted."""
 
     def __init__(
         self,
         name: str,
         args: DatabricksWorkspaceArgs,
-        opts: Optional[pulumi.ResourceOptions] = None,
+        opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("adf-databricks:index:DatabricksWorkspace", name, None, opts)
         spec = args.spec
@@ -86,9 +85,7 @@ class DatabricksWorkspace(pulumi.ComponentResource):
             self.resource_id = pulumi.Output.from_input(spec.existing.resource_id)
             host = pulumi.Output.from_input(spec.existing.url)
         else:
-            client = authorization.get_client_config_output(
-                opts=pulumi.InvokeOutputOptions(parent=self)
-            )
+            client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
             self.workspace = azure_databricks.Workspace(
                 f"{name}-workspace",
                 workspace_name=spec.name,

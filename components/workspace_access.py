@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 import pulumi_azure_native.authorization as authorization
@@ -50,7 +50,7 @@ class WorkspaceAccessArgs:
     """Resource group for the Key Vault and the factory's linked services."""
     workspace_resource_id: pulumi.Input[str]
     """ARM id of the Databricks workspace."""
-    location: Optional[pulumi.Input[str]] = None
+    location: pulumi.Input[str] | None = None
     """Region of the Key Vault."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags for the Key Vault and its secret."""
@@ -81,18 +81,16 @@ class WorkspaceAccess(pulumi.ComponentResource):
     """Keyword arguments for `AzureDatabricksLinkedServiceArgs` (authentication part)."""
     grants: list[pulumi.Resource]
     """Role assignments the linked service must wait for."""
-    token: Optional[databricks.Token]
+    token: databricks.Token | None
     """The rotated access token (mode token)."""
-    vault: Optional[keyvault.Vault]
+    vault: keyvault.Vault | None
     """The Key Vault holding the token (mode token with key_vault)."""
 
     def __init__(
-        self, name: str, args: WorkspaceAccessArgs, opts: Optional[pulumi.ResourceOptions] = None
+        self, name: str, args: WorkspaceAccessArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("adf-databricks:index:WorkspaceAccess", name, None, opts)
-        client = authorization.get_client_config_output(
-            opts=pulumi.InvokeOutputOptions(parent=self)
-        )
+        client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
         seed = f"{pulumi.get_project()}/{pulumi.get_stack()}/{name}"
         self.token = None
         self.vault = None

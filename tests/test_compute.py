@@ -13,7 +13,8 @@ PYTHON3 = {"PYSPARK_PYTHON": "/databricks/python3/bin/python3"}
 
 def cluster_fields(result: engine.Result) -> dict[str, Any]:
     ls = next(
-        r for r in result.of_type("azure-native:datafactory:LinkedService")
+        r
+        for r in result.of_type("azure-native:datafactory:LinkedService")
         if r.inputs["properties"]["type"] == "AzureDatabricks"
     )
     props = dict(ls.inputs["properties"])
@@ -72,7 +73,11 @@ def test_interactive_cluster(render: Render) -> None:
                 "mode": "interactive",
                 "workers": "1:4",
                 "autoterminationMinutes": 45,
-                "initScripts": ["/Volumes/main/default/init.sh", "/Workspace/init.sh", "abfss://c@acct.dfs.core.windows.net/i.sh"],
+                "initScripts": [
+                    "/Volumes/main/default/init.sh",
+                    "/Workspace/init.sh",
+                    "abfss://c@acct.dfs.core.windows.net/i.sh",
+                ],
                 "logDestination": "dbfs:/logs",
             }
         )
@@ -103,11 +108,22 @@ def test_interactive_fixed_size(render: Render) -> None:
 
 def test_pool(render: Render) -> None:
     result = render(
-        base(cluster={**CLUSTER, "mode": "pool", "workers": "1:3", "pool": {"minIdle": 1, "maxCapacity": 6, "idleMinutes": 20}})
+        base(
+            cluster={
+                **CLUSTER,
+                "mode": "pool",
+                "workers": "1:3",
+                "pool": {"minIdle": 1, "maxCapacity": 6, "idleMinutes": 20},
+            }
+        )
     )
     pool = result.one("databricks:index/instancePool:InstancePool").inputs
     assert pool["nodeTypeId"] == "Standard_D4ds_v5"
-    assert (pool["minIdleInstances"], pool["maxCapacity"], pool["idleInstanceAutoterminationMinutes"]) == (1, 6, 20)
+    assert (pool["minIdleInstances"], pool["maxCapacity"], pool["idleInstanceAutoterminationMinutes"]) == (
+        1,
+        6,
+        20,
+    )
     assert pool["preloadedSparkVersions"] == ["15.4.x-scala2.12"]
     assert cluster_fields(result) == {
         "instancePoolId": "0101-120000-pool-0123",

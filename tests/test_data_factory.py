@@ -9,7 +9,8 @@ from tools import engine
 
 def databricks_ls(result: engine.Result) -> engine.Registration:
     return next(
-        r for r in result.of_type("azure-native:datafactory:LinkedService")
+        r
+        for r in result.of_type("azure-native:datafactory:LinkedService")
         if r.inputs["properties"]["type"] == "AzureDatabricks"
     )
 
@@ -52,7 +53,9 @@ def test_studio_and_monitor_urls(render: Render) -> None:
         "adf-databricks-test", "Microsoft.DataFactory", "factories", result.outputs["factoryName"]
     )
     assert result.outputs["adfStudioUrl"] == studio_url(factory_id)
-    assert result.outputs["adfMonitorUrl"].startswith("https://adf.azure.com/en/monitoring/pipelineruns?factory=%2Fsubscriptions%2F")
+    assert result.outputs["adfMonitorUrl"].startswith(
+        "https://adf.azure.com/en/monitoring/pipelineruns?factory=%2Fsubscriptions%2F"
+    )
     assert "%2Ffactories%2F" in result.outputs["adfMonitorUrl"]
 
 

@@ -45,7 +45,11 @@ def test_activity_carries_every_setting(render: Render) -> None:
         },
         activities=[
             FULL_ACTIVITY,
-            {"name": "Audit", "notebookPath": "/Shared/audit", "dependsOn": [{"activity": "Process Data", "conditions": ["Succeeded", "Failed"]}]},
+            {
+                "name": "Audit",
+                "notebookPath": "/Shared/audit",
+                "dependsOn": [{"activity": "Process Data", "conditions": ["Succeeded", "Failed"]}],
+            },
         ],
     )
     result = render(base(pipelines=[p]))
@@ -89,7 +93,9 @@ def test_activity_carries_every_setting(render: Render) -> None:
         "userProperties": [{"name": "source", "value": "products"}, {"name": "team", "value": "data"}],
     }
     assert second["notebookPath"] == "/Shared/audit"
-    assert second["dependsOn"] == [{"activity": "Process Data", "dependencyConditions": ["Succeeded", "Failed"]}]
+    assert second["dependsOn"] == [
+        {"activity": "Process Data", "dependencyConditions": ["Succeeded", "Failed"]}
+    ]
     assert second["policy"] == {
         "timeout": "0.12:00:00",
         "retry": 0,

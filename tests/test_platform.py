@@ -19,7 +19,8 @@ def stack(name: str) -> engine.Result:
 def test_dev_is_the_learn_exercise() -> None:
     result = stack("dev")
     props = next(
-        r for r in result.of_type("azure-native:datafactory:LinkedService")
+        r
+        for r in result.of_type("azure-native:datafactory:LinkedService")
         if r.inputs["properties"]["type"] == "AzureDatabricks"
     ).inputs["properties"]
     assert props["accessToken"]["type"] == "AzureKeyVaultSecret"
@@ -45,7 +46,8 @@ def test_prod_is_msi_autoscaling_protected() -> None:
     assert result.one("azure-native:databricks:Workspace").protect
     assert result.one("azure-native:datafactory:Factory").protect
     props = next(
-        r for r in result.of_type("azure-native:datafactory:LinkedService")
+        r
+        for r in result.of_type("azure-native:datafactory:LinkedService")
         if r.inputs["properties"]["type"] == "AzureDatabricks"
     ).inputs["properties"]
     assert props["authentication"] == "MSI"
@@ -59,8 +61,14 @@ def test_prod_is_msi_autoscaling_protected() -> None:
 def test_outputs(render: Render) -> None:
     result = render(base())
     assert set(result.outputs) == {
-        "workspaceUrl", "factoryName", "adfStudioUrl", "adfMonitorUrl", "pipelines",
-        "triggers", "notebookPaths", "authMode",
+        "workspaceUrl",
+        "factoryName",
+        "adfStudioUrl",
+        "adfMonitorUrl",
+        "pipelines",
+        "triggers",
+        "notebookPaths",
+        "authMode",
     }
     assert result.outputs["workspaceUrl"] == f"https://{engine.WORKSPACE_HOST}"
     assert result.outputs["authMode"] == "msi"
@@ -93,7 +101,9 @@ def test_bad_config_declares_nothing(render: Render) -> None:
     bad = base()
     bad["pipelines"][0]["activities"][0]["timeout"] = "1h"
     partial = engine.Result()
-    with pytest.raises(pulumi.RunError, match=r"pipelines\[0\]\.activities\[0\]\.timeout: expected d\.hh:mm:ss"):
+    with pytest.raises(
+        pulumi.RunError, match=r"pipelines\[0\]\.activities\[0\]\.timeout: expected d\.hh:mm:ss"
+    ):
         engine.run(cli_config(bad), "test", preview=False, result=partial)
     assert partial.resources == []
     # The same run with a good value does register resources into the same kind of record.
@@ -103,6 +113,10 @@ def test_bad_config_declares_nothing(render: Render) -> None:
 
 
 def test_same_config_same_inputs(render: Render) -> None:
-    first = json.dumps([(r.urn, r.inputs) for r in render(base(auth={"mode": "token"})).resources], sort_keys=True)
-    second = json.dumps([(r.urn, r.inputs) for r in render(base(auth={"mode": "token"})).resources], sort_keys=True)
+    first = json.dumps(
+        [(r.urn, r.inputs) for r in render(base(auth={"mode": "token"})).resources], sort_keys=True
+    )
+    second = json.dumps(
+        [(r.urn, r.inputs) for r in render(base(auth={"mode": "token"})).resources], sort_keys=True
+    )
     assert sorted(json.loads(first)) == sorted(json.loads(second))

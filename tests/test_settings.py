@@ -177,89 +177,589 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     ("unknown top-level key", base(protet=True), "protet", "did you mean 'protect'?"),
     ("bool never coerced", base(protect="yes"), "protect", "expected true or false, got 'yes'"),
     ("resource group name", base(resourceGroupName="bad/name"), "resourceGroupName", "resource group name"),
-    ("location needed to create the group", {k: v for k, v in base().items() if k != "location"}, "location", "is required"),
+    (
+        "location needed to create the group",
+        {k: v for k, v in base().items() if k != "location"},
+        "location",
+        "is required",
+    ),
     ("tag names", base(tags={"a/b": "x"}), "tags", "Azure tags"),
     ("tag values are strings", base(tags={"a": 1}), "tags", "expected a map of strings"),
-    ("integration runtime name", base(integrationRuntime="bad.name"), "integrationRuntime", "Data Factory name"),
-    ("notebook folder absolute", base(notebookFolder="Shared/x"), "notebookFolder", "absolute workspace path"),
-    ("workspace sku", base(workspace={"sku": "gold"}), "workspace.sku", "expected one of standard, premium, trial, got 'gold'"),
-    ("workspace noPublicIp bool", base(workspace={"noPublicIp": "true"}), "workspace.noPublicIp", "expected true or false"),
-    ("public network access", base(workspace={"publicNetworkAccess": "enabled"}), "workspace.publicNetworkAccess", "Enabled, Disabled"),
+    (
+        "integration runtime name",
+        base(integrationRuntime="bad.name"),
+        "integrationRuntime",
+        "Data Factory name",
+    ),
+    (
+        "notebook folder absolute",
+        base(notebookFolder="Shared/x"),
+        "notebookFolder",
+        "absolute workspace path",
+    ),
+    (
+        "workspace sku",
+        base(workspace={"sku": "gold"}),
+        "workspace.sku",
+        "expected one of standard, premium, trial, got 'gold'",
+    ),
+    (
+        "workspace noPublicIp bool",
+        base(workspace={"noPublicIp": "true"}),
+        "workspace.noPublicIp",
+        "expected true or false",
+    ),
+    (
+        "public network access",
+        base(workspace={"publicNetworkAccess": "enabled"}),
+        "workspace.publicNetworkAccess",
+        "Enabled, Disabled",
+    ),
     ("workspace unknown key", base(workspace={"skus": "premium"}), "workspace.skus", "did you mean 'sku'?"),
-    ("existing resource id", base(workspace={"existing": {"resourceId": "/subscriptions/x", "url": "adb-1.2.azuredatabricks.net"}}), "workspace.existing.resourceId", "Microsoft.Databricks/workspaces"),
-    ("existing url", base(workspace={"existing": {"resourceId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/w", "url": "example.com"}}), "workspace.existing.url", "workspace URL"),
-    ("existing excludes sku", base(workspace={"sku": "premium", "existing": {}}), "workspace.sku", "not with workspace.existing"),
+    (
+        "existing resource id",
+        base(
+            workspace={"existing": {"resourceId": "/subscriptions/x", "url": "adb-1.2.azuredatabricks.net"}}
+        ),
+        "workspace.existing.resourceId",
+        "Microsoft.Databricks/workspaces",
+    ),
+    (
+        "existing url",
+        base(
+            workspace={
+                "existing": {
+                    "resourceId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/w",
+                    "url": "example.com",
+                }
+            }
+        ),
+        "workspace.existing.url",
+        "workspace URL",
+    ),
+    (
+        "existing excludes sku",
+        base(workspace={"sku": "premium", "existing": {}}),
+        "workspace.sku",
+        "not with workspace.existing",
+    ),
     ("auth mode", base(auth={"mode": "password"}), "auth.mode", "expected one of msi, token, got 'password'"),
-    ("token keys only with token", base(auth={"keyVault": False}), "auth.keyVault", "only with auth.mode token"),
-    ("token lifetime range", base(auth={"mode": "token", "tokenLifetimeDays": 1000}), "auth.tokenLifetimeDays", "from 2 to 730, got 1000"),
-    ("rotation below lifetime", base(auth={"mode": "token", "tokenLifetimeDays": 30, "rotateAfterDays": 30}), "auth.rotateAfterDays", "fewer days than auth.tokenLifetimeDays (30), got 30"),
-    ("cluster mode", base(cluster={"mode": "serverless"}), "cluster.mode", "expected one of job, interactive, pool, existing"),
-    ("spark version required", base(cluster={"nodeType": "Standard_D4ds_v5"}), "cluster.sparkVersion", "is required"),
-    ("node type required", base(cluster={"sparkVersion": "15.4.x-scala2.12"}), "cluster.nodeType", "is required"),
-    ("spark version shape", base(cluster={"sparkVersion": "latest", "nodeType": "Standard_D4ds_v5"}), "cluster.sparkVersion", "15.4.x-scala2.12"),
-    ("node type shape", base(cluster={"sparkVersion": "15.4.x-scala2.12", "nodeType": "D4"}), "cluster.nodeType", "Azure VM size"),
-    ("python version", base(cluster={**base()["cluster"], "pythonVersion": 2}), "cluster.pythonVersion", "expected 3, got 2"),
+    (
+        "token keys only with token",
+        base(auth={"keyVault": False}),
+        "auth.keyVault",
+        "only with auth.mode token",
+    ),
+    (
+        "token lifetime range",
+        base(auth={"mode": "token", "tokenLifetimeDays": 1000}),
+        "auth.tokenLifetimeDays",
+        "from 2 to 730, got 1000",
+    ),
+    (
+        "rotation below lifetime",
+        base(auth={"mode": "token", "tokenLifetimeDays": 30, "rotateAfterDays": 30}),
+        "auth.rotateAfterDays",
+        "fewer days than auth.tokenLifetimeDays (30), got 30",
+    ),
+    (
+        "cluster mode",
+        base(cluster={"mode": "serverless"}),
+        "cluster.mode",
+        "expected one of job, interactive, pool, existing",
+    ),
+    (
+        "spark version required",
+        base(cluster={"nodeType": "Standard_D4ds_v5"}),
+        "cluster.sparkVersion",
+        "is required",
+    ),
+    (
+        "node type required",
+        base(cluster={"sparkVersion": "15.4.x-scala2.12"}),
+        "cluster.nodeType",
+        "is required",
+    ),
+    (
+        "spark version shape",
+        base(cluster={"sparkVersion": "latest", "nodeType": "Standard_D4ds_v5"}),
+        "cluster.sparkVersion",
+        "15.4.x-scala2.12",
+    ),
+    (
+        "node type shape",
+        base(cluster={"sparkVersion": "15.4.x-scala2.12", "nodeType": "D4"}),
+        "cluster.nodeType",
+        "Azure VM size",
+    ),
+    (
+        "python version",
+        base(cluster={**base()["cluster"], "pythonVersion": 2}),
+        "cluster.pythonVersion",
+        "expected 3, got 2",
+    ),
     ("workers", base(cluster={**base()["cluster"], "workers": "8:2"}), "cluster.workers", '"min:max"'),
-    ("spark conf map", base(cluster={**base()["cluster"], "sparkConf": {"a": 1}}), "cluster.sparkConf", "map of strings"),
-    ("init scripts list", base(cluster={**base()["cluster"], "initScripts": "dbfs:/x.sh"}), "cluster.initScripts", "expected a list"),
-    ("init scripts not on dbfs", base(cluster={**base()["cluster"], "initScripts": ["dbfs:/x.sh"]}), "cluster.initScripts", "end-of-life"),
-    ("data security mode", base(cluster={**base()["cluster"], "dataSecurityMode": "open"}), "cluster.dataSecurityMode", "SINGLE_USER"),
-    ("autotermination range", base(cluster={**base()["cluster"], "mode": "interactive", "autoterminationMinutes": 5}), "cluster.autoterminationMinutes", "from 10 to 10000, got 5"),
-    ("autotermination only interactive", base(cluster={**base()["cluster"], "autoterminationMinutes": 30}), "cluster.autoterminationMinutes", "only with cluster.mode interactive"),
-    ("pool only with pool", base(cluster={**base()["cluster"], "pool": {}}), "cluster.pool", "only with cluster.mode pool"),
-    ("pool keys", base(cluster={**base()["cluster"], "mode": "pool", "pool": {"maxCapacty": 3}}), "cluster.pool.maxCapacty", "did you mean 'maxCapacity'?"),
-    ("pool min idle", base(cluster={**base()["cluster"], "mode": "pool", "pool": {"minIdle": 5, "maxCapacity": 2}}), "cluster.pool.minIdle", "at most cluster.pool.maxCapacity (2)"),
-    ("pool workers fit", base(cluster={**base()["cluster"], "mode": "pool", "workers": "2:20"}), "cluster.workers", "at most cluster.pool.maxCapacity (10)"),
-    ("existing cluster id required", base(cluster={"mode": "existing"}), "cluster.existingClusterId", "is required"),
-    ("existing takes no spark settings", base(cluster={"mode": "existing", "existingClusterId": "x", "sparkVersion": "15.4.x-scala2.12"}), "cluster.sparkVersion", "only with cluster.mode job or interactive or pool"),
+    (
+        "spark conf map",
+        base(cluster={**base()["cluster"], "sparkConf": {"a": 1}}),
+        "cluster.sparkConf",
+        "map of strings",
+    ),
+    (
+        "init scripts list",
+        base(cluster={**base()["cluster"], "initScripts": "dbfs:/x.sh"}),
+        "cluster.initScripts",
+        "expected a list",
+    ),
+    (
+        "init scripts not on dbfs",
+        base(cluster={**base()["cluster"], "initScripts": ["dbfs:/x.sh"]}),
+        "cluster.initScripts",
+        "end-of-life",
+    ),
+    (
+        "data security mode",
+        base(cluster={**base()["cluster"], "dataSecurityMode": "open"}),
+        "cluster.dataSecurityMode",
+        "SINGLE_USER",
+    ),
+    (
+        "autotermination range",
+        base(cluster={**base()["cluster"], "mode": "interactive", "autoterminationMinutes": 5}),
+        "cluster.autoterminationMinutes",
+        "from 10 to 10000, got 5",
+    ),
+    (
+        "autotermination only interactive",
+        base(cluster={**base()["cluster"], "autoterminationMinutes": 30}),
+        "cluster.autoterminationMinutes",
+        "only with cluster.mode interactive",
+    ),
+    (
+        "pool only with pool",
+        base(cluster={**base()["cluster"], "pool": {}}),
+        "cluster.pool",
+        "only with cluster.mode pool",
+    ),
+    (
+        "pool keys",
+        base(cluster={**base()["cluster"], "mode": "pool", "pool": {"maxCapacty": 3}}),
+        "cluster.pool.maxCapacty",
+        "did you mean 'maxCapacity'?",
+    ),
+    (
+        "pool min idle",
+        base(cluster={**base()["cluster"], "mode": "pool", "pool": {"minIdle": 5, "maxCapacity": 2}}),
+        "cluster.pool.minIdle",
+        "at most cluster.pool.maxCapacity (2)",
+    ),
+    (
+        "pool workers fit",
+        base(cluster={**base()["cluster"], "mode": "pool", "workers": "2:20"}),
+        "cluster.workers",
+        "at most cluster.pool.maxCapacity (10)",
+    ),
+    (
+        "existing cluster id required",
+        base(cluster={"mode": "existing"}),
+        "cluster.existingClusterId",
+        "is required",
+    ),
+    (
+        "existing takes no spark settings",
+        base(cluster={"mode": "existing", "existingClusterId": "x", "sparkVersion": "15.4.x-scala2.12"}),
+        "cluster.sparkVersion",
+        "only with cluster.mode job or interactive or pool",
+    ),
     ("at least one pipeline", base(pipelines=[]), "pipelines", "at least one pipeline"),
     ("pipelines is a list", base(pipelines={"name": "x"}), "pipelines", "expected a list"),
     ("pipeline name rules", base(pipelines=[pipeline(name="a.b")]), "pipelines[0].name", "Data Factory name"),
-    ("pipeline names unique", base(pipelines=[pipeline(), pipeline(schedule=None)]), "pipelines[1].name", "duplicate of pipelines[0].name"),
-    ("pipeline unknown key", base(pipelines=[pipeline(activites=[])]), "pipelines[0].activites", "did you mean 'activities'?"),
-    ("concurrency range", base(pipelines=[pipeline(concurrency=0)]), "pipelines[0].concurrency", "from 1 to 50, got 0"),
-    ("parameter type", base(pipelines=[pipeline(parameters={"x": {"type": "Text"}})]), "pipelines[0].parameters.x.type", "String, Int, Float, Bool, Array, Object, SecureString"),
-    ("parameter default type", base(pipelines=[pipeline(parameters={"x": {"type": "Int", "default": "5"}})]), "pipelines[0].parameters.x.default", "expected an integer (Int parameter), got '5'"),
-    ("at least one activity", base(pipelines=[pipeline(activities=[])]), "pipelines[0].activities", "at least one activity"),
-    ("activity name length", base(pipelines=[pipeline(activities=[activity(name="x" * 56)])]), "pipelines[0].activities[0].name", "at most 55 characters"),
-    ("activity names unique", base(pipelines=[pipeline(activities=[activity(), activity()])]), "pipelines[0].activities[1].name", "duplicate of activities[0].name"),
-    ("activity unknown key", base(pipelines=[pipeline(activities=[activity(retrys=2)])]), "pipelines[0].activities[0].retrys", "did you mean 'retries'?"),
-    ("notebook xor path", base(pipelines=[pipeline(activities=[activity(notebookPath="/Shared/x")])]), "pipelines[0].activities[0]", "exactly one of notebook"),
-    ("neither notebook nor path", base(pipelines=[pipeline(activities=[{"name": "x"}])]), "pipelines[0].activities[0]", "exactly one of notebook"),
-    ("notebook file exists", base(pipelines=[pipeline(activities=[activity(notebook="notebooks/missing.py")])]), "pipelines[0].activities[0].notebook", "no such file"),
-    ("notebook language", base(pipelines=[pipeline(activities=[activity(notebook="README.md")])]), "pipelines[0].activities[0].notebook", "expected a .py, .sql, .scala, .r file"),
-    ("notebook path absolute", base(pipelines=[pipeline(activities=[{"name": "x", "notebookPath": "Shared/x"}])]), "pipelines[0].activities[0].notebookPath", "absolute workspace path"),
-    ("timeout format", base(pipelines=[pipeline(activities=[activity(timeout="1h")])]), "pipelines[0].activities[0].timeout", "expected d.hh:mm:ss (at most 7 days), got '1h'"),
-    ("retries >= 0", base(pipelines=[pipeline(activities=[activity(retries=-1)])]), "pipelines[0].activities[0].retries", "expected an integer >= 0, got -1"),
-    ("retry interval range", base(pipelines=[pipeline(activities=[activity(retryIntervalSeconds=10)])]), "pipelines[0].activities[0].retryIntervalSeconds", "from 30 to 86400, got 10"),
-    ("secure input bool", base(pipelines=[pipeline(activities=[activity(secureInput="true")])]), "pipelines[0].activities[0].secureInput", "expected true or false, got 'true'"),
-    ("secure output bool", base(pipelines=[pipeline(activities=[activity(secureOutput=1)])]), "pipelines[0].activities[0].secureOutput", "expected true or false, got 1"),
-    ("base parameters are strings", base(pipelines=[pipeline(activities=[activity(baseParameters={"n": 5})])]), "pipelines[0].activities[0].baseParameters", "map of strings, got 5 for 'n'"),
-    ("user properties are strings", base(pipelines=[pipeline(activities=[activity(userProperties=["a"])])]), "pipelines[0].activities[0].userProperties", "expected a map of strings"),
-    ("library kind", base(pipelines=[pipeline(activities=[activity(libraries=[{"npm": "x"}])])]), "pipelines[0].activities[0].libraries[0].npm", "known keys: jar, egg, whl, pypi, cran, maven"),
-    ("library one kind per entry", base(pipelines=[pipeline(activities=[activity(libraries=[{"jar": "a", "whl": "b"}])])]), "pipelines[0].activities[0].libraries[0]", "as the only key"),
-    ("pypi needs package", base(pipelines=[pipeline(activities=[activity(libraries=[{"pypi": {"repo": "https://x"}}])])]), "pipelines[0].activities[0].libraries[0].pypi.package", "is required"),
-    ("maven exclusions list", base(pipelines=[pipeline(activities=[activity(libraries=[{"maven": {"coordinates": "a:b:1", "exclusions": "c:d"}}])])]), "pipelines[0].activities[0].libraries[0].maven.exclusions", "expected a list"),
-    ("depends on a known activity", base(pipelines=[pipeline(activities=[activity(dependsOn=[{"activity": "Nope"}])])]), "pipelines[0].activities[0].dependsOn[0].activity", "expected another activity of this pipeline (Process Data), got 'Nope'"),
-    ("dependency condition", base(pipelines=[pipeline(activities=[activity(), {"name": "B", "notebookPath": "/Shared/b", "dependsOn": [{"activity": "Process Data", "conditions": ["Done"]}]}])]), "pipelines[0].activities[1].dependsOn[0].conditions", "Succeeded, Failed, Skipped, Completed"),
-    ("no dependency cycles", base(pipelines=[pipeline(activities=[{"name": "A", "notebookPath": "/Shared/a", "dependsOn": [{"activity": "B"}]}, {"name": "B", "notebookPath": "/Shared/b", "dependsOn": [{"activity": "A"}]}])]), "pipelines[0].activities", "cycle"),
-    ("schedule frequency", base(pipelines=[pipeline(schedule={"frequency": "Daily", "startTime": "2026-01-01T00:00:00Z"})]), "pipelines[0].schedule.frequency", "Minute, Hour, Day, Week, Month"),
-    ("schedule start required", base(pipelines=[pipeline(schedule={"frequency": "Day"})]), "pipelines[0].schedule.startTime", "is required"),
-    ("schedule start has a zone", base(pipelines=[pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00"})]), "pipelines[0].schedule.startTime", "with a zone"),
-    ("end after start", base(pipelines=[pipeline(schedule={"frequency": "Day", "startTime": "2026-01-02T00:00:00Z", "endTime": "2026-01-01T00:00:00Z"})]), "pipelines[0].schedule.endTime", "after startTime"),
-    ("interval >= 1", base(pipelines=[pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "interval": 0})]), "pipelines[0].schedule.interval", ">= 1, got 0"),
-    ("hours range", base(pipelines=[pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "hours": [24]})]), "pipelines[0].schedule.hours", "from 0 to 23, got 24"),
-    ("minutes range", base(pipelines=[pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "minutes": [60]})]), "pipelines[0].schedule.minutes", "from 0 to 59, got 60"),
-    ("hours not with Hour", base(pipelines=[pipeline(schedule={"frequency": "Hour", "startTime": "2026-01-01T00:00:00Z", "hours": [1]})]), "pipelines[0].schedule.hours", "only with frequency Day or Week or Month"),
-    ("week days only weekly", base(pipelines=[pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "weekDays": ["Monday"]})]), "pipelines[0].schedule.weekDays", "only with frequency Week"),
-    ("week day names", base(pipelines=[pipeline(schedule={"frequency": "Week", "startTime": "2026-01-01T00:00:00Z", "weekDays": ["Mon"]})]), "pipelines[0].schedule.weekDays", "Monday, Tuesday"),
-    ("month days only monthly", base(pipelines=[pipeline(schedule={"frequency": "Week", "startTime": "2026-01-01T00:00:00Z", "monthDays": [1]})]), "pipelines[0].schedule.monthDays", "only with frequency Month"),
-    ("month day not 0", base(pipelines=[pipeline(schedule={"frequency": "Month", "startTime": "2026-01-01T00:00:00Z", "monthDays": [0]})]), "pipelines[0].schedule.monthDays", "other than 0"),
-    ("month day range", base(pipelines=[pipeline(schedule={"frequency": "Month", "startTime": "2026-01-01T00:00:00Z", "monthDays": [32]})]), "pipelines[0].schedule.monthDays", "from -31 to 31"),
-    ("trigger passes declared parameters", base(pipelines=[pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "parameters": {"foldr": "x"}})]), "pipelines[0].schedule.parameters.foldr", "did you mean 'folder'?"),
-    ("trigger parameter type", base(pipelines=[pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "parameters": {"folder": 3}})]), "pipelines[0].schedule.parameters.folder", "expected a string (String parameter), got 3"),
-    ("enabled bool", base(pipelines=[pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "enabled": "no"})]), "pipelines[0].schedule.enabled", "expected true or false, got 'no'"),
-    ("same notebook name twice", base(pipelines=[pipeline(activities=[activity(), activity(name="B", notebook="tests/fixtures/process_data.py")])]), "pipelines[0].activities[1].notebook", "would overwrite"),
+    (
+        "pipeline names unique",
+        base(pipelines=[pipeline(), pipeline(schedule=None)]),
+        "pipelines[1].name",
+        "duplicate of pipelines[0].name",
+    ),
+    (
+        "pipeline unknown key",
+        base(pipelines=[pipeline(activites=[])]),
+        "pipelines[0].activites",
+        "did you mean 'activities'?",
+    ),
+    (
+        "concurrency range",
+        base(pipelines=[pipeline(concurrency=0)]),
+        "pipelines[0].concurrency",
+        "from 1 to 50, got 0",
+    ),
+    (
+        "parameter type",
+        base(pipelines=[pipeline(parameters={"x": {"type": "Text"}})]),
+        "pipelines[0].parameters.x.type",
+        "String, Int, Float, Bool, Array, Object, SecureString",
+    ),
+    (
+        "parameter default type",
+        base(pipelines=[pipeline(parameters={"x": {"type": "Int", "default": "5"}})]),
+        "pipelines[0].parameters.x.default",
+        "expected an integer (Int parameter), got '5'",
+    ),
+    (
+        "at least one activity",
+        base(pipelines=[pipeline(activities=[])]),
+        "pipelines[0].activities",
+        "at least one activity",
+    ),
+    (
+        "activity name length",
+        base(pipelines=[pipeline(activities=[activity(name="x" * 56)])]),
+        "pipelines[0].activities[0].name",
+        "at most 55 characters",
+    ),
+    (
+        "activity names unique",
+        base(pipelines=[pipeline(activities=[activity(), activity()])]),
+        "pipelines[0].activities[1].name",
+        "duplicate of activities[0].name",
+    ),
+    (
+        "activity unknown key",
+        base(pipelines=[pipeline(activities=[activity(retrys=2)])]),
+        "pipelines[0].activities[0].retrys",
+        "did you mean 'retries'?",
+    ),
+    (
+        "notebook xor path",
+        base(pipelines=[pipeline(activities=[activity(notebookPath="/Shared/x")])]),
+        "pipelines[0].activities[0]",
+        "exactly one of notebook",
+    ),
+    (
+        "neither notebook nor path",
+        base(pipelines=[pipeline(activities=[{"name": "x"}])]),
+        "pipelines[0].activities[0]",
+        "exactly one of notebook",
+    ),
+    (
+        "notebook file exists",
+        base(pipelines=[pipeline(activities=[activity(notebook="notebooks/missing.py")])]),
+        "pipelines[0].activities[0].notebook",
+        "no such file",
+    ),
+    (
+        "notebook language",
+        base(pipelines=[pipeline(activities=[activity(notebook="README.md")])]),
+        "pipelines[0].activities[0].notebook",
+        "expected a .py, .sql, .scala, .r file",
+    ),
+    (
+        "notebook path absolute",
+        base(pipelines=[pipeline(activities=[{"name": "x", "notebookPath": "Shared/x"}])]),
+        "pipelines[0].activities[0].notebookPath",
+        "absolute workspace path",
+    ),
+    (
+        "timeout format",
+        base(pipelines=[pipeline(activities=[activity(timeout="1h")])]),
+        "pipelines[0].activities[0].timeout",
+        "expected d.hh:mm:ss (at most 7 days), got '1h'",
+    ),
+    (
+        "retries >= 0",
+        base(pipelines=[pipeline(activities=[activity(retries=-1)])]),
+        "pipelines[0].activities[0].retries",
+        "expected an integer >= 0, got -1",
+    ),
+    (
+        "retry interval range",
+        base(pipelines=[pipeline(activities=[activity(retryIntervalSeconds=10)])]),
+        "pipelines[0].activities[0].retryIntervalSeconds",
+        "from 30 to 86400, got 10",
+    ),
+    (
+        "secure input bool",
+        base(pipelines=[pipeline(activities=[activity(secureInput="true")])]),
+        "pipelines[0].activities[0].secureInput",
+        "expected true or false, got 'true'",
+    ),
+    (
+        "secure output bool",
+        base(pipelines=[pipeline(activities=[activity(secureOutput=1)])]),
+        "pipelines[0].activities[0].secureOutput",
+        "expected true or false, got 1",
+    ),
+    (
+        "base parameters are strings",
+        base(pipelines=[pipeline(activities=[activity(baseParameters={"n": 5})])]),
+        "pipelines[0].activities[0].baseParameters",
+        "map of strings, got 5 for 'n'",
+    ),
+    (
+        "user properties are strings",
+        base(pipelines=[pipeline(activities=[activity(userProperties=["a"])])]),
+        "pipelines[0].activities[0].userProperties",
+        "expected a map of strings",
+    ),
+    (
+        "library kind",
+        base(pipelines=[pipeline(activities=[activity(libraries=[{"npm": "x"}])])]),
+        "pipelines[0].activities[0].libraries[0].npm",
+        "known keys: jar, egg, whl, pypi, cran, maven",
+    ),
+    (
+        "library one kind per entry",
+        base(pipelines=[pipeline(activities=[activity(libraries=[{"jar": "a", "whl": "b"}])])]),
+        "pipelines[0].activities[0].libraries[0]",
+        "as the only key",
+    ),
+    (
+        "pypi needs package",
+        base(pipelines=[pipeline(activities=[activity(libraries=[{"pypi": {"repo": "https://x"}}])])]),
+        "pipelines[0].activities[0].libraries[0].pypi.package",
+        "is required",
+    ),
+    (
+        "maven exclusions list",
+        base(
+            pipelines=[
+                pipeline(
+                    activities=[
+                        activity(libraries=[{"maven": {"coordinates": "a:b:1", "exclusions": "c:d"}}])
+                    ]
+                )
+            ]
+        ),
+        "pipelines[0].activities[0].libraries[0].maven.exclusions",
+        "expected a list",
+    ),
+    (
+        "depends on a known activity",
+        base(pipelines=[pipeline(activities=[activity(dependsOn=[{"activity": "Nope"}])])]),
+        "pipelines[0].activities[0].dependsOn[0].activity",
+        "expected another activity of this pipeline (Process Data), got 'Nope'",
+    ),
+    (
+        "dependency condition",
+        base(
+            pipelines=[
+                pipeline(
+                    activities=[
+                        activity(),
+                        {
+                            "name": "B",
+                            "notebookPath": "/Shared/b",
+                            "dependsOn": [{"activity": "Process Data", "conditions": ["Done"]}],
+                        },
+                    ]
+                )
+            ]
+        ),
+        "pipelines[0].activities[1].dependsOn[0].conditions",
+        "Succeeded, Failed, Skipped, Completed",
+    ),
+    (
+        "no dependency cycles",
+        base(
+            pipelines=[
+                pipeline(
+                    activities=[
+                        {"name": "A", "notebookPath": "/Shared/a", "dependsOn": [{"activity": "B"}]},
+                        {"name": "B", "notebookPath": "/Shared/b", "dependsOn": [{"activity": "A"}]},
+                    ]
+                )
+            ]
+        ),
+        "pipelines[0].activities",
+        "cycle",
+    ),
+    (
+        "schedule frequency",
+        base(pipelines=[pipeline(schedule={"frequency": "Daily", "startTime": "2026-01-01T00:00:00Z"})]),
+        "pipelines[0].schedule.frequency",
+        "Minute, Hour, Day, Week, Month",
+    ),
+    (
+        "schedule start required",
+        base(pipelines=[pipeline(schedule={"frequency": "Day"})]),
+        "pipelines[0].schedule.startTime",
+        "is required",
+    ),
+    (
+        "schedule start has a zone",
+        base(pipelines=[pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00"})]),
+        "pipelines[0].schedule.startTime",
+        "with a zone",
+    ),
+    (
+        "end after start",
+        base(
+            pipelines=[
+                pipeline(
+                    schedule={
+                        "frequency": "Day",
+                        "startTime": "2026-01-02T00:00:00Z",
+                        "endTime": "2026-01-01T00:00:00Z",
+                    }
+                )
+            ]
+        ),
+        "pipelines[0].schedule.endTime",
+        "after startTime",
+    ),
+    (
+        "interval >= 1",
+        base(
+            pipelines=[
+                pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "interval": 0})
+            ]
+        ),
+        "pipelines[0].schedule.interval",
+        ">= 1, got 0",
+    ),
+    (
+        "hours range",
+        base(
+            pipelines=[
+                pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "hours": [24]})
+            ]
+        ),
+        "pipelines[0].schedule.hours",
+        "from 0 to 23, got 24",
+    ),
+    (
+        "minutes range",
+        base(
+            pipelines=[
+                pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "minutes": [60]})
+            ]
+        ),
+        "pipelines[0].schedule.minutes",
+        "from 0 to 59, got 60",
+    ),
+    (
+        "hours not with Hour",
+        base(
+            pipelines=[
+                pipeline(schedule={"frequency": "Hour", "startTime": "2026-01-01T00:00:00Z", "hours": [1]})
+            ]
+        ),
+        "pipelines[0].schedule.hours",
+        "only with frequency Day or Week or Month",
+    ),
+    (
+        "week days only weekly",
+        base(
+            pipelines=[
+                pipeline(
+                    schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "weekDays": ["Monday"]}
+                )
+            ]
+        ),
+        "pipelines[0].schedule.weekDays",
+        "only with frequency Week",
+    ),
+    (
+        "week day names",
+        base(
+            pipelines=[
+                pipeline(
+                    schedule={"frequency": "Week", "startTime": "2026-01-01T00:00:00Z", "weekDays": ["Mon"]}
+                )
+            ]
+        ),
+        "pipelines[0].schedule.weekDays",
+        "Monday, Tuesday",
+    ),
+    (
+        "month days only monthly",
+        base(
+            pipelines=[
+                pipeline(
+                    schedule={"frequency": "Week", "startTime": "2026-01-01T00:00:00Z", "monthDays": [1]}
+                )
+            ]
+        ),
+        "pipelines[0].schedule.monthDays",
+        "only with frequency Month",
+    ),
+    (
+        "month day not 0",
+        base(
+            pipelines=[
+                pipeline(
+                    schedule={"frequency": "Month", "startTime": "2026-01-01T00:00:00Z", "monthDays": [0]}
+                )
+            ]
+        ),
+        "pipelines[0].schedule.monthDays",
+        "other than 0",
+    ),
+    (
+        "month day range",
+        base(
+            pipelines=[
+                pipeline(
+                    schedule={"frequency": "Month", "startTime": "2026-01-01T00:00:00Z", "monthDays": [32]}
+                )
+            ]
+        ),
+        "pipelines[0].schedule.monthDays",
+        "from -31 to 31",
+    ),
+    (
+        "trigger passes declared parameters",
+        base(
+            pipelines=[
+                pipeline(
+                    schedule={
+                        "frequency": "Day",
+                        "startTime": "2026-01-01T00:00:00Z",
+                        "parameters": {"foldr": "x"},
+                    }
+                )
+            ]
+        ),
+        "pipelines[0].schedule.parameters.foldr",
+        "did you mean 'folder'?",
+    ),
+    (
+        "trigger parameter type",
+        base(
+            pipelines=[
+                pipeline(
+                    schedule={
+                        "frequency": "Day",
+                        "startTime": "2026-01-01T00:00:00Z",
+                        "parameters": {"folder": 3},
+                    }
+                )
+            ]
+        ),
+        "pipelines[0].schedule.parameters.folder",
+        "expected a string (String parameter), got 3",
+    ),
+    (
+        "enabled bool",
+        base(
+            pipelines=[
+                pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "enabled": "no"})
+            ]
+        ),
+        "pipelines[0].schedule.enabled",
+        "expected true or false, got 'no'",
+    ),
+    (
+        "same notebook name twice",
+        base(
+            pipelines=[
+                pipeline(
+                    activities=[activity(), activity(name="B", notebook="tests/fixtures/process_data.py")]
+                )
+            ]
+        ),
+        "pipelines[0].activities[1].notebook",
+        "would overwrite",
+    ),
 ]
 
 

@@ -12,7 +12,12 @@ EXISTING_ID = (
 
 
 def test_created_workspace_inputs(render: Render) -> None:
-    result = render(base(workspace={"sku": "standard", "noPublicIp": False, "publicNetworkAccess": "Disabled"}, tags={"owner": "me"}))
+    result = render(
+        base(
+            workspace={"sku": "standard", "noPublicIp": False, "publicNetworkAccess": "Disabled"},
+            tags={"owner": "me"},
+        )
+    )
     ws = result.one("azure-native:databricks:Workspace").inputs
     assert ws["workspaceName"] == "adf-databricks-test"
     assert ws["sku"] == {"name": "standard"}
@@ -52,11 +57,18 @@ def test_every_databricks_resource_uses_the_workspace_provider(render: Render) -
 
 def test_existing_workspace_is_adopted_not_created(render: Render) -> None:
     result = render(
-        base(workspace={"existing": {"resourceId": EXISTING_ID, "url": "https://adb-42.3.azuredatabricks.net/"}})
+        base(
+            workspace={
+                "existing": {"resourceId": EXISTING_ID, "url": "https://adb-42.3.azuredatabricks.net/"}
+            }
+        )
     )
     assert result.of_type("azure-native:databricks:Workspace") == []
     provider = result.one("pulumi:providers:databricks").inputs
-    assert provider == {"host": "https://adb-42.3.azuredatabricks.net", "azureWorkspaceResourceId": EXISTING_ID}
+    assert provider == {
+        "host": "https://adb-42.3.azuredatabricks.net",
+        "azureWorkspaceResourceId": EXISTING_ID,
+    }
     ls = result.one("azure-native:datafactory:LinkedService").inputs["properties"]
     assert ls["workspaceResourceId"] == EXISTING_ID
     assert ls["domain"] == "https://adb-42.3.azuredatabricks.net"

@@ -32,14 +32,20 @@ def test_msi_grants_contributor_on_the_workspace_only(render: Render) -> None:
     assert props["workspaceResourceId"] == inputs["scope"]
     assert "accessToken" not in props
     # No token machinery in msi mode.
-    assert not [r for r in result.resources if r.type in ("databricks:index/token:Token", "azure-native:keyvault:Vault")]
+    assert not [
+        r
+        for r in result.resources
+        if r.type in ("databricks:index/token:Token", "azure-native:keyvault:Vault")
+    ]
 
 
 def test_role_assignment_names_are_stable_guids(render: Render) -> None:
     first = render(base()).one("azure-native:authorization:RoleAssignment").inputs["roleAssignmentName"]
     second = render(base()).one("azure-native:authorization:RoleAssignment").inputs["roleAssignmentName"]
-    assert first == second == assignment_name(
-        "adf-databricks/test/adf-databricks-data-factory-access", CONTRIBUTOR
+    assert (
+        first
+        == second
+        == assignment_name("adf-databricks/test/adf-databricks-data-factory-access", CONTRIBUTOR)
     )
     other_stack = render(base(), stack="prod").one("azure-native:authorization:RoleAssignment")
     assert other_stack.inputs["roleAssignmentName"] != first
@@ -74,7 +80,9 @@ def test_token_in_key_vault(render: Render) -> None:
     assert len(vault.inputs["vaultName"]) <= 24
     assert secret.inputs["properties"]["value"] == engine.SECRET
     assert secret.raw_inputs["properties"]["value"] == engine.TOKEN_VALUE
-    assert grant.raw_inputs["scope"].endswith(f"/providers/Microsoft.KeyVault/vaults/{vault.inputs['vaultName']}")
+    assert grant.raw_inputs["scope"].endswith(
+        f"/providers/Microsoft.KeyVault/vaults/{vault.inputs['vaultName']}"
+    )
     assert vault.urn in grant.dependencies
     assert grant.raw_inputs["roleDefinitionId"].endswith(KEY_VAULT_SECRETS_USER)
     store = next(r for r in result.of_type(LS) if r.inputs["properties"]["type"] == "AzureKeyVault")

@@ -25,7 +25,7 @@ import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import pulumi
 from google.protobuf import json_format
@@ -122,7 +122,7 @@ def redact(value: Any) -> Any:
     return value
 
 
-def reveal(value: Any, path: str = "", found: Optional[list[str]] = None) -> Any:
+def reveal(value: Any, path: str = "", found: list[str] | None = None) -> Any:
     """Unwrap secrets, noting where they were."""
     if _is_secret(value):
         if found is not None:
@@ -168,9 +168,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 raw_inputs=revealed,
                 secret_paths=secret_paths,
                 dependencies=list(request.dependencies),
-                property_dependencies={
-                    k: list(v.urns) for k, v in request.propertyDependencies.items()
-                },
+                property_dependencies={k: list(v.urns) for k, v in request.propertyDependencies.items()},
                 protect=bool(request.protect),
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 replace_on_changes=list(request.replaceOnChanges),
@@ -193,9 +191,7 @@ class _LogCapture(logging.Handler):
 
 
 def arm_id(rg: str, provider: str, kind: str, name: str) -> str:
-    return (
-        f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/providers/{provider}/{kind}/{name}"
-    )
+    return f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{rg}/providers/{provider}/{kind}/{name}"
 
 
 CLIENT_CONFIG = {
@@ -222,7 +218,7 @@ class CloudMocks(mocks.Mocks):
             return dict(CLIENT_CONFIG)
         raise NotImplementedError(f"no mock for invoke {args.token}")
 
-    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if not args.custom and not args.typ.startswith("pulumi:providers:"):
             return "", {}
         inputs = dict(args.inputs)
@@ -255,13 +251,17 @@ class CloudMocks(mocks.Mocks):
             }
         if typ == "azure-native:datafactory:LinkedService":
             ls = inputs["linkedServiceName"]
-            return arm_id(rg, "Microsoft.DataFactory", f"factories/{inputs['factoryName']}/linkedservices", ls), {
+            return arm_id(
+                rg, "Microsoft.DataFactory", f"factories/{inputs['factoryName']}/linkedservices", ls
+            ), {
                 **inputs,
                 "name": ls,
             }
         if typ == "azure-native:datafactory:Pipeline":
             pipeline = inputs["pipelineName"]
-            return arm_id(rg, "Microsoft.DataFactory", f"factories/{inputs['factoryName']}/pipelines", pipeline), {
+            return arm_id(
+                rg, "Microsoft.DataFactory", f"factories/{inputs['factoryName']}/pipelines", pipeline
+            ), {
                 **inputs,
                 "name": pipeline,
             }
@@ -280,10 +280,13 @@ class CloudMocks(mocks.Mocks):
                 "name": secret,
             }
         if typ == "azure-native:authorization:RoleAssignment":
-            return f"{inputs['scope']}/providers/Microsoft.Authorization/roleAssignments/{inputs['roleAssignmentName']}", {
-                **inputs,
-                "name": inputs["roleAssignmentName"],
-            }
+            return (
+                f"{inputs['scope']}/providers/Microsoft.Authorization/roleAssignments/{inputs['roleAssignmentName']}",
+                {
+                    **inputs,
+                    "name": inputs["roleAssignmentName"],
+                },
+            )
         if typ == "azure:datafactory/triggerSchedule:TriggerSchedule":
             return f"{inputs['dataFactoryId']}/triggers/{inputs['name']}", dict(inputs)
         if typ == "databricks:index/token:Token":
@@ -330,13 +333,14 @@ class PlanMocks(mocks.Mocks):
             return dict(PLAN_CLIENT_CONFIG)
         raise NotImplementedError(f"no mock for invoke {args.token}")
 
-    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[Optional[str], dict[str, Any]]:
+    def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         # Scalars given as inputs come back unchanged; objects may gain computed fields
         # (a vault's URI, a factory's identity), so they stay unknown, as in a real preview.
         state = {
             k: v
             for k, v in args.inputs.items()
-            if v is not None and not isinstance(v, dict)
+            if v is not None
+            and not isinstance(v, dict)
             and not (isinstance(v, list) and any(isinstance(i, (dict, list)) for i in v))
         }
         name_input = NAME_INPUTS.get(args.typ)
@@ -401,9 +405,9 @@ def run(
     stack: str,
     *,
     preview: bool,
-    secret_keys: Optional[list[str]] = None,
-    program: Optional[Path] = None,
-    result: Optional[Result] = None,
+    secret_keys: list[str] | None = None,
+    program: Path | None = None,
+    result: Result | None = None,
 ) -> Result:
     """Run the program once for `stack` with `config` (full keys, CLI string values).
 
@@ -454,4 +458,3 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return value
-

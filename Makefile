@@ -1,0 +1,51 @@
+# Everything runs from the project's own venv/, the one Pulumi.yaml names, so the Pulumi
+# CLI and these targets use the same packages.
+PYTHON ?= python3
+VENV := venv
+PY := $(VENV)/bin/python
+STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
+
+.PHONY: install install-dev preview plans test lint format bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+## The dev stack's offline plan: resource tree, outputs and summary.
+preview: $(VENV)/.runtime
+	$(PY) -m tools.plan --stack dev
+
+## Regenerate plans/<stack>.json for every Pulumi.<stack>.yaml (commit the result).
+plans: $(VENV)/.runtime
+	@mkdir -p plans
+	@for stack in $(STACKS); do \
+		$(PY) -m tools.plan --stack $$stack --json --out plans/$$stack.json && echo "plans/$$stack.json"; \
+	done
+
+test: $(VENV)/.dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.dev
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: $(VENV)/.dev
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
