@@ -149,6 +149,15 @@ class RecordingMonitor(mocks.MockMonitor):
         super().__init__(mock)
         self.result = result
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """URNs as the engine makes them: the parent's whole type chain, the stack left out
+        (the stock mock keeps only the parent's last type)."""
+        if parent:
+            parent_type = parent.split("::")[2]
+            if parent_type != "pulumi:pulumi:Stack":
+                type_ = f"{parent_type}${type_}"
+        return f"urn:pulumi:{settings.get_stack()}::{settings.get_project()}::{type_}::{name}"
+
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)
         if request.type == "pulumi:pulumi:Stack":

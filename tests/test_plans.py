@@ -1,0 +1,89 @@
+"""The committed offline plans match the program, and the plan tool behaves as documented."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tools import plan
+
+STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT.glob("Pulumi.*.yaml"))
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_committed_plan_is_current(stack: str) -> None:
+    committed = ROOT / "plans" / f"{stack}.json"
+    assert committed.exists(), f"plans/{stack}.json is missing: run `make plans` and commit it"
+    current = plan.dumps(plan.plan_for(ROOT / f"Pulumi.{stack}.yaml", stack))
+    assert committed.read_text() == current, (
+        f"plans/{stack}.json is stale: run `make plans` and commit the result"
+    )
+
+
+def test_plan_shape() -> None:
+    data = json.loads((ROOT / "plans" / "dev.json").read_text())
+    assert set(data) == {"steps", "outputs", "changeSummary"}
+    assert data["changeSummary"] == {"create": len(data["steps"])}
+    urns = [step["urn"] for step in data["steps"]]
+    assert len(urns) == len(set(urns))
+    seen: set[str] = set()
+    for step in data["steps"]:
+        state = step["newState"]
+        assert step["op"] == "create"
+        assert set(state) == {"type", "urn", "custom", "parent", "provider", "inputs", "dependencies", "protect"}
+        # Dependency order: parents, providers and dependencies come first.
+        for before in [state["parent"], *state["dependencies"]]:
+            assert not before or before in seen, (state["urn"], before)
+        seen.add(step["urn"])
+
+
+def test_plan_marks_secrets_and_unknowns() -> None:
+    text = (ROOT / "plans" / "dev.json").read_text()
+    data = json.loads(text)
+    secret = next(s for s in data["steps"] if s["newState"]["type"] == "azure-native:keyvault:Secret")
+    assert secret["newState"]["inputs"]["properties"]["value"] == "[secret]"
+    assert data["outputs"]["workspaceUrl"] == "[unknown]"
+    assert "dapi" not in text
+
+
+def test_plan_is_byte_identical_across_runs() -> None:
+    first = plan.dumps(plan.plan_for(ROOT / "Pulumi.prod.yaml", "prod"))
+    second = plan.dumps(plan.plan_for(ROOT / "Pulumi.prod.yaml", "prod"))
+    assert first == second
+
+
+def test_text_form(capsys: pytest.CaptureFixture[str]) -> None:
+    assert plan.main(["--stack", "dev"]) == 0
+    out = capsys.readouterr().out
+    data = json.loads((ROOT / "plans" / "dev.json").read_text())
+    assert out.startswith("Previewing update (dev), offline:")
+    assert "└─ adf-databricks:index:AdfDatabricks" in out
+    assert "azure-native:datafactory:Pipeline" in out
+    assert "Outputs:" in out and 'authMode: "token"' in out
+    assert out.rstrip().endswith(f"+ {data['changeSummary']['create']} to create")
+
+
+def test_config_file_flag_and_out(tmp_path: Path) -> None:
+    out = tmp_path / "plan.json"
+    assert plan.main(["--config-file", str(ROOT / "Pulumi.prod.yaml"), "--stack", "prod", "--json", "--out", str(out)]) == 0
+    assert out.read_text() == (ROOT / "plans" / "prod.json").read_text()
+
+
+def test_bad_config_exits_2_with_one_error_line(tmp_path: Path) -> None:
+    bad = tmp_path / "Pulumi.bad.yaml"
+    bad.write_text((ROOT / "Pulumi.dev.yaml").read_text().replace('timeout: "0.01:00:00"', 'timeout: "1h"'))
+    proc = subprocess.run(
+        [sys.executable, "-m", "tools.plan", "--config-file", str(bad), "--stack", "bad"],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.strip().splitlines()
+    assert lines == [
+        "error: adf-databricks:pipelines[0].activities[0].timeout: expected d.hh:mm:ss (at most 7 days), got '1h'"
+    ]
