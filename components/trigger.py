@@ -66,7 +66,7 @@ class ScheduleTrigger(pulumi.ComponentResource):
 
     trigger: azure_datafactory.TriggerSchedule
     """The trigger."""
-    activated: pulumi.Output[bool]
+    activated: pulumi.Output[bool | None]
     """Whether the trigger is started."""
 
     def __init__(
@@ -101,5 +101,5 @@ class ScheduleTrigger(pulumi.ComponentResource):
             activated=spec.enabled,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.activated = self.trigger.activated.apply(bool)
+        self.activated = self.trigger.activated
         self.register_outputs({"name": self.trigger.name, "activated": self.activated})

@@ -35,7 +35,20 @@ def test_plan_shape() -> None:
     for step in data["steps"]:
         state = step["newState"]
         assert step["op"] == "create"
-        assert set(state) == {"type", "urn", "custom", "parent", "provider", "inputs", "dependencies", "protect"}
+        assert set(state) == {
+            "type",
+            "urn",
+            "custom",
+            "parent",
+            "provider",
+            "inputs",
+            "dependencies",
+            "propertyDependencies",
+            "protect",
+        }
+        # An input that carries another resource's output implies a dependency on it.
+        for urns in state["propertyDependencies"].values():
+            assert set(urns) <= set(state["dependencies"])
         # Dependency order: parents, providers and dependencies come first.
         for before in [state["parent"], *state["dependencies"]]:
             assert not before or before in seen, (state["urn"], before)
@@ -70,7 +83,12 @@ def test_text_form(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_config_file_flag_and_out(tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
-    assert plan.main(["--config-file", str(ROOT / "Pulumi.prod.yaml"), "--stack", "prod", "--json", "--out", str(out)]) == 0
+    assert (
+        plan.main(
+            ["--config-file", str(ROOT / "Pulumi.prod.yaml"), "--stack", "prod", "--json", "--out", str(out)]
+        )
+        == 0
+    )
     assert out.read_text() == (ROOT / "plans" / "prod.json").read_text()
 
 
@@ -79,7 +97,10 @@ def test_bad_config_exits_2_with_one_error_line(tmp_path: Path) -> None:
     bad.write_text((ROOT / "Pulumi.dev.yaml").read_text().replace('timeout: "0.01:00:00"', 'timeout: "1h"'))
     proc = subprocess.run(
         [sys.executable, "-m", "tools.plan", "--config-file", str(bad), "--stack", "bad"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     assert proc.stdout == ""

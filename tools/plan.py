@@ -48,6 +48,7 @@ def build(result: engine.Result, stack: str) -> dict[str, Any]:
             "provider": "",
             "inputs": {},
             "dependencies": [],
+            "propertyDependencies": {},
             "protect": False,
         }
     }
@@ -63,6 +64,9 @@ def build(result: engine.Result, stack: str) -> dict[str, Any]:
             "provider": provider,
             "inputs": r.inputs,
             "dependencies": sorted(set(r.dependencies)),
+            "propertyDependencies": {
+                key: sorted(set(urns)) for key, urns in sorted(r.property_dependencies.items()) if urns
+            },
             "protect": r.protect,
         }
     graph = graphlib.TopologicalSorter()
