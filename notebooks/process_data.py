@@ -23,11 +23,12 @@
 
 # COMMAND ----------
 
-# Databricks provides `dbutils` as a global, so linters can't see where it is defined.
-# ruff: noqa: F821
+# Databricks provides `dbutils` as a global (pyproject.toml tells ruff so for notebooks/).
 import urllib.request
 
-DEFAULT_SOURCE = "https://raw.githubusercontent.com/MicrosoftLearning/mslearn-databricks/main/data/products.csv"
+DEFAULT_SOURCE = (
+    "https://raw.githubusercontent.com/MicrosoftLearning/mslearn-databricks/main/data/products.csv"
+)
 
 dbutils.widgets.text("folder", "product_data")
 dbutils.widgets.text("source", DEFAULT_SOURCE)
@@ -53,9 +54,7 @@ def validate_folder(value):
     if not name:
         raise ValueError("Invalid folder '': the folder parameter must not be empty.")
     if name.startswith("/"):
-        raise ValueError(
-            f"Invalid folder {value!r}: use a path relative to dbfs:/ without a leading '/'."
-        )
+        raise ValueError(f"Invalid folder {value!r}: use a path relative to dbfs:/ without a leading '/'.")
     if ":" in name or "\\" in name:
         raise ValueError(
             f"Invalid folder {value!r}: use a plain relative path with '/' separators, "
@@ -65,9 +64,7 @@ def validate_folder(value):
     if ".." in parts:
         raise ValueError(f"Invalid folder {value!r}: '..' is not allowed.")
     if any(part in ("", ".") for part in parts):
-        raise ValueError(
-            f"Invalid folder {value!r}: empty or '.' path segments are not allowed."
-        )
+        raise ValueError(f"Invalid folder {value!r}: empty or '.' path segments are not allowed.")
     return name
 
 

@@ -92,9 +92,7 @@ def expected_contents():
 def test_default_folder_writes_product_data_and_exits_with_path():
     dbutils, exit_value = run_notebook(source=str(PRODUCTS))
 
-    assert dbutils.fs.writes == [
-        ("dbfs:/product_data/products.csv", expected_contents(), True)
-    ]
+    assert dbutils.fs.writes == [("dbfs:/product_data/products.csv", expected_contents(), True)]
     assert exit_value == "dbfs:/product_data/products.csv"
 
 
@@ -137,9 +135,7 @@ def test_url_source_is_downloaded_with_urllib(monkeypatch):
     dbutils, exit_value = run_notebook()  # source left at its default URL
 
     assert requested == [EXERCISE_URL]
-    assert dbutils.fs.writes == [
-        ("dbfs:/product_data/products.csv", expected_contents(), True)
-    ]
+    assert dbutils.fs.writes == [("dbfs:/product_data/products.csv", expected_contents(), True)]
     assert exit_value == "dbfs:/product_data/products.csv"
 
 

@@ -28,7 +28,9 @@ def test_workflows_pass_actionlint() -> None:
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ secrets }}\n        uses: actions/checkout@v4\n")
+    broken.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ secrets }}\n        uses: actions/checkout@v4\n"
+    )
     proc = subprocess.run([actionlint(), str(broken)], capture_output=True, text=True, check=False)
     assert proc.returncode != 0
 
