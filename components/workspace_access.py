@@ -95,23 +95,34 @@ class WorkspaceAccess(pulumi.ComponentResource):
         self.token = None
         self.vault = None
         if args.auth.mode is AuthMode.MSI:
-            self.grants = [
-                self._grant(
-                    f"{name}-workspace-contributor",
-                    client,
-                    CONTRIBUTOR,
-                    args.workspace_resource_id,
-                    args.factory_principal_id,
-                    seed,
-                )
-            ]
-            self.linked_service_auth = {
-                "authentication": "MSI",
-                "workspace_resource_id": args.workspace_resource_id,
-            }
-            self.register_outputs({})
-            return
+            self._managed_identity(name, args, client, seed)
+        else:
+            self._rotated_token(name, args, client, seed)
+        self.register_outputs({"authMode": args.auth.mode.value})
 
+    def _managed_identity(
+        self, name: str, args: WorkspaceAccessArgs, client: pulumi.Output[Any], seed: str
+    ) -> None:
+        """The factory's identity becomes Contributor on the workspace, and nothing else."""
+        self.grants = [
+            self._grant(
+                f"{name}-workspace-contributor",
+                client,
+                CONTRIBUTOR,
+                args.workspace_resource_id,
+                args.factory_principal_id,
+                seed,
+            )
+        ]
+        self.linked_service_auth = {
+            "authentication": "MSI",
+            "workspace_resource_id": args.workspace_resource_id,
+        }
+
+    def _rotated_token(
+        self, name: str, args: WorkspaceAccessArgs, client: pulumi.Output[Any], seed: str
+    ) -> None:
+        """A token replaced before it expires, inline or kept in a Key Vault the factory reads."""
         rotation = time.Rotating(
             f"{name}-token-rotation",
             rotation_days=args.auth.rotate_after_days,
@@ -137,7 +148,6 @@ class WorkspaceAccess(pulumi.ComponentResource):
             self.linked_service_auth = {
                 "access_token": datafactory.SecureStringArgs(type="SecureString", value=token_value)
             }
-            self.register_outputs({})
             return
 
         self.vault = keyvault.Vault(
@@ -202,7 +212,6 @@ class WorkspaceAccess(pulumi.ComponentResource):
                 secret_name=secret.name,
             )
         }
-        self.register_outputs({"vaultUri": self.vault.properties.vault_uri})
 
     def _grant(
         self,
