@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import gc
 import io
 import json
 import logging
@@ -181,6 +182,15 @@ class RecordingMonitor(mocks.MockMonitor):
             if parent_type != "pulumi:pulumi:Stack":
                 type_ = f"{parent_type}${type_}"
         return f"urn:pulumi:{settings.get_stack()}::{settings.get_project()}::{type_}::{name}"
+
+    def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        """Answer invokes from the mocks without the stock mock's per-thread event loop."""
+        result = self.mocks.call(
+            mocks.MockCallArgs(token=request.tok, args=_from_struct(request.args), provider=request.provider)
+        )
+        returned = struct_pb2.Struct()
+        returned.update(result)
+        return resource_pb2.ResourceInvokeResponse(failures=[], **{"return": returned})
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Record the registration and answer from the mocks.
@@ -478,6 +488,8 @@ def run(
     logger = logging.getLogger("adf-databricks.engine")
     logger.propagate = False
     logger.handlers[:] = [_LogCapture(result.log)]
+    # Tests read every message the program sends (debug included) to prove no secret leaks.
+    logger.setLevel(logging.WARNING if preview else logging.DEBUG)
     mock: mocks.Mocks = PlanMocks() if preview else CloudMocks()
     monitor = RecordingMonitor(mock, result, keep_revealed=not preview)
     settings.SETTINGS.rpc_manager.clear()
@@ -491,6 +503,9 @@ def run(
     finally:
         loop.close()
         asyncio.set_event_loop(None)
+        # The program freezes the GC's view of its heap (gc.freeze in __main__.py); undo
+        # that so this process's next run can collect what this one left behind.
+        gc.unfreeze()
     return result
 
 
