@@ -116,8 +116,9 @@ class DataFactory(pulumi.ComponentResource):
                 **self.access.linked_service_auth,
                 **args.cluster_fields,
             ),
-            # Activities must not run before the factory's identity may use the workspace.
-            opts=pulumi.ResourceOptions(parent=self, depends_on=self.access.grants),
+            # No depends_on the role assignments: creating the linked service needs none of
+            # them, and `pulumi up` has finished granting before any run can start.
+            opts=pulumi.ResourceOptions(parent=self),
         )
         self.studio_url = self.factory.id.apply(studio_url)
         self.monitor_url = self.factory.id.apply(

@@ -80,7 +80,7 @@ class WorkspaceAccess(pulumi.ComponentResource):
     linked_service_auth: dict[str, Any]
     """Keyword arguments for `AzureDatabricksLinkedServiceArgs` (authentication part)."""
     grants: list[pulumi.Resource]
-    """Role assignments the linked service must wait for."""
+    """Role assignments that let the factory's identity reach the workspace or the vault."""
     token: databricks.Token | None
     """The rotated access token (mode token)."""
     vault: keyvault.Vault | None

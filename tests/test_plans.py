@@ -108,3 +108,13 @@ def test_bad_config_exits_2_with_one_error_line(tmp_path: Path) -> None:
     assert lines == [
         "error: adf-databricks:pipelines[0].activities[0].timeout: expected d.hh:mm:ss (at most 7 days), got '1h'"
     ]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_dependency_carries_a_value(stack: str) -> None:
+    """No resource waits on something it does not use: each edge comes from an input."""
+    data = json.loads((ROOT / "plans" / f"{stack}.json").read_text())
+    for step in data["steps"]:
+        state = step["newState"]
+        used = {urn for urns in state["propertyDependencies"].values() for urn in urns}
+        assert set(state["dependencies"]) == used, state["urn"]
