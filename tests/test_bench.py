@@ -1,0 +1,95 @@
+"""The benchmark script keeps working (its timings belong in BENCHMARKS.md, not in a test)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from tests.conftest import ROOT
+from tools import plan
+
+
+def load_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    return load_bench()
+
+
+def test_generated_config_is_valid_and_scales(bench: ModuleType, tmp_path: Path) -> None:
+    counts = {}
+    for n in (1, 3):
+        path = tmp_path / f"Pulumi.bench{n}.yaml"
+        path.write_text(__import__("yaml").safe_dump(bench.pipeline_config(n)))
+        counts[n] = plan.plan_for(path, "bench")["changeSummary"]["create"]
+    # Each added pipeline: two components, a pipeline and a trigger.
+    assert counts[3] - counts[1] == 2 * 4
+
+
+def test_deploy_depth_of_committed_plans(bench: ModuleType) -> None:
+    depth = bench.deploy_depth(json.loads((ROOT / "plans" / "prod.json").read_text()))
+    types = [depth["types"][u] for u in depth["longest"]]
+    assert types[0] == "azure-native:resources:ResourceGroup"
+    assert types[-1] == "azure:datafactory/triggerSchedule:TriggerSchedule"
+    waiting = {depth["types"][u] for u in depth["waiting"]}
+    # Nothing that does not use the workspace waits for it.
+    assert "azure-native:datafactory:Factory" not in waiting
+    assert "azure-native:resources:ResourceGroup" not in waiting
+    assert "pulumi:providers:databricks" in waiting
+
+
+def test_deploy_depth_finds_the_longest_chain(bench: ModuleType) -> None:
+    def step(urn: str, deps: list[str]) -> dict:
+        return {
+            "urn": urn,
+            "newState": {
+                "custom": True,
+                "type": f"t:{urn}",
+                "dependencies": deps,
+                "provider": "",
+                "propertyDependencies": {"x": deps[:1]},
+            },
+        }
+
+    plan_data = {"steps": [step("a", []), step("b", ["a"]), step("c", ["b", "a"]), step("d", ["a"])]}
+    depth = bench.deploy_depth(plan_data)
+    assert depth["longest"] == ["a", "b", "c"]
+    assert depth["ordering_only"] == [("c", "a")]
+
+
+def test_measure_reports_child_rss(bench: ModuleType) -> None:
+    small = bench.measure([sys.executable, "-c", "pass"])
+    big = bench.measure(
+        [sys.executable, "-c", "x = bytearray(80 * 1024 * 1024); x[::4096] = b'1' * len(x[::4096])"]
+    )
+    assert big.rss_mb - small.rss_mb > 50
+
+
+def test_script_runs_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "BENCH.md"
+    proc = subprocess.run(
+        [sys.executable, "bench/run.py", "--quick", "--sizes", "1", "--skip-tests", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text()
+    for heading in ("## 1. Start-up", "## 2. Scaling", "## 3. Tests", "## 4. Deploy depth"):
+        assert heading in text
+    assert "plan / floor wall time" in text
