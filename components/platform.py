@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pulumi
+import pulumi_azure as azure
+import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.resources as resources
 
 from components.compute import DatabricksCompute
@@ -12,7 +14,7 @@ from components.data_factory import DataFactory, DataFactoryArgs
 from components.notebooks import Notebooks, NotebooksArgs
 from components.pipeline import NotebookPipeline, NotebookPipelineArgs
 from components.settings import StackSettings
-from components.trigger import ScheduleTrigger, ScheduleTriggerArgs
+from components.trigger import ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
 from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs
 
 
@@ -89,6 +91,15 @@ class AdfDatabricks(pulumi.ComponentResource):
 
         self.pipelines = {}
         self.triggers = {}
+        trigger_opts = pulumi.ResourceOptions(parent=self)
+        if any(p.schedule is not None for p in args.pipelines):
+            # pulumi-azure 6 insists on a subscription id; take the one azure-native deploys
+            # to, so `az login` (or OIDC in CI) is all either provider needs.
+            client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
+            classic = azure.Provider(
+                f"{name}-azure", subscription_id=client.subscription_id, opts=trigger_opts
+            )
+            trigger_opts = pulumi.ResourceOptions(parent=self, providers=[classic])
         for settings in args.pipelines:
             # Activities with a local notebook run the uploaded copy.
             spec = replace(
@@ -118,9 +129,9 @@ class AdfDatabricks(pulumi.ComponentResource):
                         trigger_name=trigger_name,
                         factory_id=factory.id,
                         pipeline_name=pipeline.pipeline_name,
-                        description=f"Runs {spec.name} on a {settings.schedule.frequency.value.lower()} schedule",
+                        description=f"Runs {spec.name} {_every(settings.schedule)}",
                     ),
-                    opts=pulumi.ResourceOptions(parent=self),
+                    opts=trigger_opts,
                 )
         self.register_outputs(
             {
@@ -130,3 +141,8 @@ class AdfDatabricks(pulumi.ComponentResource):
                 "triggers": {n: t.activated for n, t in self.triggers.items()},
             }
         )
+
+
+def _every(schedule: ScheduleSpec) -> str:
+    unit = schedule.frequency.value.lower()
+    return f"every {unit}" if schedule.interval == 1 else f"every {schedule.interval} {unit}s"

@@ -419,13 +419,21 @@ def _workspace(value: Any, project: str, stack: str) -> WorkspaceSpec:
         return WorkspaceSpec(
             name=resource_id.rsplit("/", 1)[1], existing=ExistingWorkspace(resource_id, host)
         )
+    access = obj.get("publicNetworkAccess", enum(PublicNetworkAccess), PublicNetworkAccess.ENABLED)
+    if access is PublicNetworkAccess.DISABLED:
+        # Azure needs VNet injection and Private Link for that, and the stack itself (notebook
+        # upload, token) must reach the workspace; adopt such a workspace with
+        # workspace.existing instead.
+        raise ConfigError(
+            "workspace.publicNetworkAccess",
+            "Disabled needs VNet injection and Private Link, which this stack does not create;"
+            " adopt such a workspace with workspace.existing instead",
+        )
     return WorkspaceSpec(
         name=name,
         sku=obj.get("sku", enum(WorkspaceSku), WorkspaceSku.PREMIUM),
         no_public_ip=obj.get("noPublicIp", boolean, True),
-        public_network_access=obj.get(
-            "publicNetworkAccess", enum(PublicNetworkAccess), PublicNetworkAccess.ENABLED
-        ),
+        public_network_access=access,
     )
 
 
@@ -470,7 +478,11 @@ CLUSTER_KEYS = {
     ),
 }
 CLUSTER_KEYS[ClusterMode.INTERACTIVE] = (*CLUSTER_KEYS[ClusterMode.JOB], "autoterminationMinutes")
-CLUSTER_KEYS[ClusterMode.POOL] = (*CLUSTER_KEYS[ClusterMode.JOB], "pool")
+# ADF ignores the driver node type for pool clusters: the pool's node type serves both.
+CLUSTER_KEYS[ClusterMode.POOL] = (
+    *(k for k in CLUSTER_KEYS[ClusterMode.JOB] if k != "driverNodeType"),
+    "pool",
+)
 CLUSTER_KEYS[ClusterMode.EXISTING] = ("existingClusterId",)
 ALL_CLUSTER_KEYS = tuple(dict.fromkeys(k for keys in CLUSTER_KEYS.values() for k in (*keys,)))
 
@@ -626,7 +638,9 @@ def parameter_value(kind: ParameterType) -> Check[Any]:
 
     def check(value: Any) -> Any:
         if not accepts(value):
-            raise ValueError(f"expected {expected} ({kind.value} parameter), got {describe(value)}")
+            # A SecureString value must not reach CI logs, even a wrong one.
+            given = f"a {type(value).__name__}" if kind is ParameterType.SECURE_STRING else describe(value)
+            raise ValueError(f"expected {expected} ({kind.value} parameter), got {given}")
         return value
 
     return check
@@ -688,10 +702,13 @@ def _schedule(path: str, value: Any, parameters: Mapping[str, PipelineParameter]
     if 0 in month_days:
         raise ConfigError(f"{path}.monthDays", "expected days from -31 to 31 other than 0, got 0")
     arguments = {}
+    secret = False
     args_obj = _Object(obj.value.get("parameters", {}), f"{path}.parameters", list(parameters))
     for key, item in args_obj.value.items():
-        checked = at(f"{path}.parameters.{key}", parameter_value(parameters[key].type), item)
+        kind = parameters[key].type
+        checked = at(f"{path}.parameters.{key}", parameter_value(kind), item)
         arguments[key] = trigger_argument(checked)
+        secret = secret or kind is ParameterType.SECURE_STRING
     return ScheduleSpec(
         frequency=frequency,
         start_time=start,
@@ -703,6 +720,7 @@ def _schedule(path: str, value: Any, parameters: Mapping[str, PipelineParameter]
         week_days=tuple(dict.fromkeys(obj.get("weekDays", list_of(enum(WeekDay)), []))),
         month_days=tuple(sorted(set(month_days))),
         parameters=arguments,
+        secret_parameters=secret,
         enabled=obj.get("enabled", boolean, True),
     )
 

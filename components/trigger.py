@@ -35,6 +35,8 @@ class ScheduleSpec:
     """Days of the month, negative counting from the end (Month)."""
     parameters: Mapping[str, str] = field(default_factory=dict)
     """Pipeline parameter values passed to each run."""
+    secret_parameters: bool = False
+    """The values include a SecureString parameter: keep them all secret."""
     enabled: bool = True
     """Started (fires) when true; created stopped when false."""
 
@@ -61,7 +63,8 @@ class ScheduleTrigger(pulumi.ComponentResource):
     azure-native cannot start triggers (starting is a separate POST, pulumi-azure-native
     issue #3540), so this uses pulumi-azure's TriggerSchedule, whose `activated` flag starts
     the trigger after create, stops it around updates and restarts it, and stops it before
-    delete.
+    delete. pulumi-azure 6 needs a subscription id: pass a `pulumi_azure.Provider` with
+    `opts=ResourceOptions(providers=[...])`, or set `azure:subscriptionId`.
     """
 
     trigger: azure_datafactory.TriggerSchedule
@@ -75,15 +78,16 @@ class ScheduleTrigger(pulumi.ComponentResource):
         super().__init__("adf-databricks:index:ScheduleTrigger", name, None, opts)
         spec = args.spec
         advanced = spec.hours or spec.minutes or spec.week_days or spec.month_days
+        parameters: pulumi.Input[dict[str, str]] | None = dict(spec.parameters) or None
+        if parameters and spec.secret_parameters:
+            parameters = pulumi.Output.secret(parameters)
         self.trigger = azure_datafactory.TriggerSchedule(
             f"{name}-trigger",
             name=args.trigger_name,
             data_factory_id=args.factory_id,
             description=args.description,
             pipelines=[
-                azure_datafactory.TriggerSchedulePipelineArgs(
-                    name=args.pipeline_name, parameters=dict(spec.parameters) or None
-                )
+                azure_datafactory.TriggerSchedulePipelineArgs(name=args.pipeline_name, parameters=parameters)
             ],
             frequency=spec.frequency.value,
             interval=spec.interval,

@@ -92,6 +92,9 @@ class DatabricksWorkspace(pulumi.ComponentResource):
                 resource_group_name=args.resource_group_name,
                 location=args.location,
                 sku=azure_databricks.SkuArgs(name=spec.sku.value),
+                # Required on create since API 2026-01-01; Hybrid is the classic workspace
+                # with a managed resource group, which job clusters and pools need.
+                compute_mode=azure_databricks.ComputeMode.HYBRID,
                 # Derived from the subscription and the workspace name, never generated,
                 # so an unchanged stack previews as unchanged.
                 managed_resource_group_id=pulumi.Output.concat(

@@ -162,7 +162,9 @@ class WorkspaceAccess(pulumi.ComponentResource):
                 sku=keyvault.SkuArgs(family="A", name=keyvault.SkuName.STANDARD),
                 enable_rbac_authorization=True,
                 enable_soft_delete=True,
-                soft_delete_retention_in_days=90,
+                # The name is stable, so a destroyed vault blocks re-creation while it is
+                # soft-deleted: keep that short unless the stack is protected.
+                soft_delete_retention_in_days=90 if args.protect else 7,
                 # Azure refuses an explicit false; leaving it unset means off.
                 enable_purge_protection=True if args.protect else None,
             ),
@@ -235,5 +237,7 @@ class WorkspaceAccess(pulumi.ComponentResource):
             principal_id=principal_id,
             principal_type="ServicePrincipal",
             scope=scope,
-            opts=pulumi.ResourceOptions(parent=self),
+            # A new factory identity or workspace replaces the assignment under the same
+            # stable name, which Azure only accepts once the old one is gone.
+            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
-from tools import plan
+from tools import engine, plan
 
 STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT.glob("Pulumi.*.yaml"))
 
@@ -56,12 +56,32 @@ def test_plan_shape() -> None:
 
 
 def test_plan_marks_secrets_and_unknowns() -> None:
-    text = (ROOT / "plans" / "dev.json").read_text()
-    data = json.loads(text)
+    data = json.loads((ROOT / "plans" / "dev.json").read_text())
     secret = next(s for s in data["steps"] if s["newState"]["type"] == "azure-native:keyvault:Secret")
     assert secret["newState"]["inputs"]["properties"]["value"] == "[secret]"
     assert data["outputs"]["workspaceUrl"] == "[unknown]"
-    assert "dapi" not in text
+
+
+def test_a_plan_never_shows_a_secret_value() -> None:
+    """Rendered from a run whose mocks do return the token, the plan still shows none of it."""
+    config, secret_keys = engine.read_stack_config(ROOT / "Pulumi.dev.yaml")
+    result = engine.run(config, "dev", preview=False, secret_keys=secret_keys)
+    assert any(engine.TOKEN_VALUE in json.dumps(r.raw_inputs) for r in result.resources)
+    assert engine.TOKEN_VALUE not in plan.dumps(plan.build(result, "dev"))
+
+
+def test_encrypted_config_values_read_as_secret_placeholders(tmp_path: Path) -> None:
+    stack = tmp_path / "Pulumi.s.yaml"
+    stack.write_text(
+        "config:\n  adf-databricks:token: {secure: v1:abc}\n"
+        "  adf-databricks:pipelines:\n    - parameters:\n"
+        "        key: {type: SecureString, default: {secure: v1:def}}\n"
+    )
+    config, secret_keys = engine.read_stack_config(stack)
+    assert config["adf-databricks:token"] == engine.ENCRYPTED
+    pipelines = json.loads(config["adf-databricks:pipelines"])
+    assert pipelines[0]["parameters"]["key"]["default"] == engine.ENCRYPTED
+    assert sorted(secret_keys) == ["adf-databricks:pipelines", "adf-databricks:token"]
 
 
 def test_plan_is_byte_identical_across_runs() -> None:

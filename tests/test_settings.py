@@ -215,6 +215,12 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "workspace.publicNetworkAccess",
         "Enabled, Disabled",
     ),
+    (
+        "public network access off needs private link",
+        base(workspace={"publicNetworkAccess": "Disabled"}),
+        "workspace.publicNetworkAccess",
+        "VNet injection and Private Link",
+    ),
     ("workspace unknown key", base(workspace={"skus": "premium"}), "workspace.skus", "did you mean 'sku'?"),
     (
         "existing resource id",
@@ -352,6 +358,12 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         base(cluster={**base()["cluster"], "mode": "pool", "pool": {"minIdle": 5, "maxCapacity": 2}}),
         "cluster.pool.minIdle",
         "at most cluster.pool.maxCapacity (2)",
+    ),
+    (
+        "no driver node type with a pool",
+        base(cluster={**base()["cluster"], "mode": "pool", "driverNodeType": "Standard_D8ds_v5"}),
+        "cluster.driverNodeType",
+        "only with cluster.mode job or interactive",
     ),
     (
         "pool workers fit",
@@ -737,6 +749,12 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         ),
         "pipelines[0].schedule.parameters.folder",
         "expected a string (String parameter), got 3",
+    ),
+    (
+        "secure values are not echoed",
+        base(pipelines=[pipeline(parameters={"key": {"type": "SecureString", "default": 12345}})]),
+        "pipelines[0].parameters.key.default",
+        "expected a string (SecureString parameter), got a int",
     ),
     (
         "enabled bool",

@@ -65,9 +65,32 @@ def test_monthly_schedule(render: Render) -> None:
     assert trigger["schedule"] == {"daysOfMonths": [-1, 1]}
 
 
+def test_secure_string_arguments_stay_secret(render: Render) -> None:
+    p = pipeline(
+        parameters={"folder": {"type": "String"}, "key": {"type": "SecureString"}},
+        schedule={
+            "frequency": "Day",
+            "startTime": "2026-01-01T06:00:00Z",
+            "parameters": {"folder": "x", "key": "s3cr3t-value"},
+        },
+    )
+    trigger = render(base(pipelines=[p])).one(TRIGGER)
+    assert trigger.inputs["pipelines"] == [{"name": "process-data", "parameters": engine.SECRET}]
+    assert trigger.raw_inputs["pipelines"][0]["parameters"] == {"folder": "x", "key": "s3cr3t-value"}
+
+
+def test_trigger_uses_an_explicit_provider_with_the_subscription(render: Render) -> None:
+    """pulumi-azure 6 refuses to start without a subscription id; azure-native's is used."""
+    result = render(base())
+    provider = result.one("pulumi:providers:azure")
+    assert provider.raw_inputs["subscriptionId"] == engine.SUBSCRIPTION
+    assert result.one(TRIGGER).provider == provider.urn
+
+
 def test_no_schedule_no_trigger(render: Render) -> None:
     result = render(base(pipelines=[pipeline(schedule=None)]))
     assert result.of_type(TRIGGER) == []
+    assert result.of_type("pulumi:providers:azure") == []
     assert result.outputs["triggers"] == {}
 
 

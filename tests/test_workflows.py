@@ -47,6 +47,12 @@ def test_preview_runs_offline_job_and_gates_real_preview() -> None:
     assert action["with"]["comment-on-pr"] is True and action["with"]["diff"] is True
 
 
+def test_every_update_refreshes_first() -> None:
+    """Token rotation is noticed only when pulumiverse_time.Rotating's state is read."""
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    assert project["options"]["refresh"] == "always"
+
+
 def test_prod_deploy_is_gated_behind_an_environment() -> None:
     flow = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text())
     prod = flow["jobs"]["prod"]

@@ -14,15 +14,17 @@ EXISTING_ID = (
 def test_created_workspace_inputs(render: Render) -> None:
     result = render(
         base(
-            workspace={"sku": "standard", "noPublicIp": False, "publicNetworkAccess": "Disabled"},
+            workspace={"sku": "standard", "noPublicIp": False, "publicNetworkAccess": "Enabled"},
             tags={"owner": "me"},
         )
     )
     ws = result.one("azure-native:databricks:Workspace").inputs
     assert ws["workspaceName"] == "adf-databricks-test"
     assert ws["sku"] == {"name": "standard"}
+    # Required on create by the workspace API azure-native 3.29 uses.
+    assert ws["computeMode"] == "Hybrid"
     assert ws["parameters"] == {"enableNoPublicIp": {"value": False}}
-    assert ws["publicNetworkAccess"] == "Disabled"
+    assert ws["publicNetworkAccess"] == "Enabled"
     assert ws["resourceGroupName"] == "adf-databricks-test"
     # Derived from the subscription and the name: the same on every run.
     assert ws["managedResourceGroupId"] == (

@@ -26,6 +26,8 @@ def test_msi_grants_contributor_on_the_workspace_only(render: Render) -> None:
     )
     assert inputs["principalId"] == engine.FACTORY_PRINCIPAL
     assert inputs["principalType"] == "ServicePrincipal"
+    # Same stable name on replacement: the old assignment must go first.
+    assert grant.delete_before_replace
     assert ws.urn in grant.dependencies
     props = databricks_ls(result).inputs["properties"]
     assert props["authentication"] == "MSI"
@@ -76,6 +78,8 @@ def test_token_in_key_vault(render: Render) -> None:
     assert props["enableRbacAuthorization"] is True
     assert props["enableSoftDelete"] is True
     assert "enablePurgeProtection" not in props
+    # A stable name blocks re-creation while soft-deleted; unprotected stacks keep that short.
+    assert props["softDeleteRetentionInDays"] == 7
     assert props["tenantId"] == engine.TENANT
     assert vault.inputs["vaultName"] == vault_name(engine.SUBSCRIPTION, "adf-databricks-test", "test")
     assert len(vault.inputs["vaultName"]) <= 24
@@ -101,6 +105,7 @@ def test_protected_token_stack_turns_on_purge_protection(render: Render) -> None
     result = render(base(protect=True, auth={"mode": "token"}))
     vault = result.one("azure-native:keyvault:Vault")
     assert vault.protect and vault.inputs["properties"]["enablePurgeProtection"] is True
+    assert vault.inputs["properties"]["softDeleteRetentionInDays"] == 90
 
 
 def test_inline_token_is_a_secret_secure_string(render: Render) -> None:

@@ -433,13 +433,29 @@ def read_stack_config(path: Path) -> tuple[dict[str, str], list[str]]:
     stack = yaml.load(path.read_text(), Loader=loader) or {}
     for key, value in (stack.get("config") or {}).items():
         full = key if ":" in key else f"{PROJECT}:{key}"
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            # Encrypted values cannot be read offline; the program sees a placeholder secret.
-            config[full] = "[encrypted]"
+        value, encrypted = _placeholder_secrets(value)
+        if encrypted:
             secret_keys.append(full)
-        else:
-            config[full] = _as_config_string(value)
+        config[full] = _as_config_string(value)
     return config, secret_keys
+
+
+ENCRYPTED = "[encrypted]"
+"""What the program sees offline for a value set with `pulumi config set --secret`."""
+
+
+def _placeholder_secrets(value: Any) -> tuple[Any, bool]:
+    """Replace `{secure: ...}` leaves (top-level or set with --path) by a placeholder string;
+    encrypted values cannot be read without the stack's secrets provider."""
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        return ENCRYPTED, True
+    if isinstance(value, dict):
+        pairs = {k: _placeholder_secrets(v) for k, v in value.items()}
+        return {k: v for k, (v, _) in pairs.items()}, any(s for _, s in pairs.values())
+    if isinstance(value, list):
+        items = [_placeholder_secrets(v) for v in value]
+        return [v for v, _ in items], any(s for _, s in items)
+    return value, False
 
 
 def _as_config_string(value: Any) -> str:
