@@ -66,3 +66,12 @@ def pipeline(**overrides: Any) -> dict[str, Any]:
 def activity(**overrides: Any) -> dict[str, Any]:
     """The base activity with some keys replaced."""
     return {**copy.deepcopy(BASE["pipelines"][0]["activities"][0]), **copy.deepcopy(overrides)}
+
+
+def databricks_linked_service(result: engine.Result) -> engine.Registration:
+    """The factory's Azure Databricks linked service (the Key Vault one is another)."""
+    return next(
+        r
+        for r in result.of_type("azure-native:datafactory:LinkedService")
+        if r.inputs["properties"]["type"] == "AzureDatabricks"
+    )

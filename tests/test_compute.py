@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import Render, base
+from tests.conftest import Render, base, databricks_linked_service
 from tools import engine
 
 CLUSTER = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5"}
@@ -12,11 +12,7 @@ PYTHON3 = {"PYSPARK_PYTHON": "/databricks/python3/bin/python3"}
 
 
 def cluster_fields(result: engine.Result) -> dict[str, Any]:
-    ls = next(
-        r
-        for r in result.of_type("azure-native:datafactory:LinkedService")
-        if r.inputs["properties"]["type"] == "AzureDatabricks"
-    )
+    ls = databricks_linked_service(result)
     props = dict(ls.inputs["properties"])
     for key in ("type", "description", "domain", "authentication", "workspaceResourceId"):
         props.pop(key, None)

@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 from components.data_factory import studio_url
-from tests.conftest import Render, base
+from tests.conftest import Render, base, databricks_linked_service
 from tools import engine
-
-
-def databricks_ls(result: engine.Result) -> engine.Registration:
-    return next(
-        r
-        for r in result.of_type("azure-native:datafactory:LinkedService")
-        if r.inputs["properties"]["type"] == "AzureDatabricks"
-    )
 
 
 def test_factory_has_system_identity_and_tags(render: Render) -> None:
@@ -33,7 +25,7 @@ def test_factory_does_not_wait_for_the_workspace(render: Render) -> None:
 
 
 def test_linked_service(render: Render) -> None:
-    ls = databricks_ls(render(base()))
+    ls = databricks_linked_service(render(base()))
     assert ls.inputs["linkedServiceName"] == "AzureDatabricks"
     props = ls.inputs["properties"]
     assert props["type"] == "AzureDatabricks"
@@ -43,7 +35,7 @@ def test_linked_service(render: Render) -> None:
 
 
 def test_integration_runtime(render: Render) -> None:
-    props = databricks_ls(render(base(integrationRuntime="SelfHostedIR"))).inputs["properties"]
+    props = databricks_linked_service(render(base(integrationRuntime="SelfHostedIR"))).inputs["properties"]
     assert props["connectVia"] == {"referenceName": "SelfHostedIR", "type": "IntegrationRuntimeReference"}
 
 

@@ -7,7 +7,7 @@ import json
 import pulumi
 import pytest
 
-from tests.conftest import ROOT, Render, base, cli_config
+from tests.conftest import ROOT, Render, base, cli_config, databricks_linked_service
 from tools import engine
 
 
@@ -18,11 +18,7 @@ def stack(name: str) -> engine.Result:
 
 def test_dev_is_the_learn_exercise() -> None:
     result = stack("dev")
-    props = next(
-        r
-        for r in result.of_type("azure-native:datafactory:LinkedService")
-        if r.inputs["properties"]["type"] == "AzureDatabricks"
-    ).inputs["properties"]
+    props = databricks_linked_service(result).inputs["properties"]
     assert props["accessToken"]["type"] == "AzureKeyVaultSecret"
     assert props["newClusterNumOfWorker"] == "1"
     assert props["newClusterNodeType"] == "Standard_D4ds_v5"
@@ -45,11 +41,7 @@ def test_prod_is_msi_autoscaling_protected() -> None:
     assert result.of_type("databricks:index/token:Token") == []
     assert result.one("azure-native:databricks:Workspace").protect
     assert result.one("azure-native:datafactory:Factory").protect
-    props = next(
-        r
-        for r in result.of_type("azure-native:datafactory:LinkedService")
-        if r.inputs["properties"]["type"] == "AzureDatabricks"
-    ).inputs["properties"]
+    props = databricks_linked_service(result).inputs["properties"]
     assert props["authentication"] == "MSI"
     assert props["newClusterNumOfWorker"] == "2:8"
     for r in result.resources:

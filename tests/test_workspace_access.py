@@ -5,14 +5,10 @@ from __future__ import annotations
 import json
 
 from components.workspace_access import CONTRIBUTOR, KEY_VAULT_SECRETS_USER, assignment_name, vault_name
-from tests.conftest import Render, base
+from tests.conftest import Render, base, databricks_linked_service
 from tools import engine
 
 LS = "azure-native:datafactory:LinkedService"
-
-
-def databricks_ls(result: engine.Result) -> engine.Registration:
-    return next(r for r in result.of_type(LS) if r.inputs["properties"]["type"] == "AzureDatabricks")
 
 
 def test_msi_grants_contributor_on_the_workspace_only(render: Render) -> None:
@@ -29,7 +25,7 @@ def test_msi_grants_contributor_on_the_workspace_only(render: Render) -> None:
     # Same stable name on replacement: the old assignment must go first.
     assert grant.delete_before_replace
     assert ws.urn in grant.dependencies
-    props = databricks_ls(result).inputs["properties"]
+    props = databricks_linked_service(result).inputs["properties"]
     assert props["authentication"] == "MSI"
     assert props["workspaceResourceId"] == inputs["scope"]
     assert "accessToken" not in props
@@ -57,7 +53,7 @@ def test_linked_service_does_not_wait_for_the_grant(render: Render) -> None:
     """Creating the linked service uses nothing of the grant, so it is not ordered after it."""
     result = render(base())
     grant = result.one("azure-native:authorization:RoleAssignment")
-    assert grant.urn not in databricks_ls(result).dependencies
+    assert grant.urn not in databricks_linked_service(result).dependencies
 
 
 def test_token_in_key_vault(render: Render) -> None:
@@ -92,7 +88,7 @@ def test_token_in_key_vault(render: Render) -> None:
     assert grant.raw_inputs["roleDefinitionId"].endswith(KEY_VAULT_SECRETS_USER)
     store = next(r for r in result.of_type(LS) if r.inputs["properties"]["type"] == "AzureKeyVault")
     assert store.inputs["properties"]["baseUrl"] == f"https://{vault.inputs['vaultName']}.vault.azure.net/"
-    props = databricks_ls(result).inputs["properties"]
+    props = databricks_linked_service(result).inputs["properties"]
     assert props["accessToken"] == {
         "type": "AzureKeyVaultSecret",
         "store": {"referenceName": "AzureKeyVault", "type": "LinkedServiceReference"},
@@ -112,7 +108,7 @@ def test_inline_token_is_a_secret_secure_string(render: Render) -> None:
     result = render(base(auth={"mode": "token", "keyVault": False}))
     assert result.of_type("azure-native:keyvault:Vault") == []
     assert result.of_type("azure-native:authorization:RoleAssignment") == []
-    ls = databricks_ls(result)
+    ls = databricks_linked_service(result)
     assert ls.inputs["properties"]["accessToken"] == {"type": "SecureString", "value": engine.SECRET}
     assert ls.raw_inputs["properties"]["accessToken"]["value"] == engine.TOKEN_VALUE
     assert "properties.accessToken.value" in ls.secret_paths
