@@ -39,6 +39,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/pyright
 
 format: $(VENV)/.dev
 	$(PY) -m ruff format .

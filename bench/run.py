@@ -182,7 +182,7 @@ def name(urn: str) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="repetitions per measurement")
     parser.add_argument("--sizes", default="1,50,200", help="pipeline counts for the scaling runs")
     parser.add_argument("--skip-tests", action="store_true", help="do not time make test")

@@ -49,6 +49,12 @@ class DataFactoryArgs:
     """Protect the factory (and Key Vault) against deletion by Pulumi."""
 
 
+def _principal_id(identity: datafactory.outputs.FactoryIdentityResponse | None) -> str:
+    if identity is None:
+        raise pulumi.RunError("the factory reported no managed identity")
+    return identity.principal_id
+
+
 def studio_url(factory_id: str, page: str = "home") -> str:
     """ADF Studio deep link for a factory; page "monitoring/pipelineruns" opens the Monitor hub."""
     return f"https://adf.azure.com/en/{page}?factory={urllib.parse.quote(factory_id, safe='')}"
@@ -82,7 +88,7 @@ class DataFactory(pulumi.ComponentResource):
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
-        principal_id = self.factory.identity.apply(lambda i: i.principal_id if i else None)
+        principal_id = self.factory.identity.apply(_principal_id)
         self.access = WorkspaceAccess(
             f"{name}-access",
             WorkspaceAccessArgs(

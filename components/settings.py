@@ -461,7 +461,7 @@ def _auth(value: Any) -> AuthSpec:
     )
 
 
-CLUSTER_KEYS = {
+CLUSTER_KEYS: dict[ClusterMode, tuple[str, ...]] = {
     ClusterMode.JOB: (
         "sparkVersion",
         "nodeType",

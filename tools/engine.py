@@ -185,12 +185,13 @@ class RecordingMonitor(mocks.MockMonitor):
 
     def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Answer invokes from the mocks without the stock mock's per-thread event loop."""
-        result = self.mocks.call(
+        result: Any = self.mocks.call(
             mocks.MockCallArgs(token=request.tok, args=_from_struct(request.args), provider=request.provider)
         )
         returned = struct_pb2.Struct()
         returned.update(result)
-        return resource_pb2.ResourceInvokeResponse(failures=[], **{"return": returned})
+        fields: dict[str, Any] = {"return": returned, "failures": []}
+        return resource_pb2.ResourceInvokeResponse(**fields)
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Record the registration and answer from the mocks.
@@ -508,8 +509,9 @@ def run(
     logger.setLevel(logging.WARNING if preview else logging.DEBUG)
     mock: mocks.Mocks = PlanMocks() if preview else CloudMocks()
     monitor = RecordingMonitor(mock, result, keep_revealed=not preview)
-    settings.SETTINGS.rpc_manager.clear()
-    settings.SETTINGS.outputs.clear()
+    # As pulumi.runtime.test does: nothing left over from a previous run in this process.
+    settings.SETTINGS.rpc_manager.clear()  # pyright: ignore[reportAttributeAccessIssue]
+    settings.SETTINGS.outputs.clear()  # pyright: ignore[reportAttributeAccessIssue]
     settings.ROOT.set(None)
     mocks.set_mocks(mock, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor)
     pulumi.runtime.set_all_config(dict(config), list(secret_keys or []))

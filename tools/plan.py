@@ -125,7 +125,7 @@ def dumps(plan: dict[str, Any]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tools.plan", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.plan", description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--stack", default="dev", help="stack name; reads Pulumi.<stack>.yaml")
     parser.add_argument("--config-file", type=Path, help="read this stack file instead")
     parser.add_argument("--json", action="store_true", help="print the machine form")
