@@ -15,7 +15,7 @@ import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
@@ -260,6 +260,14 @@ def timestamp(value: Any) -> str:
             f"expected an ISO 8601 time with a zone, e.g. 2026-01-01T06:00:00Z, got {describe(value)}"
         )
     return value
+
+
+def utc_timestamp(value: str) -> str:
+    """A zoned ISO 8601 time at offset zero, written the way ADF wants UTC times (...Z)."""
+    parsed = datetime.fromisoformat(value)
+    if parsed.utcoffset() != timedelta(0):
+        raise ValueError(f"expected a UTC time (ending in Z) with timeZone UTC, got {describe(value)}")
+    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ") if parsed.microsecond == 0 else value
 
 
 def absolute_workspace_path(value: Any) -> str:
@@ -688,6 +696,11 @@ def _schedule(path: str, value: Any, parameters: Mapping[str, PipelineParameter]
     end = obj.get("endTime", timestamp, None)
     if end is not None and datetime.fromisoformat(end) <= datetime.fromisoformat(start):
         raise ConfigError(f"{path}.endTime", f"expected a time after startTime ({start}), got {end!r}")
+    time_zone = obj.get("timeZone", string, "UTC")
+    if time_zone == "UTC":
+        # Data Factory refuses to start a UTC schedule whose times are not written in UTC.
+        start = at(f"{path}.startTime", utc_timestamp, start)
+        end = at(f"{path}.endTime", utc_timestamp, end) if end is not None else None
     allowed = {
         "hours": (Frequency.DAY, Frequency.WEEK, Frequency.MONTH),
         "minutes": (Frequency.HOUR, Frequency.DAY, Frequency.WEEK, Frequency.MONTH),
@@ -714,7 +727,7 @@ def _schedule(path: str, value: Any, parameters: Mapping[str, PipelineParameter]
         start_time=start,
         interval=obj.get("interval", integer(1), 1),
         end_time=end,
-        time_zone=obj.get("timeZone", string, "UTC"),
+        time_zone=time_zone,
         hours=tuple(sorted(set(obj.get("hours", list_of(integer(0, 23)), [])))),
         minutes=tuple(sorted(set(obj.get("minutes", list_of(integer(0, 59)), [])))),
         week_days=tuple(dict.fromkeys(obj.get("weekDays", list_of(enum(WeekDay)), []))),

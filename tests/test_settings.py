@@ -164,6 +164,21 @@ def test_trigger_parameters_are_typed_then_stringified() -> None:
     assert schedule.parameters == {"n": "5", "flags": '["a"]', "folder": "x"}
 
 
+def test_utc_times_are_written_with_z() -> None:
+    p = pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T06:00:00+00:00"})
+    schedule = check(base(pipelines=[p])).pipelines[0].schedule
+    assert schedule is not None and schedule.start_time == "2026-01-01T06:00:00Z"
+    other = pipeline(
+        schedule={
+            "frequency": "Day",
+            "startTime": "2026-01-01T06:00:00+01:00",
+            "timeZone": "W. Europe Standard Time",
+        }
+    )
+    schedule = check(base(pipelines=[other])).pipelines[0].schedule
+    assert schedule is not None and schedule.start_time == "2026-01-01T06:00:00+01:00"
+
+
 def test_parameter_types() -> None:
     p = pipeline(parameters={"s": {"type": "SecureString", "default": "x"}})
     spec = check(base(pipelines=[p])).pipelines[0].spec
@@ -755,6 +770,12 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         base(pipelines=[pipeline(parameters={"key": {"type": "SecureString", "default": 12345}})]),
         "pipelines[0].parameters.key.default",
         "expected a string (SecureString parameter), got a int",
+    ),
+    (
+        "UTC schedules are written in UTC",
+        base(pipelines=[pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T06:00:00+01:00"})]),
+        "pipelines[0].schedule.startTime",
+        "expected a UTC time (ending in Z) with timeZone UTC",
     ),
     (
         "enabled bool",
