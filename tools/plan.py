@@ -105,8 +105,13 @@ def render_text(plan: dict[str, Any], stack: str) -> str:
     for top in children.get("", []):
         walk(top, "", "")
     width = max(len(r[0]) for r in rows) + 2
-    lines = [f"Previewing update ({stack}), offline:", "", f"     {'Type':<{width}}Name"]
-    lines += [f" +   {t:<{width}}{n}" for t, n, _ in rows]
+    name_width = max(len(r[1]) for r in rows) + 2
+    lines = [
+        f"Previewing update ({stack}), offline:",
+        "",
+        f"     {'Type':<{width}}{'Name':<{name_width}}Plan",
+    ]
+    lines += [f" +   {t:<{width}}{n:<{name_width}}create" for t, n, _ in rows]
     lines += ["", "Outputs:"]
     for key, value in sorted(plan["outputs"].items()):
         lines.append(f"    {key}: {json.dumps(value, sort_keys=True)}")
