@@ -119,12 +119,13 @@ def _from_value(value: struct_pb2.Value) -> Any:
 
 
 def _plain(value: Any) -> Any:
-    """Struct numbers are doubles; show whole numbers as integers."""
+    """Plain JSON values: whole-number doubles (Struct's only numbers) as integers, tuples
+    as lists."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value
 
@@ -274,13 +275,21 @@ PLAN_CLIENT_CONFIG = {
 }
 
 
-class CloudMocks(mocks.Mocks):
-    """Realistic computed outputs, as Azure and Databricks return them after `pulumi up`."""
+class _ClientConfigMocks(mocks.Mocks):
+    """Answers the one invoke the program makes: who is deploying."""
+
+    client_config: dict[str, str]
 
     def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         if args.token == "azure-native:authorization:getClientConfig":
-            return dict(CLIENT_CONFIG)
+            return dict(self.client_config)
         raise NotImplementedError(f"no mock for invoke {args.token}")
+
+
+class CloudMocks(_ClientConfigMocks):
+    """Realistic computed outputs, as Azure and Databricks return them after `pulumi up`."""
+
+    client_config = CLIENT_CONFIG
 
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if not args.custom and not args.typ.startswith("pulumi:providers:"):
@@ -388,14 +397,11 @@ NAME_INPUTS = {
 """Explicit name inputs, which become the `name` output Azure reports."""
 
 
-class PlanMocks(mocks.Mocks):
+class PlanMocks(_ClientConfigMocks):
     """What a first `pulumi preview` knows: the inputs; everything computed is unknown."""
 
-    def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
-        if args.token == "azure-native:authorization:getClientConfig":
-            # A real preview asks Azure who is deploying; offline, placeholders say so.
-            return dict(PLAN_CLIENT_CONFIG)
-        raise NotImplementedError(f"no mock for invoke {args.token}")
+    # A real preview asks Azure who is deploying; offline, placeholders say so.
+    client_config = PLAN_CLIENT_CONFIG
 
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         # Scalars given as inputs come back unchanged; objects may gain computed fields
@@ -535,17 +541,8 @@ async def _run_program(program: Path, result: Result) -> None:
         outputs = getattr(root, "outputs", {})
         for key in sorted(outputs):
             serialized = await rpc.serialize_property(outputs[key], [], key)
-            raw = _plain(_jsonable(serialized))
+            raw = _plain(serialized)
             result.outputs[key] = redact(raw)
             result.raw_outputs[key] = reveal(raw)
 
     await pulumi.runtime.stack.run_pulumi_func(body)
-
-
-def _jsonable(value: Any) -> Any:
-    """serialize_property's result as plain JSON (secrets and unknowns still marked)."""
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    return value

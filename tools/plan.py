@@ -93,10 +93,10 @@ def render_text(plan: dict[str, Any], stack: str) -> str:
     for step in plan["steps"]:
         state = step["newState"]
         children.setdefault(state["parent"], []).append(state)
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str]] = []
 
     def walk(state: dict[str, Any], prefix: str, branch: str) -> None:
-        rows.append((prefix + branch + state["type"], state["urn"].rsplit("::", 1)[1], ""))
+        rows.append((prefix + branch + state["type"], state["urn"].rsplit("::", 1)[1]))
         kids = sorted(children.get(state["urn"], []), key=lambda s: (s["type"], s["urn"]))
         indent = prefix + ("   " if branch in ("└─ ", "") else "│  ")
         for i, kid in enumerate(kids):
@@ -111,7 +111,7 @@ def render_text(plan: dict[str, Any], stack: str) -> str:
         "",
         f"     {'Type':<{width}}{'Name':<{name_width}}Plan",
     ]
-    lines += [f" +   {t:<{width}}{n:<{name_width}}create" for t, n, _ in rows]
+    lines += [f" +   {t:<{width}}{n:<{name_width}}create" for t, n in rows]
     lines += ["", "Outputs:"]
     for key, value in sorted(plan["outputs"].items()):
         lines.append(f"    {key}: {json.dumps(value, sort_keys=True)}")
