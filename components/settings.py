@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pulumi
+from tzlocal import windows_tz
 
 from components.compute import ComputeArgs, PoolSpec, Workers
 from components.data_factory import LinkedServiceSpec
@@ -42,7 +44,7 @@ from components.pipeline import (
     PipelineParameter,
     PipelineSpec,
 )
-from components.trigger import ScheduleSpec
+from components.trigger import UTC, WALL_CLOCK, ScheduleSpec
 from components.workspace import ExistingWorkspace, WorkspaceSpec
 from components.workspace_access import AuthSpec
 
@@ -247,27 +249,92 @@ def workers(value: Any) -> Workers:
     raise ValueError(f'expected a worker count >= 0 or "min:max" with 1 <= min <= max, got {describe(value)}')
 
 
-def timestamp(value: Any) -> str:
-    """ISO 8601 date and time with an explicit zone."""
-    parsed = None
-    if isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        raise ValueError(
-            f"expected an ISO 8601 time with a zone, e.g. 2026-01-01T06:00:00Z, got {describe(value)}"
+# Windows time zone ids and the IANA names they map to, from Unicode CLDR's windowsZones.xml as
+# tzlocal generates it: the ids Data Factory's schedule triggers take (Learn,
+# data-factory/how-to-create-schedule-trigger, "Time zone option"; an unknown id fails the
+# trigger's start with InvalidWorkflowTriggerRecurrence "invalid time zone").
+WINDOWS_ZONES: Mapping[str, str] = windows_tz.win_tz
+IANA_ZONES: Mapping[str, str] = windows_tz.tz_win
+SCHEDULE_TIME = re.compile(rf"({WALL_CLOCK})(Z|[+-]\d\d:\d\d)?")
+
+
+def time_zone(value: Any) -> str:
+    """A Windows time zone id as Data Factory takes it; an IANA name gets its Windows id."""
+    name = string(value)
+    if name in WINDOWS_ZONES:
+        return name
+    expected = "expected a Windows time zone id as Data Factory takes (UTC, W. Europe Standard Time, ...)"
+    by_case = {zone.lower(): zone for zone in WINDOWS_ZONES}
+    iana = {zone.lower(): windows for zone, windows in IANA_ZONES.items()}
+    if name.lower() in by_case:
+        hint = f"; write it {by_case[name.lower()]!r}"
+    elif name.lower() in iana:
+        hint = f" (an IANA name); use {iana[name.lower()]!r}"
+    else:
+        # "UTC+1" is one character from the id UTC+12: an offset gets no look-alike.
+        offset = re.match(r"(UTC|GMT)?\s*[+-]\d", name, re.IGNORECASE)
+        close = [] if offset else difflib.get_close_matches(name.lower(), by_case, n=1)
+        hint = (
+            f"; did you mean {by_case[close[0]]!r}?"
+            if close
+            else " (ids are Windows' own, like Eastern Standard Time; not abbreviations or offsets)"
         )
-    return value
+    raise ValueError(f"{expected}, got {describe(value)}{hint}")
 
 
-def utc_timestamp(value: str) -> str:
-    """A zoned ISO 8601 time at offset zero, written the way ADF wants UTC times (...Z)."""
-    parsed = datetime.fromisoformat(value)
-    if parsed.utcoffset() != timedelta(0):
-        raise ValueError(f"expected a UTC time (ending in Z) with timeZone UTC, got {describe(value)}")
-    return parsed.strftime("%Y-%m-%dT%H:%M:%SZ") if parsed.microsecond == 0 else value
+def schedule_time(zone: str) -> Check[str]:
+    """A schedule time in Data Factory's form for `zone` (see components.trigger.azurerm_time).
+
+    With UTC a UTC time, `...Z` (`+00:00` is rewritten); with any other zone the wall-clock time
+    there without an offset. An offset next to such a zone is refused rather than converted: one
+    fixed offset cannot follow the zone's daylight saving, and a silent rewrite would hide a wrong
+    one; the message gives the wall-clock form of the instant written.
+    """
+
+    def check(value: Any) -> str:
+        match = SCHEDULE_TIME.fullmatch(value) if isinstance(value, str) else None
+        parsed = None
+        if match:
+            try:
+                parsed = _parse_time(value)
+            except ValueError:
+                parsed = None
+        if match is None or parsed is None:
+            example = "2026-12-01T06:00:00Z" if zone == UTC else "2026-12-01T06:00:00"
+            raise ValueError(
+                f"expected a time as yyyy-MM-ddTHH:mm:ss{'Z' if zone == UTC else ''}"
+                f" (whole seconds), e.g. {example}, got {describe(value)}"
+            )
+        wall, offset = match.groups()
+        if zone == UTC:
+            if offset is None or parsed.utcoffset() != timedelta(0):
+                raise ValueError(
+                    f"expected a UTC time (ending in Z) with timeZone UTC, got {describe(value)}"
+                )
+            return f"{wall}Z"
+        if offset is not None:
+            raise ValueError(
+                f"expected the wall-clock time in {zone} without an offset or Z, as Data Factory"
+                f" reads times of zones other than UTC, got {describe(value)}; write it"
+                f" {_wall_clock(parsed, zone)!r}"
+            )
+        return wall
+
+    return check
+
+
+def _parse_time(value: str) -> datetime:
+    """A time as schedule_time writes it; Python 3.10's fromisoformat does not read Z."""
+    return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+
+
+def _wall_clock(instant: datetime, zone: str) -> str:
+    """The wall-clock time of an instant in a Windows zone (the digits as written without a database)."""
+    try:
+        local = instant.astimezone(ZoneInfo(WINDOWS_ZONES[zone]))
+    except ZoneInfoNotFoundError:
+        local = instant
+    return local.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def absolute_workspace_path(value: Any) -> str:
@@ -692,15 +759,14 @@ def _schedule(path: str, value: Any, parameters: Mapping[str, PipelineParameter]
         ),
     )
     frequency = obj.get("frequency", enum(Frequency))
-    start = obj.get("startTime", timestamp)
-    end = obj.get("endTime", timestamp, None)
-    if end is not None and datetime.fromisoformat(end) <= datetime.fromisoformat(start):
+    # The zone decides how times are written: Data Factory refuses to start a UTC schedule
+    # whose times lack the Z, and reads other zones' times as local wall-clock times.
+    zone = obj.get("timeZone", time_zone, UTC)
+    start = obj.get("startTime", schedule_time(zone))
+    end = obj.get("endTime", schedule_time(zone), None)
+    # Both in the same form (both UTC, or both wall-clock in one zone), so they compare.
+    if end is not None and _parse_time(end) <= _parse_time(start):
         raise ConfigError(f"{path}.endTime", f"expected a time after startTime ({start}), got {end!r}")
-    time_zone = obj.get("timeZone", string, "UTC")
-    if time_zone == "UTC":
-        # Data Factory refuses to start a UTC schedule whose times are not written in UTC.
-        start = at(f"{path}.startTime", utc_timestamp, start)
-        end = at(f"{path}.endTime", utc_timestamp, end) if end is not None else None
     allowed = {
         "hours": (Frequency.DAY, Frequency.WEEK, Frequency.MONTH),
         "minutes": (Frequency.HOUR, Frequency.DAY, Frequency.WEEK, Frequency.MONTH),
@@ -727,7 +793,7 @@ def _schedule(path: str, value: Any, parameters: Mapping[str, PipelineParameter]
         start_time=start,
         interval=obj.get("interval", integer(1), 1),
         end_time=end,
-        time_zone=time_zone,
+        time_zone=zone,
         hours=tuple(sorted(set(obj.get("hours", list_of(integer(0, 23)), [])))),
         minutes=tuple(sorted(set(obj.get("minutes", list_of(integer(0, 59)), [])))),
         week_days=tuple(dict.fromkeys(obj.get("weekDays", list_of(enum(WeekDay)), []))),

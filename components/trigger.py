@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -9,6 +10,37 @@ import pulumi
 import pulumi_azure.datafactory as azure_datafactory
 
 from components.enums import Frequency, WeekDay
+
+UTC = "UTC"
+"""Data Factory's id of the UTC time zone, the default."""
+WALL_CLOCK = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"
+"""Data Factory's yyyy-MM-ddTHH:mm:ss, whole seconds (azurerm reads back no fraction)."""
+
+
+def azurerm_time(value: str, time_zone: str) -> str:
+    """A schedule time in Data Factory's form as pulumi-azure's TriggerSchedule must send it.
+
+    Data Factory takes `yyyy-MM-ddTHH:mm:ssZ` with time zone UTC and the local
+    `yyyy-MM-ddTHH:mm:ss` with any other zone (Learn, data-factory/how-to-create-schedule-trigger,
+    "Schema overview" and "Time zone option"). azurerm cannot send the zoneless form: start_time
+    and end_time must pass validation.IsRFC3339Time and go out as Go times, which always carry
+    Z or an offset. It reads them back with Format(time.RFC3339), go-autorest taking Data
+    Factory's zoneless answer as UTC, and compares instants (suppress.RFC3339Time)
+    (terraform-provider-azurerm internal/services/datafactory/
+    data_factory_trigger_schedule_resource.go, internal/tf/suppress/time.go). So the wall-clock
+    digits go out with a Z: they reach Data Factory as written and read back identical, as in
+    azurerm's own time zone acceptance test (GMT Standard Time with ...Z times), so a preview of
+    an unchanged stack shows no diff and `up` does not restart the trigger.
+
+    Caveat, to confirm on a real factory: the same Learn page says a Z marks a UTC time and
+    "renders the timeZone field useless"; if Data Factory reads the digits as UTC, the schedule
+    runs at those hours UTC without daylight saving. README says so.
+    """
+    zone = "Z" if time_zone == UTC else ""
+    if not re.fullmatch(WALL_CLOCK + zone, value):
+        form = "2026-12-01T06:00:00Z" if zone else f"the wall-clock time in {time_zone}, 2026-12-01T06:00:00"
+        raise ValueError(f"schedule time {value!r} with time zone {time_zone!r}: expected {form}")
+    return value if zone else f"{value}Z"
 
 
 @dataclass(frozen=True)
@@ -18,13 +50,15 @@ class ScheduleSpec:
     frequency: Frequency
     """Recurrence unit."""
     start_time: str
-    """First run, ISO 8601 with a zone (never the clock, so previews stay unchanged)."""
+    """First run, never the clock (so previews stay unchanged), in Data Factory's form: with
+    time_zone UTC a UTC time `2026-12-01T06:00:00Z`, otherwise the wall-clock time in time_zone
+    without an offset, `2026-12-01T06:00:00`."""
     interval: int = 1
     """Run every `interval` units."""
     end_time: str | None = None
-    """No runs after this time."""
-    time_zone: str = "UTC"
-    """Time zone the schedule is read in."""
+    """No runs after this time; written like start_time."""
+    time_zone: str = UTC
+    """Windows time zone id the schedule is read in (`UTC`, `W. Europe Standard Time`)."""
     hours: Sequence[int] = ()
     """Hours of the day to run at (Day, Week, Month)."""
     minutes: Sequence[int] = ()
@@ -91,8 +125,8 @@ class ScheduleTrigger(pulumi.ComponentResource):
             ],
             frequency=spec.frequency.value,
             interval=spec.interval,
-            start_time=spec.start_time,
-            end_time=spec.end_time,
+            start_time=azurerm_time(spec.start_time, spec.time_zone),
+            end_time=azurerm_time(spec.end_time, spec.time_zone) if spec.end_time else None,
             time_zone=spec.time_zone,
             schedule=azure_datafactory.TriggerScheduleScheduleArgs(
                 hours=list(spec.hours) or None,

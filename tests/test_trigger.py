@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from components.trigger import azurerm_time
 from tests.conftest import Render, base, pipeline
 from tools import engine
 
@@ -42,8 +45,8 @@ def test_weekly_schedule_with_parameters(render: Render) -> None:
         schedule={
             "frequency": "Week",
             "interval": 2,
-            "startTime": "2026-01-05T00:00:00+01:00",
-            "endTime": "2027-01-01T00:00:00+01:00",
+            "startTime": "2026-01-05T00:00:00",
+            "endTime": "2027-01-01T00:00:00",
             "timeZone": "W. Europe Standard Time",
             "hours": [18, 6],
             "minutes": [30],
@@ -54,9 +57,71 @@ def test_weekly_schedule_with_parameters(render: Render) -> None:
     trigger = render(base(pipelines=[p])).one(TRIGGER).inputs
     assert trigger["schedule"] == {"hours": [6, 18], "minutes": [30], "daysOfWeeks": ["Monday", "Thursday"]}
     assert trigger["interval"] == 2
-    assert trigger["endTime"] == "2027-01-01T00:00:00+01:00"
     assert trigger["timeZone"] == "W. Europe Standard Time"
     assert trigger["pipelines"] == [{"name": "process-data", "parameters": {"folder": "weekly"}}]
+
+
+def test_other_zone_sends_its_wall_clock_times_as_azurerm_needs(render: Render) -> None:
+    """Data Factory's local yyyy-MM-ddTHH:mm:ss digits, with the Z azurerm's RFC 3339 check needs.
+
+    azurerm reads Data Factory's zoneless answer back as those digits with a Z, so this input
+    compares equal on the next preview; an offset (today's +01:00 passed through) would not.
+    """
+    p = pipeline(
+        schedule={
+            "frequency": "Day",
+            "startTime": "2026-12-01T06:00:00",
+            "endTime": "2027-06-30T18:30:00",
+            "timeZone": "W. Europe Standard Time",
+            "hours": [6],
+        }
+    )
+    trigger = render(base(pipelines=[p])).one(TRIGGER).inputs
+    assert trigger["startTime"] == "2026-12-01T06:00:00Z"
+    assert trigger["endTime"] == "2027-06-30T18:30:00Z"
+    assert trigger["timeZone"] == "W. Europe Standard Time"
+    assert trigger["schedule"] == {"hours": [6]}
+
+
+def test_utc_schedule_is_sent_as_written(render: Render) -> None:
+    p = pipeline(
+        schedule={
+            "frequency": "Day",
+            "startTime": "2026-01-01T06:00:00+00:00",
+            "endTime": "2027-01-01T00:00:00Z",
+        }
+    )
+    trigger = render(base(pipelines=[p])).one(TRIGGER).inputs
+    assert (trigger["startTime"], trigger["endTime"]) == ("2026-01-01T06:00:00Z", "2027-01-01T00:00:00Z")
+    assert trigger["timeZone"] == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("value", "zone", "sent"),
+    [
+        ("2026-12-01T06:00:00Z", "UTC", "2026-12-01T06:00:00Z"),
+        ("2026-12-01T06:00:00", "W. Europe Standard Time", "2026-12-01T06:00:00Z"),
+        ("2026-12-01T06:00:00", "UTC+12", "2026-12-01T06:00:00Z"),
+    ],
+)
+def test_azurerm_time(value: str, zone: str, sent: str) -> None:
+    assert azurerm_time(value, zone) == sent
+
+
+@pytest.mark.parametrize(
+    ("value", "zone"),
+    [
+        ("2026-12-01T06:00:00", "UTC"),
+        ("2026-12-01T06:00:00+00:00", "UTC"),
+        ("2026-12-01T06:00:00+01:00", "W. Europe Standard Time"),
+        ("2026-12-01T06:00:00Z", "W. Europe Standard Time"),
+        ("2026-12-01T06:00:00.5", "W. Europe Standard Time"),
+    ],
+)
+def test_azurerm_time_refuses_other_forms(value: str, zone: str) -> None:
+    """The component is usable without this project's settings: a wrong form fails, not shifts."""
+    with pytest.raises(ValueError, match="schedule time"):
+        azurerm_time(value, zone)
 
 
 def test_monthly_schedule(render: Render) -> None:
