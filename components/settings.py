@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pulumi
 from tzlocal import windows_tz
@@ -256,85 +255,77 @@ def workers(value: Any) -> Workers:
 WINDOWS_ZONES: Mapping[str, str] = windows_tz.win_tz
 IANA_ZONES: Mapping[str, str] = windows_tz.tz_win
 SCHEDULE_TIME = re.compile(rf"({WALL_CLOCK})(Z|[+-]\d\d:\d\d)?")
+ONLY_UTC = (
+    "only UTC: Data Factory reads a time zone other than UTC from zoneless times"
+    " (2026-12-01T06:00:00), but the trigger that can be started (pulumi-azure's TriggerSchedule)"
+    " sends RFC 3339 times with Z or an offset, and with those Data Factory ignores timeZone and"
+    " fires in UTC; write the schedule (startTime, hours, minutes) in UTC"
+)
 
 
 def time_zone(value: Any) -> str:
-    """A Windows time zone id as Data Factory takes it; an IANA name gets its Windows id."""
+    """The schedule's time zone: UTC, the one zone pulumi-azure's trigger can honour.
+
+    Data Factory takes times of zones other than UTC only without an offset
+    (`yyyy-MM-ddTHH:mm:ss`; Learn, how-to-create-schedule-trigger, "Schema overview"). azurerm's
+    start_time/end_time pass validation.IsRFC3339Time and go out as Go times, always with Z or
+    an offset (terraform-provider-azurerm data_factory_trigger_schedule_resource.go), and with
+    a Z Data Factory reads the time as UTC whatever timeZone says (Azure/azure-sdk-for-go#6244,
+    "Want PST but read as UTC"; Microsoft's announcement of time zone support: a Z suffix
+    "will render timeZone field useless"). A Windows id other than UTC is therefore refused
+    with that reason, an IANA name or a misspelt id with its Windows spelling first.
+    """
     name = string(value)
-    if name in WINDOWS_ZONES:
+    if name == UTC:
         return name
-    expected = "expected a Windows time zone id as Data Factory takes (UTC, W. Europe Standard Time, ...)"
     by_case = {zone.lower(): zone for zone in WINDOWS_ZONES}
     iana = {zone.lower(): windows for zone, windows in IANA_ZONES.items()}
-    if name.lower() in by_case:
-        hint = f"; write it {by_case[name.lower()]!r}"
+    if name in WINDOWS_ZONES:
+        hint = ""
+    elif name.lower() in by_case:
+        hint = f" (Windows spells it {by_case[name.lower()]!r})"
     elif name.lower() in iana:
-        hint = f" (an IANA name); use {iana[name.lower()]!r}"
+        hint = f" (an IANA name; Data Factory's id for it is {iana[name.lower()]!r})"
     else:
         # "UTC+1" is one character from the id UTC+12: an offset gets no look-alike.
         offset = re.match(r"(UTC|GMT)?\s*[+-]\d", name, re.IGNORECASE)
         close = [] if offset else difflib.get_close_matches(name.lower(), by_case, n=1)
         hint = (
-            f"; did you mean {by_case[close[0]]!r}?"
+            f" (not a Windows time zone id; did you mean {by_case[close[0]]!r}?)"
             if close
-            else " (ids are Windows' own, like Eastern Standard Time; not abbreviations or offsets)"
+            else " (not a Windows time zone id)"
         )
-    raise ValueError(f"{expected}, got {describe(value)}{hint}")
+    raise ValueError(f"expected {ONLY_UTC}; got {describe(value)}{hint}")
 
 
-def schedule_time(zone: str) -> Check[str]:
-    """A schedule time in Data Factory's form for `zone` (see components.trigger.azurerm_time).
+def schedule_time(value: Any) -> str:
+    """A schedule time as Data Factory takes UTC times: `yyyy-MM-ddTHH:mm:ssZ`, whole seconds.
 
-    With UTC a UTC time, `...Z` (`+00:00` is rewritten); with any other zone the wall-clock time
-    there without an offset. An offset next to such a zone is refused rather than converted: one
-    fixed offset cannot follow the zone's daylight saving, and a silent rewrite would hide a wrong
-    one; the message gives the wall-clock form of the instant written.
+    `+00:00` is rewritten to Z; Data Factory refuses to start a UTC schedule whose times lack
+    the Z. Fractions are refused: azurerm reads times back with Format(time.RFC3339), so a
+    fraction would show as a diff on every preview.
     """
-
-    def check(value: Any) -> str:
-        match = SCHEDULE_TIME.fullmatch(value) if isinstance(value, str) else None
-        parsed = None
-        if match:
-            try:
-                parsed = _parse_time(value)
-            except ValueError:
-                parsed = None
-        if match is None or parsed is None:
-            example = "2026-12-01T06:00:00Z" if zone == UTC else "2026-12-01T06:00:00"
-            raise ValueError(
-                f"expected a time as yyyy-MM-ddTHH:mm:ss{'Z' if zone == UTC else ''}"
-                f" (whole seconds), e.g. {example}, got {describe(value)}"
-            )
-        wall, offset = match.groups()
-        if zone == UTC:
-            if offset is None or parsed.utcoffset() != timedelta(0):
-                raise ValueError(
-                    f"expected a UTC time (ending in Z) with timeZone UTC, got {describe(value)}"
-                )
-            return f"{wall}Z"
-        if offset is not None:
-            raise ValueError(
-                f"expected the wall-clock time in {zone} without an offset or Z, as Data Factory"
-                f" reads times of zones other than UTC, got {describe(value)}; write it"
-                f" {_wall_clock(parsed, zone)!r}"
-            )
-        return wall
-
-    return check
+    match = SCHEDULE_TIME.fullmatch(value) if isinstance(value, str) else None
+    parsed = None
+    if match:
+        try:
+            parsed = _parse_time(value)
+        except ValueError:
+            parsed = None
+    if match is None or parsed is None:
+        raise ValueError(
+            f"expected a UTC time as yyyy-MM-ddTHH:mm:ssZ (whole seconds), e.g. 2026-12-01T06:00:00Z,"
+            f" got {describe(value)}"
+        )
+    wall, offset = match.groups()
+    if offset is None or parsed.utcoffset() != timedelta(0):
+        raise ValueError(f"expected a UTC time (ending in Z), got {describe(value)}")
+    return f"{wall}Z"
 
 
 def _parse_time(value: str) -> datetime:
     """A time as schedule_time writes it; Python 3.10's fromisoformat does not read Z."""
     return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
-
-
-def _wall_clock(instant: datetime, zone: str) -> str:
-    """The wall-clock time of an instant in a Windows zone (the digits as written without a database)."""
-    try:
-        local = instant.astimezone(ZoneInfo(WINDOWS_ZONES[zone]))
-    except ZoneInfoNotFoundError:
-        local = instant
-    return local.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def absolute_workspace_path(value: Any) -> str:
@@ -759,12 +750,9 @@ def _schedule(path: str, value: Any, parameters: Mapping[str, PipelineParameter]
         ),
     )
     frequency = obj.get("frequency", enum(Frequency))
-    # The zone decides how times are written: Data Factory refuses to start a UTC schedule
-    # whose times lack the Z, and reads other zones' times as local wall-clock times.
     zone = obj.get("timeZone", time_zone, UTC)
-    start = obj.get("startTime", schedule_time(zone))
-    end = obj.get("endTime", schedule_time(zone), None)
-    # Both in the same form (both UTC, or both wall-clock in one zone), so they compare.
+    start = obj.get("startTime", schedule_time)
+    end = obj.get("endTime", schedule_time, None)
     if end is not None and _parse_time(end) <= _parse_time(start):
         raise ConfigError(f"{path}.endTime", f"expected a time after startTime ({start}), got {end!r}")
     allowed = {

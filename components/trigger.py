@@ -18,29 +18,20 @@ WALL_CLOCK = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"
 
 
 def azurerm_time(value: str, time_zone: str) -> str:
-    """A schedule time in Data Factory's form as pulumi-azure's TriggerSchedule must send it.
+    """A schedule time as pulumi-azure's TriggerSchedule sends it: UTC, `yyyy-MM-ddTHH:mm:ssZ`.
 
-    Data Factory takes `yyyy-MM-ddTHH:mm:ssZ` with time zone UTC and the local
-    `yyyy-MM-ddTHH:mm:ss` with any other zone (Learn, data-factory/how-to-create-schedule-trigger,
-    "Schema overview" and "Time zone option"). azurerm cannot send the zoneless form: start_time
-    and end_time must pass validation.IsRFC3339Time and go out as Go times, which always carry
-    Z or an offset. It reads them back with Format(time.RFC3339), go-autorest taking Data
-    Factory's zoneless answer as UTC, and compares instants (suppress.RFC3339Time)
-    (terraform-provider-azurerm internal/services/datafactory/
-    data_factory_trigger_schedule_resource.go, internal/tf/suppress/time.go). So the wall-clock
-    digits go out with a Z: they reach Data Factory as written and read back identical, as in
-    azurerm's own time zone acceptance test (GMT Standard Time with ...Z times), so a preview of
-    an unchanged stack shows no diff and `up` does not restart the trigger.
-
-    Caveat, to confirm on a real factory: the same Learn page says a Z marks a UTC time and
-    "renders the timeZone field useless"; if Data Factory reads the digits as UTC, the schedule
-    runs at those hours UTC without daylight saving. README says so.
+    Only UTC schedules: azurerm sends RFC 3339 times (with Z or an offset) and Data Factory
+    reads those as UTC whatever timeZone says, while it takes other zones' times only without
+    an offset (see components.settings.time_zone for the sources). Whole seconds, because
+    azurerm reads times back with Format(time.RFC3339) and a fraction would diff on every
+    preview. Refused here too, so the component is safe to use without this project's config.
     """
-    zone = "Z" if time_zone == UTC else ""
-    if not re.fullmatch(WALL_CLOCK + zone, value):
-        form = "2026-12-01T06:00:00Z" if zone else f"the wall-clock time in {time_zone}, 2026-12-01T06:00:00"
-        raise ValueError(f"schedule time {value!r} with time zone {time_zone!r}: expected {form}")
-    return value if zone else f"{value}Z"
+    if time_zone != UTC or not re.fullmatch(WALL_CLOCK + "Z", value):
+        raise ValueError(
+            f"schedule time {value!r} with time zone {time_zone!r}: expected time zone UTC and a"
+            " UTC time like 2026-12-01T06:00:00Z"
+        )
+    return value
 
 
 @dataclass(frozen=True)
@@ -50,15 +41,13 @@ class ScheduleSpec:
     frequency: Frequency
     """Recurrence unit."""
     start_time: str
-    """First run, never the clock (so previews stay unchanged), in Data Factory's form: with
-    time_zone UTC a UTC time `2026-12-01T06:00:00Z`, otherwise the wall-clock time in time_zone
-    without an offset, `2026-12-01T06:00:00`."""
+    """First run, a UTC time `2026-12-01T06:00:00Z`; never the clock, so previews stay unchanged."""
     interval: int = 1
     """Run every `interval` units."""
     end_time: str | None = None
     """No runs after this time; written like start_time."""
     time_zone: str = UTC
-    """Windows time zone id the schedule is read in (`UTC`, `W. Europe Standard Time`)."""
+    """Time zone the schedule is read in: only `UTC` (see azurerm_time)."""
     hours: Sequence[int] = ()
     """Hours of the day to run at (Day, Week, Month)."""
     minutes: Sequence[int] = ()
