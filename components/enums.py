@@ -28,9 +28,12 @@ class ClusterMode(str, Enum):
 
 
 class WorkspaceSku(str, Enum):
-    """Azure Databricks pricing tiers."""
+    """Azure Databricks pricing tiers a new workspace can have.
 
-    STANDARD = "standard"
+    `standard` is not one: Standard-tier workspaces reached end of life (see
+    components.workspace.RETIRED_SKUS).
+    """
+
     PREMIUM = "premium"
     TRIAL = "trial"
 

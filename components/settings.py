@@ -43,7 +43,7 @@ from components.pipeline import (
     PipelineSpec,
 )
 from components.trigger import ScheduleSpec
-from components.workspace import ExistingWorkspace, WorkspaceSpec
+from components.workspace import ExistingWorkspace, WorkspaceSpec, workspace_sku
 from components.workspace_access import AuthSpec
 
 NAMESPACE = "adf-databricks"
@@ -439,7 +439,7 @@ def _workspace(value: Any, project: str, stack: str) -> WorkspaceSpec:
         )
     return WorkspaceSpec(
         name=name,
-        sku=obj.get("sku", enum(WorkspaceSku), WorkspaceSku.PREMIUM),
+        sku=obj.get("sku", workspace_sku, WorkspaceSku.PREMIUM),
         no_public_ip=obj.get("noPublicIp", boolean, True),
         public_network_access=access,
     )

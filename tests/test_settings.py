@@ -216,7 +216,14 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "workspace sku",
         base(workspace={"sku": "gold"}),
         "workspace.sku",
-        "expected one of standard, premium, trial, got 'gold'",
+        "expected one of premium, trial, got 'gold'",
+    ),
+    (
+        "standard tier reached end of life",
+        base(workspace={"sku": "standard"}),
+        "workspace.sku",
+        "standard is refused: Standard-tier workspaces reached end of life: Azure Databricks"
+        " upgrades every remaining one to Premium on 2026-10-01",
     ),
     (
         "workspace noPublicIp bool",
