@@ -28,9 +28,12 @@ class ClusterMode(str, Enum):
 
 
 class WorkspaceSku(str, Enum):
-    """Azure Databricks pricing tiers."""
+    """Azure Databricks pricing tiers a new workspace can have.
 
-    STANDARD = "standard"
+    `standard` is not one: Standard-tier workspaces reached end of life (see
+    components.workspace.RETIRED_SKUS).
+    """
+
     PREMIUM = "premium"
     TRIAL = "trial"
 
@@ -86,15 +89,31 @@ class DependencyCondition(str, Enum):
 
 
 class DataSecurityMode(str, Enum):
-    """Databricks cluster access modes (Unity Catalog)."""
+    """Databricks cluster access modes valid on a cluster without a `kind`.
 
-    NONE = "NONE"
+    The Data Factory linked service cannot send a cluster `kind`, so the
+    `DATA_SECURITY_MODE_*` names are not here, nor the `LEGACY_*` modes deprecated since
+    Databricks Runtime 15.0 (components.compute.REFUSED_ACCESS_MODES says why).
+    """
+
     SINGLE_USER = "SINGLE_USER"
+    """Dedicated: only `single_user_name` (for job clusters, the identity that runs the
+    job) uses the cluster; Unity Catalog, every language."""
     USER_ISOLATION = "USER_ISOLATION"
-    LEGACY_TABLE_ACL = "LEGACY_TABLE_ACL"
-    LEGACY_PASSTHROUGH = "LEGACY_PASSTHROUGH"
-    LEGACY_SINGLE_USER = "LEGACY_SINGLE_USER"
-    LEGACY_SINGLE_USER_STANDARD = "LEGACY_SINGLE_USER_STANDARD"
-    DATA_SECURITY_MODE_STANDARD = "DATA_SECURITY_MODE_STANDARD"
-    DATA_SECURITY_MODE_DEDICATED = "DATA_SECURITY_MODE_DEDICATED"
-    DATA_SECURITY_MODE_AUTO = "DATA_SECURITY_MODE_AUTO"
+    """Standard (formerly shared): users isolated from each other; Unity Catalog, some
+    language and API limits."""
+    NONE = "NONE"
+    """No isolation shared: no Unity Catalog; refused where legacy features are disabled."""
+
+
+class InitScriptSource(str, Enum):
+    """Where a cluster init script is stored, as the Clusters API names the source."""
+
+    WORKSPACE = "workspace"
+    """A workspace file, e.g. /Workspace/Shared/init.sh."""
+    DBFS = "dbfs"
+    """DBFS (legacy), e.g. dbfs:/init/setup.sh."""
+    VOLUMES = "volumes"
+    """A Unity Catalog volume, e.g. /Volumes/main/default/scripts/init.sh."""
+    ABFSS = "abfss"
+    """ADLS Gen2, e.g. abfss://container@account.dfs.core.windows.net/init.sh."""

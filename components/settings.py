@@ -22,7 +22,18 @@ from typing import Any, TypeVar
 import pulumi
 from tzlocal import windows_tz
 
-from components.compute import ComputeArgs, PoolSpec, Workers
+from components.compute import (
+    SINGLE_NODE_SPARK_CONF,
+    SINGLE_NODE_TAGS,
+    ComputeArgs,
+    PoolSpec,
+    Workers,
+    access_mode,
+    check_init_script_count,
+    check_single_node_settings,
+    check_workers,
+    init_script,
+)
 from components.data_factory import LinkedServiceSpec
 from components.enums import (
     AuthMode,
@@ -44,7 +55,7 @@ from components.pipeline import (
     PipelineSpec,
 )
 from components.trigger import UTC, WALL_CLOCK, ScheduleSpec
-from components.workspace import ExistingWorkspace, WorkspaceSpec
+from components.workspace import ExistingWorkspace, WorkspaceSpec, workspace_sku
 from components.workspace_access import AuthSpec
 
 NAMESPACE = "adf-databricks"
@@ -238,14 +249,13 @@ def timeout(value: Any) -> str:
 
 
 def workers(value: Any) -> Workers:
-    """A worker count (int >= 0) or an autoscale range "min:max" with 1 <= min <= max."""
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    """A worker count or an autoscale range "min:max"; Workers holds the API's rules."""
+    if isinstance(value, int) and not isinstance(value, bool):
         return Workers(value)
-    if isinstance(value, str):
-        match = re.fullmatch(r"(\d+):(\d+)", value)
-        if match and 1 <= int(match[1]) <= int(match[2]):
-            return Workers(int(match[1]), int(match[2]))
-    raise ValueError(f'expected a worker count >= 0 or "min:max" with 1 <= min <= max, got {describe(value)}')
+    match = re.fullmatch(r"(\d+):(\d+)", value) if isinstance(value, str) else None
+    if match:
+        return Workers(int(match[1]), int(match[2]))
+    raise ValueError(f'expected a worker count >= 0 or "min:max" with 1 <= min < max, got {describe(value)}')
 
 
 # Windows time zone ids and the IANA names they map to, from Unicode CLDR's windowsZones.xml as
@@ -354,16 +364,6 @@ def tags(value: Any) -> dict[str, str]:
                 f" values of at most 256), got {describe(key)}"
             )
     return result
-
-
-def init_script(value: Any) -> str:
-    location = string(value)
-    if not (location.startswith("/") or location.startswith("abfss://")):
-        raise ValueError(
-            "expected a workspace file (/Workspace/...), a volume (/Volumes/...) or abfss://"
-            f" location (DBFS init scripts are end-of-life), got {describe(value)}"
-        )
-    return location
 
 
 def python_version(value: Any) -> str:
@@ -497,7 +497,7 @@ def _workspace(value: Any, project: str, stack: str) -> WorkspaceSpec:
         )
     return WorkspaceSpec(
         name=name,
-        sku=obj.get("sku", enum(WorkspaceSku), WorkspaceSku.PREMIUM),
+        sku=obj.get("sku", workspace_sku, WorkspaceSku.PREMIUM),
         no_public_ip=obj.get("noPublicIp", boolean, True),
         public_network_access=access,
     )
@@ -567,7 +567,8 @@ def _cluster(value: Any) -> ComputeArgs:
         p = _Object(obj.value["pool"], "cluster.pool", ("minIdle", "maxCapacity", "idleMinutes"))
         pool = PoolSpec(
             min_idle=p.get("minIdle", integer(0, 1000), 0),
-            max_capacity=p.get("maxCapacity", integer(1, 1000), 10),
+            # A pool cluster takes at least two instances: the driver and one worker.
+            max_capacity=p.get("maxCapacity", integer(2, 1000), 10),
             idle_minutes=p.get("idleMinutes", integer(0, 10000), 15),
         )
         if pool.min_idle > pool.max_capacity:
@@ -576,11 +577,15 @@ def _cluster(value: Any) -> ComputeArgs:
                 f"expected at most cluster.pool.maxCapacity ({pool.max_capacity}), got {pool.min_idle}",
             )
     size = obj.get("workers", workers, Workers(1))
-    if mode is ClusterMode.POOL and (size.maximum or size.minimum) > pool.max_capacity:
-        raise ConfigError(
-            "cluster.workers",
-            f"expected at most cluster.pool.maxCapacity ({pool.max_capacity}), got {size.adf()!r}",
-        )
+    at("cluster.workers", lambda w: check_workers(mode, w, pool), size)
+    spark_conf = obj.get("sparkConf", string_map, {})
+    at("cluster.sparkConf", lambda c: check_single_node_settings(size, c, SINGLE_NODE_SPARK_CONF), spark_conf)
+    custom_tags = obj.get("customTags", string_map, {})
+    at("cluster.customTags", lambda t: check_single_node_settings(size, t, SINGLE_NODE_TAGS), custom_tags)
+    scripts = obj.get("initScripts", _list, [])
+    at("cluster.initScripts", check_init_script_count, scripts)
+    for i, location in enumerate(scripts):
+        at(f"cluster.initScripts[{i}]", lambda v: init_script(mode, v), location)
     return ComputeArgs(
         mode=mode,
         spark_version=obj.get("sparkVersion", spark_version),
@@ -588,13 +593,13 @@ def _cluster(value: Any) -> ComputeArgs:
         driver_node_type=obj.get("driverNodeType", node_type, None),
         python_version=obj.get("pythonVersion", python_version, "3"),
         workers=size,
-        spark_conf=obj.get("sparkConf", string_map, {}),
+        spark_conf=spark_conf,
         spark_env_vars=obj.get("sparkEnvVars", string_map, {}),
-        custom_tags=obj.get("customTags", string_map, {}),
-        init_scripts=tuple(obj.get("initScripts", list_of(init_script), [])),
+        custom_tags=custom_tags,
+        init_scripts=tuple(scripts),
         log_destination=obj.get("logDestination", string, None),
         policy_id=obj.get("policyId", string, None),
-        data_security_mode=obj.get("dataSecurityMode", enum(DataSecurityMode), None),
+        data_security_mode=obj.get("dataSecurityMode", access_mode, DataSecurityMode.SINGLE_USER),
         autotermination_minutes=obj.get("autoterminationMinutes", integer(10, 10000), 30),
         pool=pool,
     )

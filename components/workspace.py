@@ -12,6 +12,31 @@ import pulumi_databricks as databricks
 
 from components.enums import PublicNetworkAccess, WorkspaceSku
 
+RETIRED_SKUS = {
+    # Learn, "Upgrade or downgrade an Azure Databricks workspace"
+    # (azure/databricks/admin/account-settings/account): "Azure Databricks has announced end of
+    # life for Standard tier workspaces ... All remaining Standard tier workspaces will be
+    # automatically upgraded to Premium tier on October 1, 2026."
+    "standard": (
+        "Standard-tier workspaces reached end of life: Azure Databricks upgrades every"
+        " remaining one to Premium on 2026-10-01; use premium (an existing standard"
+        " workspace is upgraded to it in place)"
+    ),
+}
+"""Pricing tiers Azure Databricks no longer offers, with the reason."""
+
+
+def workspace_sku(value: object) -> WorkspaceSku:
+    """A pricing tier a new workspace can have."""
+    given = getattr(value, "value", value)
+    if isinstance(given, str) and given in RETIRED_SKUS:
+        raise ValueError(f"{given} is refused: {RETIRED_SKUS[given]}")
+    for member in WorkspaceSku:
+        if given == member.value:
+            return member
+    choices = ", ".join(m.value for m in WorkspaceSku)
+    raise ValueError(f"expected one of {choices}, got {given!r}")
+
 
 @dataclass(frozen=True)
 class ExistingWorkspace:
@@ -30,7 +55,8 @@ class WorkspaceSpec:
     name: str
     """Workspace name, unique within its resource group."""
     sku: WorkspaceSku = WorkspaceSku.PREMIUM
-    """Pricing tier; premium is needed for access control and Unity Catalog."""
+    """Pricing tier: premium (access control, Unity Catalog) or trial; standard reached end of
+    life (RETIRED_SKUS)."""
     no_public_ip: bool = True
     """Secure cluster connectivity: cluster nodes get no public IP addresses."""
     public_network_access: PublicNetworkAccess = PublicNetworkAccess.ENABLED
@@ -78,8 +104,12 @@ class DatabricksWorkspace(pulumi.ComponentResource):
         args: DatabricksWorkspaceArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        super().__init__("adf-databricks:index:DatabricksWorkspace", name, None, opts)
         spec = args.spec
+        try:
+            sku = workspace_sku(spec.sku)
+        except ValueError as err:
+            raise pulumi.RunError(f"DatabricksWorkspace {name}: sku: {err}") from None
+        super().__init__("adf-databricks:index:DatabricksWorkspace", name, None, opts)
         if spec.existing is not None:
             self.workspace = None
             self.resource_id = pulumi.Output.from_input(spec.existing.resource_id)
@@ -91,7 +121,7 @@ class DatabricksWorkspace(pulumi.ComponentResource):
                 workspace_name=spec.name,
                 resource_group_name=args.resource_group_name,
                 location=args.location,
-                sku=azure_databricks.SkuArgs(name=spec.sku.value),
+                sku=azure_databricks.SkuArgs(name=sku.value),
                 # Required on create since API 2026-01-01; Hybrid is the classic workspace
                 # with a managed resource group, which job clusters and pools need.
                 compute_mode=azure_databricks.ComputeMode.HYBRID,

@@ -10,7 +10,7 @@ import pytest
 
 from components import settings
 from components.compute import Workers
-from components.enums import AuthMode, ClusterMode, Frequency, ParameterType
+from components.enums import AuthMode, ClusterMode, DataSecurityMode, Frequency, ParameterType
 from components.settings import ConfigError, load
 from tests.conftest import ROOT, activity, base, pipeline
 
@@ -46,15 +46,16 @@ def test_timeout(value: Any, ok: bool) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(0, Workers(0)), (3, Workers(3)), ("2:8", Workers(2, 8)), ("4:4", Workers(4, 4))],
+    [(0, Workers(0)), (3, Workers(3)), ("2:8", Workers(2, 8)), ("1:2", Workers(1, 2))],
 )
 def test_workers_accepts(value: Any, expected: Workers) -> None:
     assert settings.workers(value) == expected
 
 
-@pytest.mark.parametrize("value", [-1, "8:2", "0:4", "2-8", "two", True, 1.5])
+# Autoscaling needs max > min strictly (Databricks: max_workers greater than min_workers).
+@pytest.mark.parametrize("value", [-1, "8:2", "2:2", "4:4", "0:4", "2-8", "two", True, 1.5])
 def test_workers_refuses(value: Any) -> None:
-    with pytest.raises(ValueError, match='"min:max"'):
+    with pytest.raises(ValueError, match=r'"min:max" with 1 <= min < max'):
         settings.workers(value)
 
 
@@ -192,6 +193,8 @@ def test_defaults() -> None:
     assert s.notebook_folder == "/Shared/adf-databricks/test"
     assert s.workspace.name == "adf-databricks-test"
     assert s.workspace.sku.value == "premium"
+    assert s.cluster.data_security_mode is DataSecurityMode.SINGLE_USER
+    assert s.cluster.single_user_name is None
     assert s.workspace.no_public_ip is True
     assert s.tags == {"environment": "test", "managed-by": "pulumi"}
     act = s.pipelines[0].spec.activities[0]
@@ -201,6 +204,24 @@ def test_defaults() -> None:
     assert schedule is not None
     assert (schedule.interval, schedule.time_zone, schedule.enabled) == (1, "UTC", True)
     assert schedule.frequency is Frequency.DAY
+
+
+def test_cluster_edges_accepted() -> None:
+    pool = check(
+        base(cluster={**base()["cluster"], "mode": "pool", "workers": 9, "pool": {"maxCapacity": 10}})
+    )
+    assert pool.cluster.workers == Workers(9)
+    single = check(
+        base(cluster={**base()["cluster"], "workers": 0, "customTags": {"ResourceClass": "SingleNode"}})
+    )
+    assert single.cluster.workers.single_node
+    scripts = [f"/Workspace/i{n}.sh" for n in range(9)] + ["/dbfs/legacy.sh"]
+    job = check(base(cluster={**base()["cluster"], "initScripts": scripts}))
+    assert job.cluster.init_scripts == tuple(scripts)
+    for mode in ("SINGLE_USER", "USER_ISOLATION", "NONE"):
+        chosen = check(base(cluster={**base()["cluster"], "dataSecurityMode": mode}))
+        assert chosen.cluster.data_security_mode.value == mode
+    assert check(base(workspace={"sku": "trial"})).workspace.sku.value == "trial"
 
 
 def test_user_tags_cannot_drop_required_ones() -> None:
@@ -274,7 +295,14 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "workspace sku",
         base(workspace={"sku": "gold"}),
         "workspace.sku",
-        "expected one of standard, premium, trial, got 'gold'",
+        "expected one of premium, trial, got 'gold'",
+    ),
+    (
+        "standard tier reached end of life",
+        base(workspace={"sku": "standard"}),
+        "workspace.sku",
+        "standard is refused: Standard-tier workspaces reached end of life: Azure Databricks"
+        " upgrades every remaining one to Premium on 2026-10-01",
     ),
     (
         "workspace noPublicIp bool",
@@ -379,6 +407,44 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     ),
     ("workers", base(cluster={**base()["cluster"], "workers": "8:2"}), "cluster.workers", '"min:max"'),
     (
+        "autoscale needs max above min",
+        base(cluster={**base()["cluster"], "workers": "2:2"}),
+        "cluster.workers",
+        "1 <= min < max (Databricks autoscales only when max_workers is greater than min_workers), got '2:2'",
+    ),
+    (
+        "no autoscale with a pool",
+        base(cluster={**base()["cluster"], "mode": "pool", "workers": "1:3"}),
+        "cluster.workers",
+        "expected a fixed worker count with a pool: Data Factory gives pool clusters only a fixed"
+        " number of workers, got '1:3'",
+    ),
+    (
+        "no single node with a pool",
+        base(cluster={**base()["cluster"], "mode": "pool", "workers": 0}),
+        "cluster.workers",
+        "expected at least 1 worker with a pool: Data Factory drops the cluster tags",
+    ),
+    (
+        "single node keeps its spark conf",
+        base(cluster={**base()["cluster"], "workers": 0, "sparkConf": {"spark.master": "local[2]"}}),
+        "cluster.sparkConf",
+        "needs spark.master=local[*]; got spark.master=local[2]",
+    ),
+    (
+        "single node keeps its tag",
+        base(
+            cluster={
+                **base()["cluster"],
+                "mode": "interactive",
+                "workers": 0,
+                "customTags": {"ResourceClass": "x"},
+            }
+        ),
+        "cluster.customTags",
+        "needs ResourceClass=SingleNode; got ResourceClass=x",
+    ),
+    (
         "spark conf map",
         base(cluster={**base()["cluster"], "sparkConf": {"a": 1}}),
         "cluster.sparkConf",
@@ -391,16 +457,63 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "expected a list",
     ),
     (
-        "init scripts not on dbfs",
-        base(cluster={**base()["cluster"], "initScripts": ["dbfs:/x.sh"]}),
+        "job clusters take no volume init scripts",
+        base(
+            cluster={**base()["cluster"], "initScripts": ["/Workspace/a.sh", "/Volumes/main/default/v/i.sh"]}
+        ),
+        "cluster.initScripts[1]",
+        "expected a workspace file (/Workspace/...) or a DBFS path (dbfs:/..., legacy): Data Factory"
+        " job clusters take no other init scripts (a volume or abfss:// script needs mode interactive),"
+        " got '/Volumes/main/default/v/i.sh'",
+    ),
+    (
+        "pool clusters take no abfss init scripts",
+        base(
+            cluster={
+                **base()["cluster"],
+                "mode": "pool",
+                "initScripts": ["abfss://c@acct.dfs.core.windows.net/i.sh"],
+            }
+        ),
+        "cluster.initScripts[0]",
+        "Data Factory job clusters take no other init scripts",
+    ),
+    (
+        "init script location shape",
+        base(cluster={**base()["cluster"], "mode": "interactive", "initScripts": ["s3://b/i.sh"]}),
+        "cluster.initScripts[0]",
+        "expected a workspace file (/Workspace/...), dbfs:/..., /Volumes/... or abfss://",
+    ),
+    (
+        "abfss init script names an account",
+        base(cluster={**base()["cluster"], "mode": "interactive", "initScripts": ["abfss://x/i.sh"]}),
+        "cluster.initScripts[0]",
+        "got 'abfss://x/i.sh'",
+    ),
+    (
+        "at most 10 init scripts",
+        base(cluster={**base()["cluster"], "initScripts": [f"/Workspace/i{n}.sh" for n in range(11)]}),
         "cluster.initScripts",
-        "end-of-life",
+        "expected at most 10 init scripts per cluster, got 11",
     ),
     (
         "data security mode",
         base(cluster={**base()["cluster"], "dataSecurityMode": "open"}),
         "cluster.dataSecurityMode",
-        "SINGLE_USER",
+        "expected one of SINGLE_USER, USER_ISOLATION, NONE, got 'open'",
+    ),
+    (
+        "legacy access modes are deprecated",
+        base(cluster={**base()["cluster"], "dataSecurityMode": "LEGACY_SINGLE_USER"}),
+        "cluster.dataSecurityMode",
+        "LEGACY_SINGLE_USER is deprecated since Databricks Runtime 15.0",
+    ),
+    (
+        "kind-only access modes",
+        base(cluster={**base()["cluster"], "dataSecurityMode": "DATA_SECURITY_MODE_DEDICATED"}),
+        "cluster.dataSecurityMode",
+        "DATA_SECURITY_MODE_DEDICATED needs a cluster `kind`, which the Data Factory linked service"
+        " cannot send and this component does not set; SINGLE_USER is the same mode",
     ),
     (
         "autotermination range",
@@ -439,10 +552,16 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "only with cluster.mode job or interactive",
     ),
     (
-        "pool workers fit",
-        base(cluster={**base()["cluster"], "mode": "pool", "workers": "2:20"}),
+        "pool holds a driver and a worker",
+        base(cluster={**base()["cluster"], "mode": "pool", "pool": {"maxCapacity": 1}}),
+        "cluster.pool.maxCapacity",
+        "expected an integer from 2 to 1000, got 1",
+    ),
+    (
+        "pool fits the workers and the driver",
+        base(cluster={**base()["cluster"], "mode": "pool", "workers": 10}),
         "cluster.workers",
-        "at most cluster.pool.maxCapacity (10)",
+        "expected at most 9 workers: the pool's capacity is 10 and the driver takes one instance, got 10",
     ),
     (
         "existing cluster id required",

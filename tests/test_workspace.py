@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pulumi
+import pytest
+
+from components.enums import WorkspaceSku
+from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec
 from tests.conftest import Render, base
 from tools import engine
 
@@ -14,13 +19,13 @@ EXISTING_ID = (
 def test_created_workspace_inputs(render: Render) -> None:
     result = render(
         base(
-            workspace={"sku": "standard", "noPublicIp": False, "publicNetworkAccess": "Enabled"},
+            workspace={"sku": "trial", "noPublicIp": False, "publicNetworkAccess": "Enabled"},
             tags={"owner": "me"},
         )
     )
     ws = result.one("azure-native:databricks:Workspace").inputs
     assert ws["workspaceName"] == "adf-databricks-test"
-    assert ws["sku"] == {"name": "standard"}
+    assert ws["sku"] == {"name": "trial"}
     # Required on create by the workspace API azure-native 3.29 uses.
     assert ws["computeMode"] == "Hybrid"
     assert ws["parameters"] == {"enableNoPublicIp": {"value": False}}
@@ -46,7 +51,12 @@ def test_provider_uses_url_and_arm_id(render: Render) -> None:
 
 
 def test_every_databricks_resource_uses_the_workspace_provider(render: Render) -> None:
-    result = render(base(auth={"mode": "token"}, cluster={**base()["cluster"], "mode": "interactive"}))
+    result = render(
+        base(
+            auth={"mode": "token"},
+            cluster={**base()["cluster"], "mode": "interactive", "dataSecurityMode": "USER_ISOLATION"},
+        )
+    )
     provider = result.one("pulumi:providers:databricks").urn
     databricks = [r for r in result.resources if r.type.startswith("databricks:")]
     assert {r.type for r in databricks} == {
@@ -79,3 +89,16 @@ def test_existing_workspace_is_adopted_not_created(render: Render) -> None:
 def test_protect_marks_workspace(render: Render) -> None:
     assert render(base(protect=True)).one("azure-native:databricks:Workspace").protect
     assert not render(base()).one("azure-native:databricks:Workspace").protect
+
+
+def test_default_sku_is_premium(render: Render) -> None:
+    assert render(base()).one("azure-native:databricks:Workspace").inputs["sku"] == {"name": "premium"}
+
+
+def test_component_refuses_the_retired_standard_tier() -> None:
+    spec = WorkspaceSpec(name="w", sku="standard")  # type: ignore[arg-type]
+    with pytest.raises(
+        pulumi.RunError, match=r"sku: standard is refused: Standard-tier workspaces reached end of life"
+    ):
+        DatabricksWorkspace("w", DatabricksWorkspaceArgs(spec=spec, resource_group_name="rg"))
+    assert [m.value for m in WorkspaceSku] == ["premium", "trial"]
