@@ -2,22 +2,61 @@
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 
 from tests.conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+LOGIN_ACTION = "./.github/actions/azure-login"
 
 
 def actionlint() -> str:
     found = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which("actionlint")
     assert found, "actionlint is missing: install requirements-dev.txt"
     return found
+
+
+def load(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text())
+
+
+def triggers(flow: dict[str, Any]) -> dict[str, Any]:
+    return flow[True]  # YAML reads the key `on` as true
+
+
+def all_jobs() -> list[tuple[str, str, dict[str, Any]]]:
+    return [(path.name, name, job) for path in WORKFLOWS for name, job in load(path)["jobs"].items()]
+
+
+def uses(step: dict[str, Any], action: str) -> bool:
+    return step.get("uses", "").split("@")[0] == action
+
+
+def is_pulumi_command(step: dict[str, Any]) -> bool:
+    return uses(step, "pulumi/actions") and "command" in step.get("with", {})
+
+
+def runs_pulumi(job: dict[str, Any]) -> bool:
+    """The job runs the Pulumi program against Azure (pulumi/actions, or the end-to-end test)."""
+    return any(is_pulumi_command(s) or "make integration" in s.get("run", "") for s in job["steps"])
+
+
+PULUMI_JOBS = [(wf, name, job) for wf, name, job in all_jobs() if runs_pulumi(job)]
+
+
+def job_ids(jobs: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
+    return [f"{workflow}:{name}" for workflow, name, _ in jobs]
 
 
 def test_workflows_pass_actionlint() -> None:
@@ -36,13 +75,13 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
 
 
 def test_preview_runs_offline_job_and_gates_real_preview() -> None:
-    flow = yaml.safe_load((ROOT / ".github/workflows/preview.yml").read_text())
+    flow = load(ROOT / ".github/workflows/preview.yml")
     offline = "\n".join(step.get("run", "") for step in flow["jobs"]["offline"]["steps"])
     assert "make test" in offline and "make plans" in offline
     preview = flow["jobs"]["preview"]
     assert preview["if"] == "needs.credentials.outputs.available == 'true'"
     assert preview["permissions"]["id-token"] == "write"
-    action = next(s for s in preview["steps"] if s.get("uses", "").startswith("pulumi/actions"))
+    action = next(s for s in preview["steps"] if uses(s, "pulumi/actions"))
     assert action["with"]["command"] == "preview"
     assert action["with"]["comment-on-pr"] is True and action["with"]["diff"] is True
 
@@ -54,8 +93,116 @@ def test_every_update_refreshes_first() -> None:
 
 
 def test_prod_deploy_is_gated_behind_an_environment() -> None:
-    flow = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text())
+    flow = load(ROOT / ".github/workflows/deploy.yml")
     prod = flow["jobs"]["prod"]
     assert prod["environment"] == "production"
     assert prod["needs"] == "dev"
-    assert flow[True]["push"]["branches"] == ["main"]  # YAML reads the key `on` as true
+    assert triggers(flow)["push"]["branches"] == ["main"]
+
+
+# ---------------------------------------------------------------- defect 1: Databricks auth in CI
+
+
+def test_jobs_that_run_pulumi_are_the_expected_ones() -> None:
+    """Guards the tests below against passing on an empty list."""
+    assert {(wf, name) for wf, name, _ in PULUMI_JOBS} == {
+        ("deploy.yml", "dev"),
+        ("deploy.yml", "prod"),
+        ("preview.yml", "preview"),
+    }
+
+
+@pytest.mark.parametrize(("workflow", "name", "job"), PULUMI_JOBS, ids=job_ids(PULUMI_JOBS))
+def test_databricks_provider_authenticates_through_the_az_cli(
+    workflow: str, name: str, job: dict[str, Any]
+) -> None:
+    """github-oidc-azure, the SDK's pick under OIDC, omits the SP management token a new workspace needs."""
+    assert job["env"].get("DATABRICKS_AUTH_TYPE") == "azure-cli"
+    steps = job["steps"]
+    login = next(i for i, s in enumerate(steps) if uses(s, LOGIN_ACTION))
+    first_pulumi = next(
+        i for i, s in enumerate(steps) if is_pulumi_command(s) or "make integration" in s.get("run", "")
+    )
+    assert login < first_pulumi, "the az CLI must be logged in before the program runs"
+    assert not any(uses(s, "azure/login") for s in steps), (
+        "use the renewing login action, not azure/login alone"
+    )
+    flow = load(ROOT / ".github/workflows" / workflow)
+    permissions = job.get("permissions", flow.get("permissions", {}))
+    assert permissions.get("id-token") == "write"
+
+
+def login_action() -> dict[str, Any]:
+    return load(ROOT / ".github/actions/azure-login/action.yml")
+
+
+def renewal_script() -> str:
+    return next(s["run"] for s in login_action()["runs"]["steps"] if "run" in s)
+
+
+def test_login_action_logs_in_then_renews_before_github_id_tokens_expire() -> None:
+    steps = login_action()["runs"]["steps"]
+    assert uses(steps[0], "azure/login"), "the first login is azure/login's"
+    script = renewal_script()
+    match = re.search(r"while sleep (\d+)", script)
+    assert match, script
+    interval = int(match[1])
+    # GitHub's ID tokens are valid for 5 minutes (Azure/azure-cli#28737); leave time for the login.
+    assert 60 <= interval <= 240
+    assert re.search(r"\) *>\"\$log\" 2>&1 </dev/null &\n", script), (
+        "the loop must run detached in the background"
+    )
+
+
+def fake_command(bindir: Path, name: str, body: str) -> None:
+    path = bindir / name
+    path.write_text(f"#!/usr/bin/env bash\n{body}\n")
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+
+
+@pytest.mark.skipif(
+    shutil.which("jq") is None, reason="jq (on every GitHub-hosted runner) is not installed here"
+)
+def test_login_renewal_loop_logs_in_with_a_fresh_github_id_token(tmp_path: Path) -> None:
+    """Runs the action's script as the runner would, with curl, az and sleep faked."""
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    calls = tmp_path / "calls"
+    fake_command(bindir, "curl", f'echo "curl $*" >> {calls}; echo \'{{"value": "fresh-id-token"}}\'')
+    fake_command(bindir, "az", f'echo "az $*" >> {calls}')
+    # The first sleep returns at once, the second ends the loop: one renewal.
+    fake_command(bindir, "sleep", f"[ -e {tmp_path}/slept ] && exit 1; touch {tmp_path}/slept")
+    script = tmp_path / "renew.sh"
+    script.write_text(renewal_script())
+    env = {
+        **os.environ,
+        "PATH": f"{bindir}{os.pathsep}{os.environ['PATH']}",
+        "RUNNER_TEMP": str(tmp_path),
+        "ACTIONS_ID_TOKEN_REQUEST_URL": "https://token.example/id?api-version=2.0",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-token",
+        "CLIENT_ID": "client",
+        "TENANT_ID": "tenant",
+        "SUBSCRIPTION_ID": "subscription",
+    }
+    # The runner's own invocation for `shell: bash`.
+    proc = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    log = tmp_path / "az-login-renewal.log"
+    deadline = time.monotonic() + 20
+    while "renew" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert log.read_text().split()[-1] == "renewed", log.read_text()
+    assert calls.read_text().splitlines() == [
+        "curl -sSf -H Authorization: bearer request-token "
+        "https://token.example/id?api-version=2.0&audience=api://AzureADTokenExchange",
+        "az login --service-principal --username client --tenant tenant "
+        "--federated-token fresh-id-token --output none",
+        "az account set --subscription subscription",
+    ]
