@@ -15,11 +15,18 @@ $(VENV)/.runtime: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+# The policy pack runs from this venv too (policy/PulumiPolicy.yaml: virtualenv ../venv), so
+# `pulumi up --policy-pack policy` needs its requirements here.
+$(VENV)/.policy: policy/requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r policy/requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt policy/requirements.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.runtime
+## What `pulumi up`/`preview --policy-pack policy` run: the program and the policy pack.
+install: $(VENV)/.runtime $(VENV)/.policy
 install-dev: $(VENV)/.dev
 
 ## The dev stack's offline plan: resource tree, outputs and summary.

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.version import Version
 
 from tests.conftest import ROOT
 
@@ -53,6 +55,9 @@ def runs_pulumi(job: dict[str, Any]) -> bool:
 
 
 PULUMI_JOBS = [(wf, name, job) for wf, name, job in all_jobs() if runs_pulumi(job)]
+POLICY_JOBS = [
+    (wf, n, j) for wf, n, j in PULUMI_JOBS if any("policyPacks" in s.get("with", {}) for s in j["steps"])
+]
 
 
 def job_ids(jobs: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
@@ -206,3 +211,67 @@ def test_login_renewal_loop_logs_in_with_a_fresh_github_id_token(tmp_path: Path)
         "--federated-token fresh-id-token --output none",
         "az account set --subscription subscription",
     ]
+
+
+# ---------------------------------------------------------------- defect 18: workflows
+
+
+def requirement(path: Path, name: str) -> Requirement:
+    lines = (line.split("#")[0].strip() for line in path.read_text().splitlines())
+    return next(Requirement(line) for line in lines if line and Requirement(line).name == name)
+
+
+def test_pulumi_cli_version_is_pinned_and_matches_the_sdk_range() -> None:
+    steps = [s for _, _, job in all_jobs() for s in job["steps"] if uses(s, "pulumi/actions")]
+    versions = {str(s["with"].get("pulumi-version")) for s in steps}
+    assert steps and len(versions) == 1, f"one exact CLI version everywhere, got {versions}"
+    (version,) = versions
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"pin an exact version, not a range: {version}"
+    sdk = requirement(ROOT / "requirements.txt", "pulumi")
+    assert Version(version) in sdk.specifier, f"CLI {version} outside requirements.txt's {sdk}"
+
+
+@pytest.mark.parametrize(("workflow", "job"), [("preview.yml", "offline"), ("deploy.yml", "test")])
+def test_ci_runs_lint(workflow: str, job: str) -> None:
+    steps = load(ROOT / ".github/workflows" / workflow)["jobs"][job]["steps"]
+    assert any(s.get("run", "").strip() == "make lint" for s in steps)
+
+
+def test_weekly_rotation_run_deploys_dev_without_waiting_for_prod() -> None:
+    flow = load(ROOT / ".github/workflows/deploy.yml")
+    assert "schedule" in triggers(flow)
+    assert "if" not in flow["jobs"]["dev"], "dev must run on the schedule: it rotates the token"
+    assert flow["jobs"]["prod"]["if"] == "github.event_name != 'schedule'"
+
+
+def make_dry_run(target: str, tmp_path: Path) -> str:
+    """What `make <target>` would run on a fresh clone (no venv yet)."""
+    proc = subprocess.run(
+        ["make", "-n", target, f"VENV={tmp_path / 'fresh-venv'}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return proc.stdout
+
+
+def test_make_install_fills_the_venv_the_policy_pack_runs_from(tmp_path: Path) -> None:
+    pack = load(ROOT / "policy/PulumiPolicy.yaml")["runtime"]["options"]["virtualenv"]
+    program = load(ROOT / "Pulumi.yaml")["runtime"]["options"]["virtualenv"]
+    assert (ROOT / "policy" / pack).resolve() == (ROOT / program).resolve()
+    commands = make_dry_run("install", tmp_path)
+    assert "pip install --quiet -r requirements.txt" in commands
+    assert "pip install --quiet -r policy/requirements.txt" in commands
+
+
+@pytest.mark.parametrize(("workflow", "name", "job"), POLICY_JOBS, ids=job_ids(POLICY_JOBS))
+def test_policy_pack_dependencies_are_installed_before_the_pack_runs(
+    workflow: str, name: str, job: dict[str, Any]
+) -> None:
+    steps = job["steps"]
+    pack = next(i for i, s in enumerate(steps) if "policyPacks" in s.get("with", {}))
+    installs = [
+        i for i, s in enumerate(steps) if s.get("run", "").strip() in ("make install", "make install-dev")
+    ]
+    assert installs and installs[0] < pack
