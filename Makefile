@@ -5,7 +5,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 
-.PHONY: install install-dev preview plans test lint format bench clean
+.PHONY: install install-dev preview plans test integration lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,14 @@ plans: $(VENV)/.runtime
 		$(PY) -m tools.plan --stack $$stack --json --out plans/$$stack.json && echo "plans/$$stack.json"; \
 	done
 
+## The unit suite (pyproject.toml's pytest config leaves tests/integration out).
 test: $(VENV)/.dev
 	$(PY) -m pytest
+
+## Deploy a throwaway dev stack to Azure, run its pipeline, destroy it (tests/integration/).
+## Needs the Pulumi CLI, an Azure login and AZURE_SUBSCRIPTION_ID; skipped without them.
+integration: $(VENV)/.dev
+	$(PY) -m pytest tests/integration -rs -s
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

@@ -65,7 +65,7 @@ def job_ids(jobs: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
 
 
 def test_workflows_pass_actionlint() -> None:
-    assert {w.name for w in WORKFLOWS} == {"preview.yml", "deploy.yml"}
+    assert {w.name for w in WORKFLOWS} == {"preview.yml", "deploy.yml", "integration.yml"}
     proc = subprocess.run([actionlint(), *map(str, WORKFLOWS)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
@@ -114,6 +114,7 @@ def test_jobs_that_run_pulumi_are_the_expected_ones() -> None:
         ("deploy.yml", "dev"),
         ("deploy.yml", "prod"),
         ("preview.yml", "preview"),
+        ("integration.yml", "end-to-end"),
     }
 
 
@@ -275,3 +276,45 @@ def test_policy_pack_dependencies_are_installed_before_the_pack_runs(
         i for i, s in enumerate(steps) if s.get("run", "").strip() in ("make install", "make install-dev")
     ]
     assert installs and installs[0] < pack
+
+
+# ---------------------------------------------------------------- the end-to-end test
+
+
+def test_make_test_leaves_the_integration_tests_out(tmp_path: Path) -> None:
+    """Collects a stand-in tree with the project's pyproject.toml (its pytest configuration)."""
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    (tmp_path / "tests" / "integration").mkdir(parents=True)
+    (tmp_path / "tests" / "test_unit.py").write_text("def test_unit():\n    pass\n")
+    (tmp_path / "tests" / "integration" / "test_cloud.py").write_text("def test_cloud():\n    pass\n")
+
+    def collected(*args: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        return proc.stdout
+
+    default = collected()
+    assert "test_unit.py" in default and "integration" not in default
+    assert "tests/integration/test_cloud.py" in collected("tests/integration"), "make integration names it"
+    assert "pytest tests/integration" in make_dry_run("integration", tmp_path)
+
+
+def test_integration_test_skips_saying_what_it_needs() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "AZURE_SUBSCRIPTION_ID"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/integration", "-rs", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 skipped" in proc.stdout, proc.stdout
+    assert "the end-to-end test against Azure needs AZURE_SUBSCRIPTION_ID" in proc.stdout, proc.stdout
