@@ -278,6 +278,22 @@ def test_policy_pack_dependencies_are_installed_before_the_pack_runs(
     assert installs and installs[0] < pack
 
 
+def test_federated_credential_subjects_are_documented() -> None:
+    """Every OIDC subject the workflows present to Entra ID is listed in README."""
+    readme = (ROOT / "README.md").read_text()
+    subjects = set()
+    for _, _, job in PULUMI_JOBS:
+        subjects.add(f"environment:{job['environment']}" if "environment" in job else "pull_request")
+    assert subjects == {
+        "pull_request",
+        "environment:dev",
+        "environment:production",
+        "environment:integration",
+    }
+    for subject in subjects:
+        assert f"repo:<owner>/<repo>:{subject}" in readme, subject
+
+
 # ---------------------------------------------------------------- the end-to-end test
 
 
