@@ -5,7 +5,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 
-.PHONY: install install-dev preview plans test lint format bench clean
+.PHONY: install install-dev preview plans test integration lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -15,11 +15,18 @@ $(VENV)/.runtime: requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
+# The policy pack runs from this venv too (policy/PulumiPolicy.yaml: virtualenv ../venv), so
+# `pulumi up --policy-pack policy` needs its requirements here.
+$(VENV)/.policy: policy/requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet -r policy/requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt policy/requirements.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.runtime
+## What `pulumi up`/`preview --policy-pack policy` run: the program and the policy pack.
+install: $(VENV)/.runtime $(VENV)/.policy
 install-dev: $(VENV)/.dev
 
 ## The dev stack's offline plan: resource tree, outputs and summary.
@@ -33,8 +40,14 @@ plans: $(VENV)/.runtime
 		$(PY) -m tools.plan --stack $$stack --json --out plans/$$stack.json && echo "plans/$$stack.json"; \
 	done
 
+## The unit suite (pyproject.toml's pytest config leaves tests/integration out).
 test: $(VENV)/.dev
 	$(PY) -m pytest
+
+## Deploy a throwaway dev stack to Azure, run its pipeline, destroy it (tests/integration/).
+## Needs the Pulumi CLI, an Azure login and AZURE_SUBSCRIPTION_ID; skipped without them.
+integration: $(VENV)/.dev
+	$(PY) -m pytest tests/integration -rs -s
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
