@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, activity, base, pipeline
 from tools import engine, plan
 
 STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT.glob("Pulumi.*.yaml"))
@@ -114,7 +115,8 @@ def test_config_file_flag_and_out(tmp_path: Path) -> None:
 
 def test_bad_config_exits_2_with_one_error_line(tmp_path: Path) -> None:
     bad = tmp_path / "Pulumi.bad.yaml"
-    bad.write_text((ROOT / "Pulumi.dev.yaml").read_text().replace('timeout: "0.01:00:00"', 'timeout: "1h"'))
+    config = base(pipelines=[pipeline(activities=[activity(timeout="1h")])])
+    bad.write_text(yaml.safe_dump({"config": {f"adf-databricks:{k}": v for k, v in config.items()}}))
     proc = subprocess.run(
         [sys.executable, "-m", "tools.plan", "--config-file", str(bad), "--stack", "bad"],
         cwd=ROOT,
@@ -128,6 +130,29 @@ def test_bad_config_exits_2_with_one_error_line(tmp_path: Path) -> None:
     assert lines == [
         "error: adf-databricks:pipelines[0].activities[0].timeout: expected d.hh:mm:ss (at most 7 days), got '1h'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "problem"),
+    [
+        ("config:\n  adf-databricks:location: [westeurope\n", ":3:1:", "invalid YAML: did not find expected ',' or ']'"),
+        ("config:\n  a: 1\n b: 2\n", ":3:2:", "invalid YAML:"),
+        ("config:\n\tadf-databricks:location: x\n", ":2:1:", "invalid YAML: found character that cannot start any token"),
+        ("- just\n- a list\n", ":1:1:", "expected a YAML mapping (config: ...), got a list"),
+    ],
+)
+def test_broken_yaml_exits_2_naming_file_line_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, where: str, problem: str
+) -> None:
+    broken = tmp_path / "Pulumi.broken.yaml"
+    broken.write_text(text)
+    assert plan.main(["--config-file", str(broken), "--stack", "broken"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"error: {broken}{where} "), lines[0]
+    assert problem in lines[0]
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -432,12 +432,12 @@ def read_stack_config(path: Path) -> tuple[dict[str, str], list[str]]:
     project_file = ROOT / "Pulumi.yaml"
     # libyaml's loader: the pure-Python one costs ~3 ms per pipeline of a large stack file.
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    project = yaml.load(project_file.read_text(), Loader=loader) if project_file.exists() else {}
+    project = _load_yaml(project_file, loader) if project_file.exists() else {}
     for key, spec in ((project or {}).get("config") or {}).items():
         full = key if ":" in key else f"{PROJECT}:{key}"
         if isinstance(spec, dict) and ("default" in spec or "value" in spec):
             config[full] = _as_config_string(spec.get("value", spec.get("default")))
-    stack = yaml.load(path.read_text(), Loader=loader) or {}
+    stack = _load_yaml(path, loader) or {}
     for key, value in (stack.get("config") or {}).items():
         full = key if ":" in key else f"{PROJECT}:{key}"
         value, encrypted = _placeholder_secrets(value)
@@ -445,6 +445,24 @@ def read_stack_config(path: Path) -> tuple[dict[str, str], list[str]]:
             secret_keys.append(full)
         config[full] = _as_config_string(value)
     return config, secret_keys
+
+
+def _load_yaml(path: Path, loader: Any) -> Any:
+    """A YAML file's content; broken YAML or a top level other than a mapping is a RunError
+    naming the file, line and column, so `tools.plan` reports it as one `error:` line."""
+    import yaml
+
+    try:
+        content = yaml.load(path.read_text(), Loader=loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        raise pulumi.RunError(f"{where}: invalid YAML: {err.problem or err.context}") from None
+    except yaml.YAMLError as err:
+        raise pulumi.RunError(f"{path}: invalid YAML: {err}") from None
+    if content is not None and not isinstance(content, dict):
+        raise pulumi.RunError(f"{path}:1:1: expected a YAML mapping (config: ...), got a {type(content).__name__}")
+    return content
 
 
 ENCRYPTED = "[encrypted]"
