@@ -97,7 +97,15 @@ class AdfDatabricks(pulumi.ComponentResource):
             # to, so `az login` (or OIDC in CI) is all either provider needs.
             client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
             classic = azure.Provider(
-                f"{name}-azure", subscription_id=client.subscription_id, opts=trigger_opts
+                f"{name}-azure",
+                subscription_id=client.subscription_id,
+                # azurerm v4 registers its "legacy" set of resource providers on start unless
+                # told otherwise (terraform-provider-azurerm v4.x internal/provider/provider.go:
+                # the default is "none" only from v5.0), which needs
+                # Microsoft.*/register/action on the whole subscription. This provider only
+                # manages triggers of a factory that already exists.
+                resource_provider_registrations="none",
+                opts=trigger_opts,
             )
             trigger_opts = pulumi.ResourceOptions(parent=self, providers=[classic])
         for settings in args.pipelines:

@@ -87,6 +87,15 @@ def test_trigger_uses_an_explicit_provider_with_the_subscription(render: Render)
     assert result.one(TRIGGER).provider == provider.urn
 
 
+def test_trigger_provider_registers_no_resource_providers(render: Render) -> None:
+    """azurerm v4 registers its whole legacy set of resource providers unless told "none",
+    which needs register rights on the whole subscription."""
+    provider = render(base()).one("pulumi:providers:azure")
+    assert provider.raw_inputs["resourceProviderRegistrations"] == "none"
+    assert provider.raw_inputs.get("skipProviderRegistration") in (None, "false")
+    assert "resourceProvidersToRegisters" not in provider.raw_inputs
+
+
 def test_no_schedule_no_trigger(render: Render) -> None:
     result = render(base(pipelines=[pipeline(schedule=None)]))
     assert result.of_type(TRIGGER) == []
