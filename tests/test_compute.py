@@ -14,7 +14,7 @@ PYTHON3 = {"PYSPARK_PYTHON": "/databricks/python3/bin/python3"}
 def cluster_fields(result: engine.Result) -> dict[str, Any]:
     ls = databricks_linked_service(result)
     props = dict(ls.inputs["properties"])
-    for key in ("type", "description", "domain", "authentication", "workspaceResourceId"):
+    for key in ("type", "description", "domain", "authentication", "workspaceResourceId", "credential"):
         props.pop(key, None)
     return props
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import Render, base, pipeline
 from tools import engine
 
@@ -94,6 +96,24 @@ def test_trigger_provider_registers_no_resource_providers(render: Render) -> Non
     assert provider.raw_inputs["resourceProviderRegistrations"] == "none"
     assert provider.raw_inputs.get("skipProviderRegistration") in (None, "false")
     assert "resourceProvidersToRegisters" not in provider.raw_inputs
+
+
+@pytest.mark.parametrize(
+    "auth", [{"mode": "msi"}, {"mode": "token"}], ids=["msi-contributor", "token-key-vault-reader"]
+)
+def test_trigger_starts_after_the_grants_have_propagated(render: Render, auth: dict[str, str]) -> None:
+    """The first scheduled run must not come before the factory may reach the workspace (or
+    the vault): the trigger is created and started only after the propagation wait."""
+    result = render(base(auth=auth))
+    wait = result.one("time:index/sleep:Sleep")
+    trigger = result.one(TRIGGER)
+    assert wait.urn in trigger.dependencies
+
+
+def test_trigger_with_an_inline_token_has_nothing_to_wait_for(render: Render) -> None:
+    result = render(base(auth={"mode": "token", "keyVault": False}))
+    assert result.of_type("time:index/sleep:Sleep") == []
+    assert not [d for d in result.one(TRIGGER).dependencies if "time:index/sleep" in d]
 
 
 def test_no_schedule_no_trigger(render: Render) -> None:
