@@ -47,6 +47,11 @@ class DataFactoryArgs:
     """Tags for the factory and the Key Vault."""
     protect: bool = False
     """Protect the factory (and Key Vault) against deletion by Pulumi."""
+    identity_id: pulumi.Input[str] | None = None
+    """ARM id of a user-assigned identity for the factory to carry, next to its system-assigned
+    one. In msi mode the linked service authenticates as it (see WorkspaceAccessArgs)."""
+    identity_principal_id: pulumi.Input[str] | None = None
+    """Object id of that user-assigned identity."""
 
 
 def _principal_id(identity: datafactory.outputs.FactoryIdentityResponse | None) -> str:
@@ -58,6 +63,17 @@ def _principal_id(identity: datafactory.outputs.FactoryIdentityResponse | None) 
 def studio_url(factory_id: str, page: str = "home") -> str:
     """ADF Studio deep link for a factory; page "monitoring/pipelineruns" opens the Monitor hub."""
     return f"https://adf.azure.com/en/{page}?factory={urllib.parse.quote(factory_id, safe='')}"
+
+
+def _identity(identity_id: pulumi.Input[str] | None) -> datafactory.FactoryIdentityArgs:
+    """System-assigned always (the Key Vault linked service and users' own linked services
+    authenticate as it), plus the user-assigned identity when there is one."""
+    if identity_id is None:
+        return datafactory.FactoryIdentityArgs(type="SystemAssigned")
+    return datafactory.FactoryIdentityArgs(
+        type="SystemAssigned,UserAssigned",
+        user_assigned_identities=pulumi.Output.from_input(identity_id).apply(lambda i: {i: {}}),
+    )
 
 
 class DataFactory(pulumi.ComponentResource):
@@ -84,7 +100,7 @@ class DataFactory(pulumi.ComponentResource):
             f"{name}-factory",
             resource_group_name=args.resource_group_name,
             location=args.location,
-            identity=datafactory.FactoryIdentityArgs(type="SystemAssigned"),
+            identity=_identity(args.identity_id),
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
         )
@@ -100,6 +116,8 @@ class DataFactory(pulumi.ComponentResource):
                 location=args.location,
                 tags=args.tags,
                 protect=args.protect,
+                identity_id=args.identity_id,
+                identity_principal_id=args.identity_principal_id,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -123,7 +141,7 @@ class DataFactory(pulumi.ComponentResource):
                 **args.cluster_fields,
             ),
             # No depends_on the role assignments: creating the linked service needs none of
-            # them, and `pulumi up` has finished granting before any run can start.
+            # them. What starts runs waits for them (WorkspaceAccess.grants_propagated).
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.studio_url = self.factory.id.apply(studio_url)

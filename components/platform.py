@@ -11,8 +11,10 @@ import pulumi_azure_native.resources as resources
 
 from components.compute import DatabricksCompute
 from components.data_factory import DataFactory, DataFactoryArgs
+from components.enums import ClusterMode
 from components.notebooks import Notebooks, NotebooksArgs
 from components.pipeline import NotebookPipeline, NotebookPipelineArgs
+from components.run_identity import RunIdentity, RunIdentityArgs
 from components.settings import StackSettings
 from components.trigger import ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
 from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs
@@ -23,6 +25,11 @@ class AdfDatabricks(pulumi.ComponentResource):
 
     workspace: DatabricksWorkspace
     """The Databricks workspace and its provider."""
+    run_identity: RunIdentity
+    """The principal ADF's runs execute as (and, in msi mode, its managed identity)."""
+    run_as: pulumi.Output[str]
+    """Databricks user name ADF's runs execute as (user name, or a service principal's
+    application id); known before the compute and the factory are declared."""
     data_factory: DataFactory
     """The factory and its Azure Databricks linked service."""
     pipelines: dict[str, NotebookPipeline]
@@ -60,6 +67,20 @@ class AdfDatabricks(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         on_workspace = pulumi.ResourceOptions(parent=self, providers=[self.workspace.provider])
+        # First, so that the cluster and the workspace's grants can name who the runs execute as.
+        self.run_identity = RunIdentity(
+            f"{name}-run-as",
+            RunIdentityArgs(
+                mode=args.auth.mode,
+                resource_group_name=group_name,
+                location=location,
+                tags=tags,
+                protect=args.protect,
+                allow_cluster_create=args.cluster.mode in (ClusterMode.JOB, ClusterMode.POOL),
+            ),
+            opts=on_workspace,
+        )
+        self.run_as = self.run_identity.run_as
         compute = DatabricksCompute(f"{name}-compute", args.cluster, opts=on_workspace)
 
         sources = [a.notebook for p in args.pipelines for a in p.spec.activities if a.notebook]
@@ -72,6 +93,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             ).paths
         self.notebook_paths = list(uploaded.values())
 
+        run_identity = self.run_identity.identity
         self.data_factory = DataFactory(
             f"{name}-data-factory",
             DataFactoryArgs(
@@ -84,10 +106,14 @@ class AdfDatabricks(pulumi.ComponentResource):
                 location=location,
                 tags=tags,
                 protect=args.protect,
+                identity_id=run_identity.id if run_identity else None,
+                identity_principal_id=run_identity.principal_id if run_identity else None,
             ),
             opts=on_workspace,
         )
         factory = self.data_factory.factory
+        # A trigger starts runs, so it waits until the grants those runs need have propagated.
+        trigger_waits = [w for w in [self.data_factory.access.grants_propagated] if w is not None]
 
         self.pipelines = {}
         self.triggers = {}
@@ -97,7 +123,15 @@ class AdfDatabricks(pulumi.ComponentResource):
             # to, so `az login` (or OIDC in CI) is all either provider needs.
             client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
             classic = azure.Provider(
-                f"{name}-azure", subscription_id=client.subscription_id, opts=trigger_opts
+                f"{name}-azure",
+                subscription_id=client.subscription_id,
+                # azurerm v4 registers its "legacy" set of resource providers on start unless
+                # told otherwise (terraform-provider-azurerm v4.x internal/provider/provider.go:
+                # the default is "none" only from v5.0), which needs
+                # Microsoft.*/register/action on the whole subscription. This provider only
+                # manages triggers of a factory that already exists.
+                resource_provider_registrations="none",
+                opts=trigger_opts,
             )
             trigger_opts = pulumi.ResourceOptions(parent=self, providers=[classic])
         for settings in args.pipelines:
@@ -130,6 +164,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                         factory_id=factory.id,
                         pipeline_name=pipeline.pipeline_name,
                         description=f"Runs {spec.name} {_every(settings.schedule)}",
+                        depends_on=trigger_waits,
                     ),
                     opts=trigger_opts,
                 )
@@ -137,6 +172,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             {
                 "workspaceUrl": self.workspace.url,
                 "factoryName": factory.name,
+                "runAs": self.run_as,
                 "pipelines": list(self.pipelines),
                 "triggers": {n: t.activated for n, t in self.triggers.items()},
             }

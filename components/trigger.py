@@ -78,6 +78,9 @@ class ScheduleTriggerArgs:
     """Pipeline the trigger runs."""
     description: str | None = None
     """A meaningful description."""
+    depends_on: Sequence[pulumi.Resource] = ()
+    """Created (and so started) only after these, e.g. the wait after the role assignments its
+    runs need (WorkspaceAccess.grants_propagated); stopped and deleted before them."""
 
 
 class ScheduleTrigger(pulumi.ComponentResource):
@@ -126,7 +129,7 @@ class ScheduleTrigger(pulumi.ComponentResource):
             if advanced
             else None,
             activated=spec.enabled,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
         )
         self.activated = self.trigger.activated
         self.register_outputs({"name": self.trigger.name, "activated": self.activated})

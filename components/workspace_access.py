@@ -17,8 +17,25 @@ import pulumiverse_time as time
 
 from components.enums import AuthMode
 
+# Built-in role definition ids (Microsoft Learn, "Azure built-in roles"; the same in every
+# subscription).
 CONTRIBUTOR = "b24988ac-6180-42a0-ab88-20f7382dd24c"
 KEY_VAULT_SECRETS_USER = "4633458b-17de-408a-b874-0445c86b69e6"
+"""Read secret contents (`Microsoft.KeyVault/vaults/secrets/getSecret/action`)."""
+KEY_VAULT_SECRETS_OFFICER = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7"
+"""`Microsoft.KeyVault/vaults/secrets/*` data actions: the least built-in role that deletes a secret."""
+
+RBAC_PROPAGATION = "10m"
+"""How long a new role assignment may take to apply: "When you assign roles or remove role
+assignments, it can take up to 10 minutes for changes to take effect" (Microsoft Learn,
+role-based-access-control/troubleshooting.md, "Role assignment changes are not being detected")."""
+
+VAULT_SOFT_DELETE_RETENTION_DAYS = 7
+"""Fixed for every vault: Azure refuses to change it once set ("The property
+softDeleteRetentionInDays has been set already and it can't be modified", quoted in
+terraform-provider-azurerm internal/services/keyvault/key_vault_resource.go). 7 is the minimum,
+so a destroyed stack's vault name is free again soonest."""
+
 SECONDS_PER_DAY = 86_400
 
 
@@ -55,20 +72,53 @@ class WorkspaceAccessArgs:
     tags: Mapping[str, str] = field(default_factory=dict)
     """Tags for the Key Vault and its secret."""
     protect: bool = False
-    """Protect the Key Vault and turn on purge protection."""
+    """Protect the Key Vault against deletion by Pulumi (its immutable settings do not depend on it)."""
     key_vault_linked_service_name: str = "AzureKeyVault"
     """Name of the factory's Key Vault linked service (token with key_vault)."""
+    identity_id: pulumi.Input[str] | None = None
+    """ARM id of a user-assigned identity the factory carries (mode msi): the linked service then
+    authenticates as it, through a factory credential, instead of as the system-assigned identity."""
+    identity_principal_id: pulumi.Input[str] | None = None
+    """Object id of that user-assigned identity; it gets Contributor on the workspace."""
+    credential_name: str = "DatabricksRunAs"
+    """Name of the factory credential wrapping the user-assigned identity."""
 
 
-def assignment_name(*parts: str) -> str:
-    """A role assignment name (a GUID) that is the same on every run for the same parts."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, "adf-databricks/" + "/".join(parts)))
+def assignment_name(scope: str, principal_id: str, role_definition_id: str) -> str:
+    """The name (a GUID) of the assignment of one role to one principal on one scope.
+
+    Role assignment names are unique in the whole Entra tenant, and an assignment cannot be
+    changed, only replaced. Microsoft's advice is a GUID made from the scope, the principal
+    and the role together (`guid(scope, principalId, roleDefinitionId)`; Learn,
+    role-based-access-control/troubleshooting.md and azure-resource-manager/bicep/scenarios-rbac.md):
+    the same assignment always gets the same name, and any other assignment (another
+    subscription, workspace, identity or role) another one. ARM ids are case-insensitive, so
+    the parts are lower-cased: a change of case in what Azure reports renames nothing.
+    """
+    key = "/".join(part.lower() for part in (scope, principal_id, role_definition_id))
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, key))
 
 
 def vault_name(subscription_id: str, resource_group: str, stack: str) -> str:
     """A Key Vault name: globally unique per subscription, group and stack, stable, 3-24 chars."""
     digest = hashlib.sha256(f"{subscription_id}/{resource_group}/{stack}".encode()).hexdigest()
     return f"kv-adfdbx-{digest[:14]}"
+
+
+def principal_type_of(acl_principal_id: str) -> str:
+    """ARM's principalType for a Databricks principal: `databricks_current_user.acl_principal_id`
+    is `servicePrincipals/<application id>` or `users/<user name>`
+    (terraform-provider-databricks scim/data_current_user.go)."""
+    return "ServicePrincipal" if acl_principal_id.startswith("servicePrincipals/") else "User"
+
+
+def expiry_seconds(expiry_time_ms: int | None) -> int | None:
+    """A Databricks token's `expiry_time` (epoch milliseconds, -1 for none; databricks-sdk-go
+    service/settings/model.go `PublicTokenInfo.ExpiryTime`) as Key Vault's `exp` attribute
+    (epoch seconds; azure-native keyvault `SecretAttributesArgs.expires`)."""
+    if expiry_time_ms is None or expiry_time_ms <= 0:
+        return None
+    return expiry_time_ms // 1000
 
 
 class WorkspaceAccess(pulumi.ComponentResource):
@@ -79,12 +129,20 @@ class WorkspaceAccess(pulumi.ComponentResource):
 
     linked_service_auth: dict[str, Any]
     """Keyword arguments for `AzureDatabricksLinkedServiceArgs` (authentication part)."""
-    grants: list[pulumi.Resource]
-    """Role assignments that let the factory's identity reach the workspace or the vault."""
+    grants: list[authorization.RoleAssignment]
+    """Role assignments the factory's runs need (to the workspace, or to the vault)."""
+    grants_propagated: time.Sleep | None
+    """Created `RBAC_PROPAGATION` after the grants (again whenever one is replaced); whatever
+    starts runs (a schedule trigger) depends on it. None when there are no grants."""
+    credential: datafactory.CredentialOperation | None
+    """The factory credential of the user-assigned identity (mode msi with `identity_id`)."""
     token: databricks.Token | None
     """The rotated access token (mode token)."""
     vault: keyvault.Vault | None
     """The Key Vault holding the token (mode token with key_vault)."""
+    deployer_grant: authorization.RoleAssignment | None
+    """Key Vault Secrets Officer on the vault for whoever runs `pulumi`, so the secret can be
+    deleted (mode token with key_vault)."""
 
     def __init__(
         self, name: str, args: WorkspaceAccessArgs, opts: pulumi.ResourceOptions | None = None
@@ -94,30 +152,77 @@ class WorkspaceAccess(pulumi.ComponentResource):
         seed = f"{pulumi.get_project()}/{pulumi.get_stack()}/{name}"
         self.token = None
         self.vault = None
+        self.credential = None
+        self.deployer_grant = None
+        self.grants = []
+        self._triggers: dict[str, pulumi.Output[str]] = {}
         if args.auth.mode is AuthMode.MSI:
-            self._managed_identity(name, args, client, seed)
+            self._managed_identity(name, args, client)
         else:
             self._rotated_token(name, args, client, seed)
+        self.grants_propagated = None
+        if self.grants:
+            # The grants exist once created, but apply only when RBAC has propagated them.
+            # Waiting here, on create and whenever a grant is replaced (new id, new trigger),
+            # makes "pulumi up finished" mean "a run can authenticate".
+            self.grants_propagated = time.Sleep(
+                f"{name}-grants-propagation",
+                create_duration=RBAC_PROPAGATION,
+                triggers=self._triggers,
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=[*self.grants, *([self.deployer_grant] if self.deployer_grant else [])],
+                ),
+            )
         self.register_outputs({"authMode": args.auth.mode.value})
 
-    def _managed_identity(
-        self, name: str, args: WorkspaceAccessArgs, client: pulumi.Output[Any], seed: str
-    ) -> None:
-        """The factory's identity becomes Contributor on the workspace, and nothing else."""
-        self.grants = [
-            self._grant(
-                f"{name}-workspace-contributor",
-                client,
-                CONTRIBUTOR,
-                args.workspace_resource_id,
-                args.factory_principal_id,
-                seed,
-            )
-        ]
-        self.linked_service_auth = {
+    def _managed_identity(self, name: str, args: WorkspaceAccessArgs, client: pulumi.Output[Any]) -> None:
+        """One identity of the factory becomes Contributor on the workspace, and nothing else.
+
+        With `identity_id` that is the user-assigned identity, referenced by the linked service
+        through a factory credential (AzureDatabricksLinkedService `credential`,
+        azure-rest-api-specs datafactory LinkedService.json; Learn data-factory/credentials.md);
+        otherwise the factory's system-assigned identity, as Learn's compute-linked-services.md
+        describes.
+        """
+        auth: dict[str, Any] = {
             "authentication": "MSI",
             "workspace_resource_id": args.workspace_resource_id,
         }
+        principal_id = args.factory_principal_id
+        if args.identity_id is not None:
+            if args.identity_principal_id is None:
+                raise pulumi.RunError(
+                    "WorkspaceAccessArgs.identity_principal_id: expected the principal id of the "
+                    "user-assigned identity given as identity_id, got None"
+                )
+            principal_id = args.identity_principal_id
+            self.credential = datafactory.CredentialOperation(
+                f"{name}-credential",
+                factory_name=args.factory_name,
+                resource_group_name=args.resource_group_name,
+                credential_name=args.credential_name,
+                properties=datafactory.ManagedIdentityCredentialArgs(
+                    type="ManagedIdentity",
+                    resource_id=args.identity_id,
+                    description="Identity the Azure Databricks linked service authenticates as",
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            auth["credential"] = datafactory.CredentialReferenceArgs(
+                reference_name=self.credential.name, type="CredentialReference"
+            )
+        self.grants = [
+            self._grant(
+                name,
+                "workspace-contributor",
+                client,
+                CONTRIBUTOR,
+                args.workspace_resource_id,
+                principal_id,
+            )
+        ]
+        self.linked_service_auth = auth
 
     def _rotated_token(
         self, name: str, args: WorkspaceAccessArgs, client: pulumi.Output[Any], seed: str
@@ -144,7 +249,6 @@ class WorkspaceAccess(pulumi.ComponentResource):
         )
         token_value = pulumi.Output.secret(self.token.token_value)
         if not args.auth.key_vault:
-            self.grants = []
             self.linked_service_auth = {
                 "access_token": datafactory.SecureStringArgs(type="SecureString", value=token_value)
             }
@@ -161,15 +265,45 @@ class WorkspaceAccess(pulumi.ComponentResource):
                 tenant_id=client.tenant_id,
                 sku=keyvault.SkuArgs(family="A", name=keyvault.SkuName.STANDARD),
                 enable_rbac_authorization=True,
+                # Soft delete, once on, cannot be turned off (azure-native VaultPropertiesArgs).
                 enable_soft_delete=True,
-                # The name is stable, so a destroyed vault blocks re-creation while it is
-                # soft-deleted: keep that short unless the stack is protected.
-                soft_delete_retention_in_days=90 if args.protect else 7,
-                # Azure refuses an explicit false; leaving it unset means off.
-                enable_purge_protection=True if args.protect else None,
+                # Neither of these may change after creation, so neither follows `protect`:
+                # retention is fixed (see VAULT_SOFT_DELETE_RETENTION_DAYS), and purge
+                # protection stays off (unset: Azure refuses an explicit false, and once on it
+                # can never be turned off). The vault holds one token the stack re-issues, so
+                # being able to purge it (and re-create the stack) matters more.
+                soft_delete_retention_in_days=VAULT_SOFT_DELETE_RETENTION_DAYS,
             ),
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                protect=args.protect,
+                # Vaults created by earlier versions (90 days and purge protection when
+                # protected) keep what they have instead of failing every update.
+                ignore_changes=["properties.softDeleteRetentionInDays", "properties.enablePurgeProtection"],
+            ),
+        )
+        # azure-native deletes a secret through the vault's data plane
+        # (pulumi-azure-native provider/pkg/resources/customresources/custom_keyvault.go), which
+        # the deployer's Owner/Contributor does not reach on an RBAC vault. The secret depends on
+        # this grant: created after it, deleted (by destroy, or by leaving token mode) before it.
+        # Creating and updating the secret go through ARM (secrets/write, in Contributor) and do
+        # not wait for it.
+        self.deployer_grant = self._grant(
+            name,
+            "vault-deployer-secrets-officer",
+            client,
+            KEY_VAULT_SECRETS_OFFICER,
+            self.vault.id,
+            client.object_id,
+            # The deployer is a user (az login) or a service principal (CI), and ARM refuses a
+            # wrong principalType ("UnmatchedPrincipalType"; azure-native sends "User" when it
+            # is unset). The workspace's provider, which creates the token, authenticates as
+            # the same deployer, and Databricks tells which kind it is.
+            principal_type=databricks.get_current_user_output(
+                opts=pulumi.InvokeOutputOptions(parent=self)
+            ).acl_principal_id.apply(principal_type_of),
+            waited_for=False,
         )
         secret = keyvault.Secret(
             f"{name}-token-secret",
@@ -179,18 +313,27 @@ class WorkspaceAccess(pulumi.ComponentResource):
             properties=keyvault.SecretPropertiesArgs(
                 value=token_value,
                 content_type="Databricks personal access token",
+                # Key Vault's own expiry, so its near-expiry signals (Event Grid
+                # Microsoft.KeyVault.SecretNearExpiry, 30 days before) follow the real token.
+                attributes=keyvault.SecretAttributesArgs(
+                    expires=self.token.expiry_time.apply(expiry_seconds),
+                ),
             ),
             tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["properties"]),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                additional_secret_outputs=["properties"],
+                depends_on=[self.deployer_grant],
+            ),
         )
         self.grants = [
             self._grant(
-                f"{name}-vault-secrets-user",
+                name,
+                "vault-secrets-user",
                 client,
                 KEY_VAULT_SECRETS_USER,
                 self.vault.id,
                 args.factory_principal_id,
-                seed,
             )
         ]
         store = datafactory.LinkedService(
@@ -217,27 +360,39 @@ class WorkspaceAccess(pulumi.ComponentResource):
 
     def _grant(
         self,
-        resource_name: str,
+        name: str,
+        purpose: str,
         client: pulumi.Output[Any],
         role: str,
         scope: pulumi.Input[str],
         principal_id: pulumi.Input[str],
-        seed: str,
+        principal_type: pulumi.Input[str] = "ServicePrincipal",
+        waited_for: bool = True,
     ) -> authorization.RoleAssignment:
-        """Give the factory identity one role on one scope, under a stable assignment name."""
-        return authorization.RoleAssignment(
-            resource_name,
-            role_assignment_name=assignment_name(seed, role),
-            role_definition_id=pulumi.Output.concat(
-                "/subscriptions/",
-                client.subscription_id,
-                "/providers/Microsoft.Authorization/roleDefinitions/",
-                role,
+        """Give one principal one role on one scope, under the name that assignment always has."""
+        role_definition_id = pulumi.Output.concat(
+            "/subscriptions/",
+            client.subscription_id,
+            "/providers/Microsoft.Authorization/roleDefinitions/",
+            role,
+        )
+        assignment = authorization.RoleAssignment(
+            f"{name}-{purpose}",
+            role_assignment_name=pulumi.Output.all(scope, principal_id, role_definition_id).apply(
+                lambda parts: assignment_name(*parts)
             ),
+            role_definition_id=role_definition_id,
             principal_id=principal_id,
-            principal_type="ServicePrincipal",
+            # Set for the factory's identities: a just-created identity may not have reached
+            # every Entra replica, and ARM then needs the type (Learn, role-assignments-template.md).
+            principal_type=principal_type,
             scope=scope,
-            # A new factory identity or workspace replaces the assignment under the same
-            # stable name, which Azure only accepts once the old one is gone.
+            # Azure refuses a second assignment of the same role to the same principal on the
+            # same scope under another name ("RoleAssignmentExists"), which is what replacing
+            # a stack's older, differently named assignment would create first: the old one
+            # goes first. Any real change (scope, principal, role) changes the name as well.
             opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
         )
+        if waited_for:
+            self._triggers[purpose] = assignment.id
+        return assignment

@@ -23,7 +23,7 @@ RUN_AS = "33333333-3333-3333-3333-333333333333"
 def cluster_fields(result: engine.Result) -> dict[str, Any]:
     ls = databricks_linked_service(result)
     props = dict(ls.inputs["properties"])
-    for key in ("type", "description", "domain", "authentication", "workspaceResourceId"):
+    for key in ("type", "description", "domain", "authentication", "workspaceResourceId", "credential"):
         props.pop(key, None)
     return props
 

@@ -8,12 +8,36 @@ from tools import engine
 
 
 def test_factory_has_system_identity_and_tags(render: Render) -> None:
-    result = render(base(tags={"owner": "me"}))
+    result = render(base(tags={"owner": "me"}, auth={"mode": "token"}))
     factory = result.one("azure-native:datafactory:Factory")
     assert factory.inputs["identity"] == {"type": "SystemAssigned"}
     assert factory.inputs["tags"] == {"owner": "me", "environment": "test", "managed-by": "pulumi"}
     assert factory.inputs["location"] == "westeurope"
     assert not factory.protect
+
+
+def test_msi_factory_carries_the_run_as_identity(render: Render) -> None:
+    """In msi mode the factory also carries the user-assigned identity its runs execute as;
+    the system-assigned identity stays (other linked services authenticate as it)."""
+    result = render(base(tags={"owner": "me"}))
+    factory = result.one("azure-native:datafactory:Factory")
+    identity = result.one("azure-native:managedidentity:UserAssignedIdentity")
+    identity_id = engine.arm_id(
+        "adf-databricks-test",
+        "Microsoft.ManagedIdentity",
+        "userAssignedIdentities",
+        "adf-databricks-run-as-identity-0a1b2c3",
+    )
+    assert factory.raw_inputs["identity"] == {
+        "type": "SystemAssigned,UserAssigned",
+        "userAssignedIdentities": {identity_id: {}},
+    }
+    assert identity.urn in factory.dependencies
+    assert identity.inputs == {
+        "resourceGroupName": "adf-databricks-test",
+        "location": "westeurope",
+        "tags": {"owner": "me", "environment": "test", "managed-by": "pulumi"},
+    }
 
 
 def test_factory_does_not_wait_for_the_workspace(render: Render) -> None:
@@ -52,4 +76,7 @@ def test_studio_and_monitor_urls(render: Render) -> None:
 
 
 def test_protect(render: Render) -> None:
-    assert render(base(protect=True)).one("azure-native:datafactory:Factory").protect
+    result = render(base(protect=True))
+    assert result.one("azure-native:datafactory:Factory").protect
+    # Replacing the identity would change the principal every grant in the workspace names.
+    assert result.one("azure-native:managedidentity:UserAssignedIdentity").protect

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pulumi
 import pytest
@@ -61,9 +62,70 @@ def test_outputs(render: Render) -> None:
         "triggers",
         "notebookPaths",
         "authMode",
+        "runAs",
     }
     assert result.outputs["workspaceUrl"] == f"https://{engine.WORKSPACE_HOST}"
     assert result.outputs["authMode"] == "msi"
+
+
+def test_msi_runs_as_the_user_assigned_identity(render: Render) -> None:
+    """In msi mode the runs execute as the factory's user-assigned identity, declared in the
+    workspace by its client id (its Databricks user name) before ADF first logs in."""
+    result = render(base())
+    principal = result.one("databricks:index/servicePrincipal:ServicePrincipal")
+    workspace_provider = result.one("pulumi:providers:databricks")
+    assert principal.raw_inputs["applicationId"] == engine.IDENTITY_CLIENT
+    assert principal.raw_inputs["displayName"] == "adf-databricks-run-as-identity-0a1b2c3"
+    # ADF creates a job cluster for every run in job mode.
+    assert principal.raw_inputs["allowClusterCreate"] is True
+    assert principal.provider == workspace_provider.urn
+    assert result.outputs["runAs"] == engine.IDENTITY_CLIENT
+
+
+def test_run_as_may_create_clusters_only_where_adf_creates_them(render: Render) -> None:
+    result = render(base(cluster={"mode": "existing", "existingClusterId": "0101-abc"}))
+    principal = result.one("databricks:index/servicePrincipal:ServicePrincipal")
+    assert principal.raw_inputs["allowClusterCreate"] is False
+
+
+def test_token_runs_as_the_token_owner(render: Render) -> None:
+    """In token mode the runs execute as whoever the workspace provider authenticates as,
+    which is the token's owner; no managed identity is declared."""
+    result = render(base(auth={"mode": "token"}))
+    assert result.outputs["runAs"] == engine.CLIENT_CONFIG["clientId"]
+    assert result.of_type("databricks:index/servicePrincipal:ServicePrincipal") == []
+    assert result.of_type("azure-native:managedidentity:UserAssignedIdentity") == []
+
+
+def test_run_as_is_known_before_compute_and_factory(render: Render) -> None:
+    """Declared ahead of the cluster and the factory, so both can be given `run_as`."""
+    result = render(base())
+    order = [r.type for r in result.resources]
+    first = order.index("adf-databricks:index:RunIdentity")
+    assert first < order.index("adf-databricks:index:DatabricksCompute")
+    assert first < order.index("adf-databricks:index:DataFactory")
+
+
+PROBE_PROGRAM = """
+import pulumi
+import pulumi_databricks as databricks
+from components.enums import AuthMode
+from components.run_identity import RunIdentity, RunIdentityArgs
+
+who = RunIdentity("who", RunIdentityArgs(mode=AuthMode.MSI, resource_group_name="rg"))
+databricks.Directory("probe", path=pulumi.Output.concat("/Users/", who.run_as))
+"""
+
+
+def test_run_as_depends_on_the_declared_principal(tmp_path: Path) -> None:
+    """Whatever is granted to `run_as` waits until the principal exists in the workspace."""
+    program = tmp_path / "program.py"
+    program.write_text(PROBE_PROGRAM)
+    result = engine.run({}, "test", preview=False, program=program)
+    principal = result.one("databricks:index/servicePrincipal:ServicePrincipal")
+    probe = result.one("databricks:index/directory:Directory")
+    assert probe.raw_inputs["path"] == f"/Users/{engine.IDENTITY_CLIENT}"
+    assert principal.urn in probe.dependencies
 
 
 def test_existing_resource_group_is_not_created(render: Render) -> None:

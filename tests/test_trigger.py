@@ -60,6 +60,75 @@ def test_weekly_schedule_with_parameters(render: Render) -> None:
     assert trigger["pipelines"] == [{"name": "process-data", "parameters": {"folder": "weekly"}}]
 
 
+def test_monthly_schedule(render: Render) -> None:
+    p = pipeline(schedule={"frequency": "Month", "startTime": "2026-01-01T00:00:00Z", "monthDays": [-1, 1]})
+    trigger = render(base(pipelines=[p])).one(TRIGGER).inputs
+    assert trigger["schedule"] == {"daysOfMonths": [-1, 1]}
+
+
+def test_secure_string_arguments_stay_secret(render: Render) -> None:
+    p = pipeline(
+        parameters={"folder": {"type": "String"}, "key": {"type": "SecureString"}},
+        schedule={
+            "frequency": "Day",
+            "startTime": "2026-01-01T06:00:00Z",
+            "parameters": {"folder": "x", "key": "s3cr3t-value"},
+        },
+    )
+    trigger = render(base(pipelines=[p])).one(TRIGGER)
+    assert trigger.inputs["pipelines"] == [{"name": "process-data", "parameters": engine.SECRET}]
+    assert trigger.raw_inputs["pipelines"][0]["parameters"] == {"folder": "x", "key": "s3cr3t-value"}
+
+
+def test_trigger_uses_an_explicit_provider_with_the_subscription(render: Render) -> None:
+    """pulumi-azure 6 refuses to start without a subscription id; azure-native's is used."""
+    result = render(base())
+    provider = result.one("pulumi:providers:azure")
+    assert provider.raw_inputs["subscriptionId"] == engine.SUBSCRIPTION
+    assert result.one(TRIGGER).provider == provider.urn
+
+
+def test_trigger_provider_registers_no_resource_providers(render: Render) -> None:
+    """azurerm v4 registers its whole legacy set of resource providers unless told "none",
+    which needs register rights on the whole subscription."""
+    provider = render(base()).one("pulumi:providers:azure")
+    assert provider.raw_inputs["resourceProviderRegistrations"] == "none"
+    assert provider.raw_inputs.get("skipProviderRegistration") in (None, "false")
+    assert "resourceProvidersToRegisters" not in provider.raw_inputs
+
+
+@pytest.mark.parametrize(
+    "auth", [{"mode": "msi"}, {"mode": "token"}], ids=["msi-contributor", "token-key-vault-reader"]
+)
+def test_trigger_starts_after_the_grants_have_propagated(render: Render, auth: dict[str, str]) -> None:
+    """The first scheduled run must not come before the factory may reach the workspace (or
+    the vault): the trigger is created and started only after the propagation wait."""
+    result = render(base(auth=auth))
+    wait = result.one("time:index/sleep:Sleep")
+    trigger = result.one(TRIGGER)
+    assert wait.urn in trigger.dependencies
+
+
+def test_trigger_with_an_inline_token_has_nothing_to_wait_for(render: Render) -> None:
+    result = render(base(auth={"mode": "token", "keyVault": False}))
+    assert result.of_type("time:index/sleep:Sleep") == []
+    assert not [d for d in result.one(TRIGGER).dependencies if "time:index/sleep" in d]
+
+
+def test_no_schedule_no_trigger(render: Render) -> None:
+    result = render(base(pipelines=[pipeline(schedule=None)]))
+    assert result.of_type(TRIGGER) == []
+    assert result.of_type("pulumi:providers:azure") == []
+    assert result.outputs["triggers"] == {}
+
+
+def test_trigger_uses_pulumi_azure_not_azure_native(render: Render) -> None:
+    """azure-native cannot start a trigger; only pulumi-azure's resource may declare it."""
+    result = render(base())
+    assert result.of_type("azure-native:datafactory:Trigger") == []
+    assert len(result.of_type(TRIGGER)) == 1
+
+
 def test_utc_schedule_is_sent_as_written(render: Render) -> None:
     p = pipeline(
         schedule={

@@ -3,31 +3,56 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from components.workspace_access import CONTRIBUTOR, KEY_VAULT_SECRETS_USER, assignment_name, vault_name
+import pytest
+
+from components.workspace_access import (
+    CONTRIBUTOR,
+    KEY_VAULT_SECRETS_OFFICER,
+    KEY_VAULT_SECRETS_USER,
+    RBAC_PROPAGATION,
+    assignment_name,
+    expiry_seconds,
+    principal_type_of,
+    vault_name,
+)
 from tests.conftest import Render, base, databricks_linked_service
 from tools import engine
 
 LS = "azure-native:datafactory:LinkedService"
+GRANT = "azure-native:authorization:RoleAssignment"
+SLEEP = "time:index/sleep:Sleep"
+KEY_VAULT_TOKEN = {"mode": "token", "tokenLifetimeDays": 90, "rotateAfterDays": 60}
 
 
-def test_msi_grants_contributor_on_the_workspace_only(render: Render) -> None:
+def role_definition(role: str) -> str:
+    return f"/subscriptions/{engine.SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/{role}"
+
+
+def grant_named(result: engine.Result, suffix: str) -> engine.Registration:
+    return next(r for r in result.of_type(GRANT) if r.name.endswith(suffix))
+
+
+def test_msi_grants_contributor_to_the_run_as_identity_on_the_workspace_only(render: Render) -> None:
     result = render(base())
-    grant = result.one("azure-native:authorization:RoleAssignment")
+    grant = result.one(GRANT)
     ws = result.one("azure-native:databricks:Workspace")
+    identity = result.one("azure-native:managedidentity:UserAssignedIdentity")
     inputs = grant.raw_inputs
-    assert inputs["scope"].endswith("/providers/Microsoft.Databricks/workspaces/adf-databricks-test")
-    assert inputs["roleDefinitionId"] == (
-        f"/subscriptions/{engine.SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/{CONTRIBUTOR}"
+    assert inputs["scope"] == engine.arm_id(
+        "adf-databricks-test", "Microsoft.Databricks", "workspaces", "adf-databricks-test"
     )
-    assert inputs["principalId"] == engine.FACTORY_PRINCIPAL
+    assert inputs["roleDefinitionId"] == role_definition(CONTRIBUTOR)
+    # The user-assigned identity the runs execute as, not the factory's system identity.
+    assert inputs["principalId"] == engine.IDENTITY_PRINCIPAL != engine.FACTORY_PRINCIPAL
     assert inputs["principalType"] == "ServicePrincipal"
-    # Same stable name on replacement: the old assignment must go first.
     assert grant.delete_before_replace
-    assert ws.urn in grant.dependencies
+    assert {ws.urn, identity.urn} <= set(grant.dependencies)
     props = databricks_linked_service(result).inputs["properties"]
     assert props["authentication"] == "MSI"
     assert props["workspaceResourceId"] == inputs["scope"]
+    assert props["credential"] == {"referenceName": "DatabricksRunAs", "type": "CredentialReference"}
     assert "accessToken" not in props
     # No token machinery in msi mode.
     assert not [
@@ -37,32 +62,73 @@ def test_msi_grants_contributor_on_the_workspace_only(render: Render) -> None:
     ]
 
 
-def test_role_assignment_names_are_stable_guids(render: Render) -> None:
-    first = render(base()).one("azure-native:authorization:RoleAssignment").inputs["roleAssignmentName"]
-    second = render(base()).one("azure-native:authorization:RoleAssignment").inputs["roleAssignmentName"]
-    assert (
-        first
-        == second
-        == assignment_name("adf-databricks/test/adf-databricks-data-factory-access", CONTRIBUTOR)
-    )
-    other_stack = render(base(), stack="prod").one("azure-native:authorization:RoleAssignment")
-    assert other_stack.inputs["roleAssignmentName"] != first
-
-
-def test_linked_service_does_not_wait_for_the_grant(render: Render) -> None:
-    """Creating the linked service uses nothing of the grant, so it is not ordered after it."""
+def test_msi_credential_wraps_the_user_assigned_identity(render: Render) -> None:
     result = render(base())
-    grant = result.one("azure-native:authorization:RoleAssignment")
-    assert grant.urn not in databricks_linked_service(result).dependencies
+    credential = result.one("azure-native:datafactory:CredentialOperation")
+    factory = result.one("azure-native:datafactory:Factory")
+    identity = result.one("azure-native:managedidentity:UserAssignedIdentity")
+    identity_id = engine.arm_id(
+        "adf-databricks-test",
+        "Microsoft.ManagedIdentity",
+        "userAssignedIdentities",
+        "adf-databricks-run-as-identity-0a1b2c3",
+    )
+    assert credential.raw_inputs["credentialName"] == "DatabricksRunAs"
+    assert credential.raw_inputs["factoryName"] == result.outputs["factoryName"]
+    assert credential.raw_inputs["properties"]["type"] == "ManagedIdentity"
+    assert credential.raw_inputs["properties"]["resourceId"] == identity_id
+    # The factory carries the identity before a credential may reference it.
+    assert {factory.urn, identity.urn} <= set(credential.dependencies)
+    ls = databricks_linked_service(result)
+    assert credential.urn in ls.dependencies
+
+
+def test_assignment_names_derive_from_scope_principal_and_role(render: Render) -> None:
+    grant = render(base()).one(GRANT).raw_inputs
+    assert grant["roleAssignmentName"] == assignment_name(
+        grant["scope"], grant["principalId"], grant["roleDefinitionId"]
+    )
+    # Stable: the same assignment always has the same name.
+    assert render(base()).one(GRANT).raw_inputs["roleAssignmentName"] == grant["roleAssignmentName"]
+
+
+def test_assignment_names_differ_across_subscriptions_of_one_tenant(
+    render: Render, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same stack deployed into another subscription of the tenant gets other names."""
+    first = render(base()).one(GRANT).raw_inputs["roleAssignmentName"]
+    other = "99999999-9999-9999-9999-999999999999"
+    monkeypatch.setattr(engine, "SUBSCRIPTION", other)
+    monkeypatch.setitem(engine.CLIENT_CONFIG, "subscriptionId", other)
+    second = render(base()).one(GRANT).raw_inputs
+    assert f"/subscriptions/{other}/" in second["scope"]
+    assert second["roleAssignmentName"] != first
+
+
+@pytest.mark.parametrize(
+    ("changed", "index"),
+    [("/subscriptions/x/resourceGroups/other", 0), ("other-principal", 1), ("other-role", 2)],
+)
+def test_assignment_name_changes_with_each_part(changed: str, index: int) -> None:
+    parts = ["/subscriptions/x/resourceGroups/rg", "principal", "role"]
+    other = list(parts)
+    other[index] = changed
+    assert assignment_name(*parts) != assignment_name(*other)
+
+
+def test_assignment_name_ignores_the_case_of_arm_ids() -> None:
+    assert assignment_name("/subscriptions/X/resourceGroups/RG", "P", "R") == assignment_name(
+        "/subscriptions/x/resourcegroups/rg", "p", "r"
+    )
 
 
 def test_token_in_key_vault(render: Render) -> None:
-    result = render(base(auth={"mode": "token", "tokenLifetimeDays": 90, "rotateAfterDays": 60}))
+    result = render(base(auth=KEY_VAULT_TOKEN))
     rotation = result.one("time:index/rotating:Rotating")
     token = result.one("databricks:index/token:Token")
     vault = result.one("azure-native:keyvault:Vault")
     secret = result.one("azure-native:keyvault:Secret")
-    grant = result.one("azure-native:authorization:RoleAssignment")
+    grant = grant_named(result, "-vault-secrets-user")
     assert rotation.inputs == {"rotationDays": 60}
     assert token.inputs["lifetimeSeconds"] == 90 * 86400
     assert token.inputs["comment"].endswith("issued 2026-01-01T00:00:00Z")
@@ -73,9 +139,6 @@ def test_token_in_key_vault(render: Render) -> None:
     props = vault.inputs["properties"]
     assert props["enableRbacAuthorization"] is True
     assert props["enableSoftDelete"] is True
-    assert "enablePurgeProtection" not in props
-    # A stable name blocks re-creation while soft-deleted; unprotected stacks keep that short.
-    assert props["softDeleteRetentionInDays"] == 7
     assert props["tenantId"] == engine.TENANT
     assert vault.inputs["vaultName"] == vault_name(engine.SUBSCRIPTION, "adf-databricks-test", "test")
     assert len(vault.inputs["vaultName"]) <= 24
@@ -85,7 +148,8 @@ def test_token_in_key_vault(render: Render) -> None:
         f"/providers/Microsoft.KeyVault/vaults/{vault.inputs['vaultName']}"
     )
     assert vault.urn in grant.dependencies
-    assert grant.raw_inputs["roleDefinitionId"].endswith(KEY_VAULT_SECRETS_USER)
+    assert grant.raw_inputs["roleDefinitionId"] == role_definition(KEY_VAULT_SECRETS_USER)
+    assert grant.raw_inputs["principalId"] == engine.FACTORY_PRINCIPAL
     store = next(r for r in result.of_type(LS) if r.inputs["properties"]["type"] == "AzureKeyVault")
     assert store.inputs["properties"]["baseUrl"] == f"https://{vault.inputs['vaultName']}.vault.azure.net/"
     props = databricks_linked_service(result).inputs["properties"]
@@ -94,20 +158,112 @@ def test_token_in_key_vault(render: Render) -> None:
         "store": {"referenceName": "AzureKeyVault", "type": "LinkedServiceReference"},
         "secretName": "databricks-access-token",
     }
-    assert "authentication" not in props
+    assert "authentication" not in props and "credential" not in props
+    # The token owner, not a managed identity, is who runs execute as.
+    assert result.of_type("azure-native:managedidentity:UserAssignedIdentity") == []
 
 
-def test_protected_token_stack_turns_on_purge_protection(render: Render) -> None:
-    result = render(base(protect=True, auth={"mode": "token"}))
+def test_deployer_may_delete_the_secret_it_created(render: Render) -> None:
+    """azure-native deletes a secret through the vault's data plane: the deployer gets Key Vault
+    Secrets Officer on this vault only, and the secret is ordered after (deleted before) it."""
+    result = render(base(auth=KEY_VAULT_TOKEN))
     vault = result.one("azure-native:keyvault:Vault")
-    assert vault.protect and vault.inputs["properties"]["enablePurgeProtection"] is True
-    assert vault.inputs["properties"]["softDeleteRetentionInDays"] == 90
+    secret = result.one("azure-native:keyvault:Secret")
+    deployer = grant_named(result, "-vault-deployer-secrets-officer")
+    inputs = deployer.raw_inputs
+    assert inputs["principalId"] == engine.CLIENT_CONFIG["objectId"]
+    assert inputs["roleDefinitionId"] == role_definition(KEY_VAULT_SECRETS_OFFICER)
+    assert inputs["scope"] == engine.arm_id(
+        "adf-databricks-test", "Microsoft.KeyVault", "vaults", vault.inputs["vaultName"]
+    )
+    # The mock deployer is a service principal (Databricks reports servicePrincipals/<app id>).
+    assert inputs["principalType"] == "ServicePrincipal"
+    assert inputs["roleAssignmentName"] == assignment_name(
+        inputs["scope"], inputs["principalId"], inputs["roleDefinitionId"]
+    )
+    assert deployer.urn in secret.dependencies
+    # Nobody but the deployer gets more than reading on the vault.
+    assert {g.raw_inputs["roleDefinitionId"] for g in result.of_type(GRANT)} == {
+        role_definition(KEY_VAULT_SECRETS_OFFICER),
+        role_definition(KEY_VAULT_SECRETS_USER),
+    }
+
+
+@pytest.mark.parametrize(
+    ("acl_principal_id", "expected"),
+    [
+        ("servicePrincipals/33333333-3333-3333-3333-333333333333", "ServicePrincipal"),
+        ("users/someone@example.com", "User"),
+    ],
+)
+def test_principal_type_of_the_deployer(acl_principal_id: str, expected: str) -> None:
+    assert principal_type_of(acl_principal_id) == expected
+
+
+def test_secret_expires_with_the_token(render: Render) -> None:
+    secret = render(base(auth=KEY_VAULT_TOKEN)).one("azure-native:keyvault:Secret")
+    # The mock token's expiry_time is 1_775_000_000_000 ms; Key Vault's `exp` is in seconds.
+    assert secret.raw_inputs["properties"]["attributes"] == {"expires": 1_775_000_000}
+
+
+@pytest.mark.parametrize(("ms", "seconds"), [(1_775_000_000_999, 1_775_000_000), (-1, None), (None, None)])
+def test_expiry_seconds(ms: int | None, seconds: int | None) -> None:
+    assert expiry_seconds(ms) == seconds
+
+
+def test_vault_immutable_properties_do_not_follow_protect(render: Render) -> None:
+    """Soft-delete retention cannot change and purge protection cannot be turned off, so
+    toggling `protect` must change neither."""
+    unprotected = render(base(auth={"mode": "token"})).one("azure-native:keyvault:Vault")
+    protected = render(base(protect=True, auth={"mode": "token"})).one("azure-native:keyvault:Vault")
+    assert protected.protect and not unprotected.protect
+    assert protected.inputs == unprotected.inputs
+    props = protected.inputs["properties"]
+    assert props["softDeleteRetentionInDays"] == 7
+    assert "enablePurgeProtection" not in props
+    # Vaults made by earlier versions (90 days, purge protection) are left as they are.
+    assert set(protected.ignore_changes) == {
+        "properties.softDeleteRetentionInDays",
+        "properties.enablePurgeProtection",
+    }
+
+
+@pytest.mark.parametrize(
+    ("auth", "grant_suffix"),
+    [({"mode": "msi"}, "-workspace-contributor"), (KEY_VAULT_TOKEN, "-vault-secrets-user")],
+)
+def test_grants_are_followed_by_a_propagation_wait(
+    render: Render, auth: dict[str, object], grant_suffix: str
+) -> None:
+    result = render(base(auth=auth))
+    wait = result.one(SLEEP)
+    grant = grant_named(result, grant_suffix)
+    assert wait.inputs["createDuration"] == RBAC_PROPAGATION == "10m"
+    # Re-run (replaced) only when a grant the runs need is replaced.
+    assert wait.raw_inputs["triggers"] == {grant_suffix[1:]: grant_id(grant)}
+    assert {g.urn for g in result.of_type(GRANT)} <= set(wait.dependencies)
+
+
+def grant_id(grant: engine.Registration) -> str:
+    inputs = grant.raw_inputs
+    return (
+        f"{inputs['scope']}/providers/Microsoft.Authorization/roleAssignments/{inputs['roleAssignmentName']}"
+    )
+
+
+def test_linked_service_does_not_wait_for_the_grant(render: Render) -> None:
+    """Creating the linked service uses nothing of the grant, so it is not ordered after it."""
+    result = render(base())
+    grant = result.one(GRANT)
+    assert grant.urn not in databricks_linked_service(result).dependencies
 
 
 def test_inline_token_is_a_secret_secure_string(render: Render) -> None:
     result = render(base(auth={"mode": "token", "keyVault": False}))
     assert result.of_type("azure-native:keyvault:Vault") == []
-    assert result.of_type("azure-native:authorization:RoleAssignment") == []
+    assert result.of_type(GRANT) == []
+    # Nothing to propagate, nothing to wait for.
+    assert result.of_type(SLEEP) == []
     ls = databricks_linked_service(result)
     assert ls.inputs["properties"]["accessToken"] == {"type": "SecureString", "value": engine.SECRET}
     assert ls.raw_inputs["properties"]["accessToken"]["value"] == engine.TOKEN_VALUE
@@ -121,3 +277,33 @@ def test_token_never_appears_in_plain_text(render: Render) -> None:
         assert engine.TOKEN_VALUE not in shown
         assert engine.TOKEN_VALUE not in json.dumps(result.raw_outputs)
         assert not any(engine.TOKEN_VALUE in line for line in result.log)
+
+
+SYSTEM_IDENTITY_PROGRAM = """
+import pulumi
+from components.data_factory import DataFactory, DataFactoryArgs
+from components.enums import AuthMode
+from components.workspace_access import AuthSpec
+
+DataFactory(
+    "df",
+    DataFactoryArgs(
+        resource_group_name="rg",
+        workspace_url="https://adb-1.azuredatabricks.net",
+        workspace_resource_id="/subscriptions/s/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/w",
+        cluster_fields={},
+        auth=AuthSpec(mode=AuthMode.MSI),
+    ),
+)
+"""
+
+
+def test_component_without_a_user_assigned_identity_uses_the_system_identity(tmp_path: Path) -> None:
+    """Used on its own, DataFactory in msi mode still works as Learn describes it."""
+    program = tmp_path / "program.py"
+    program.write_text(SYSTEM_IDENTITY_PROGRAM)
+    result = engine.run({}, "test", preview=False, program=program)
+    assert result.one(GRANT).raw_inputs["principalId"] == engine.FACTORY_PRINCIPAL
+    assert result.one("azure-native:datafactory:Factory").inputs["identity"] == {"type": "SystemAssigned"}
+    assert result.of_type("azure-native:datafactory:CredentialOperation") == []
+    assert "credential" not in databricks_linked_service(result).inputs["properties"]

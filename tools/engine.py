@@ -47,6 +47,10 @@ FACTORY_PRINCIPAL = "22222222-2222-2222-2222-222222222222"
 WORKSPACE_HOST = "adb-1234567890123456.7.azuredatabricks.net"
 TOKEN_VALUE = "dapi0123456789abcdef0123456789abcdef-3"
 """The mock Databricks token: it must never appear outside a secret."""
+IDENTITY_PRINCIPAL = "55555555-5555-5555-5555-555555555555"
+"""Object id of the user-assigned identity the factory runs as (msi mode)."""
+IDENTITY_CLIENT = "66666666-6666-6666-6666-666666666666"
+"""Client (application) id of that identity: its Databricks user name."""
 
 
 @dataclass
@@ -70,6 +74,7 @@ class Registration:
     delete_before_replace: bool
     replace_on_changes: list[str]
     additional_secret_outputs: list[str]
+    ignore_changes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -186,6 +191,10 @@ class RecordingMonitor(mocks.MockMonitor):
 
     def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Answer invokes from the mocks without the stock mock's per-thread event loop."""
+        if request.provider.endswith("::" + rpc.UNKNOWN):
+            # A provider built from values not known yet (a workspace to be created) cannot
+            # answer during a preview: the engine reports the result as unknown.
+            return resource_pb2.ResourceInvokeResponse(unknown=True)
         result: Any = self.mocks.call(
             mocks.MockCallArgs(token=request.tok, args=_from_struct(request.args), provider=request.provider)
         )
@@ -236,6 +245,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 replace_on_changes=list(request.replaceOnChanges),
                 additional_secret_outputs=list(request.additionalSecretOutputs),
+                ignore_changes=list(request.ignoreChanges),
             )
         )
         state_struct = struct_pb2.Struct()
@@ -276,13 +286,26 @@ PLAN_CLIENT_CONFIG = {
 
 
 class _ClientConfigMocks(mocks.Mocks):
-    """Answers the one invoke the program makes: who is deploying."""
+    """Answers the invokes the program makes: who is deploying, to Azure and to Databricks."""
 
     client_config: dict[str, str]
 
     def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         if args.token == "azure-native:authorization:getClientConfig":
             return dict(self.client_config)
+        if args.token == "databricks:index/getCurrentUser:getCurrentUser":
+            # The deployer is a service principal: Databricks names it by its application id.
+            user = self.client_config["clientId"]
+            return {
+                "id": "1234567890",
+                "userName": user,
+                "home": f"/Users/{user}",
+                "repos": f"/Repos/{user}",
+                "aclPrincipalId": f"servicePrincipals/{user}",
+                "alphanumeric": user.replace("-", "_"),
+                "externalId": self.client_config["objectId"],
+                "workspaceUrl": f"https://{WORKSPACE_HOST}",
+            }
         raise NotImplementedError(f"no mock for invoke {args.token}")
 
 
@@ -313,14 +336,39 @@ class CloudMocks(_ClientConfigMocks):
             }
         if typ == "azure-native:datafactory:Factory":
             factory = inputs.get("factoryName") or f"{name}-0a1b2c3"
+            identity = {
+                **inputs["identity"],
+                "principalId": FACTORY_PRINCIPAL,
+                "tenantId": TENANT,
+            }
+            if "userAssignedIdentities" in identity:
+                identity["userAssignedIdentities"] = {
+                    key: {"principalId": IDENTITY_PRINCIPAL, "clientId": IDENTITY_CLIENT}
+                    for key in identity["userAssignedIdentities"]
+                }
             return arm_id(rg, "Microsoft.DataFactory", "factories", factory), {
                 **inputs,
                 "name": factory,
-                "identity": {
-                    "type": "SystemAssigned",
-                    "principalId": FACTORY_PRINCIPAL,
-                    "tenantId": TENANT,
-                },
+                "identity": identity,
+            }
+        if typ == "azure-native:managedidentity:UserAssignedIdentity":
+            identity = inputs.get("resourceName") or f"{name}-0a1b2c3"
+            return arm_id(rg, "Microsoft.ManagedIdentity", "userAssignedIdentities", identity), {
+                **inputs,
+                "name": identity,
+                "principalId": IDENTITY_PRINCIPAL,
+                "clientId": IDENTITY_CLIENT,
+                "tenantId": TENANT,
+            }
+        if typ == "azure-native:datafactory:CredentialOperation":
+            credential = inputs["credentialName"]
+            return arm_id(
+                rg, "Microsoft.DataFactory", f"factories/{inputs['factoryName']}/credentials", credential
+            ), {**inputs, "name": credential}
+        if typ == "databricks:index/servicePrincipal:ServicePrincipal":
+            return "1234567890123", {
+                **inputs,
+                "aclPrincipalId": f"servicePrincipals/{inputs['applicationId']}",
             }
         if typ == "azure-native:datafactory:LinkedService":
             ls = inputs["linkedServiceName"]
@@ -390,6 +438,7 @@ NAME_INPUTS = {
     "azure-native:datafactory:Factory": "factoryName",
     "azure-native:datafactory:LinkedService": "linkedServiceName",
     "azure-native:datafactory:Pipeline": "pipelineName",
+    "azure-native:datafactory:CredentialOperation": "credentialName",
     "azure-native:keyvault:Vault": "vaultName",
     "azure-native:keyvault:Secret": "secretName",
     "azure-native:authorization:RoleAssignment": "roleAssignmentName",

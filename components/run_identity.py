@@ -1,0 +1,90 @@
+"""RunIdentity: the Databricks principal that Data Factory's notebook runs execute as (`run_as`).
+
+Whatever names that principal inside the workspace (a SINGLE_USER cluster's
+`single_user_name`, Unity Catalog grants, notebook folder permissions) needs it before the
+factory first logs in, so it is known here, ahead of the factory:
+
+- token mode: the token's owner, i.e. whoever the workspace's Databricks provider
+  authenticates as (the deployer). `databricks_current_user.user_name` is the user name, or
+  the application id for a service principal (terraform-provider-databricks
+  docs/data-sources/current_user.md).
+- msi mode: a user-assigned managed identity the factory carries. Its client (application)
+  id is known from ARM (a system-assigned identity's is not: ARM reports only its principal
+  id), and it is declared in the workspace as a service principal with that application id,
+  so grants can name it before ADF's first call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_azure_native.managedidentity as managedidentity
+import pulumi_databricks as databricks
+
+from components.enums import AuthMode
+
+
+@dataclass(frozen=True)
+class RunIdentityArgs:
+    """Inputs of RunIdentity."""
+
+    mode: AuthMode
+    """How the factory authenticates to the workspace (AuthSpec.mode)."""
+    resource_group_name: pulumi.Input[str]
+    """Resource group of the user-assigned identity (mode msi)."""
+    location: pulumi.Input[str] | None = None
+    """Region of the user-assigned identity; the resource group's when unset."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags for the user-assigned identity."""
+    protect: bool = False
+    """Protect the user-assigned identity: replacing it changes the principal every grant names."""
+    allow_cluster_create: bool = True
+    """Let the identity create clusters (mode msi): ADF creates a job cluster for every activity
+    run in job and pool modes; not needed for an existing or interactive cluster."""
+
+
+class RunIdentity(pulumi.ComponentResource):
+    """The identity ADF's Databricks runs execute as, known before the factory exists.
+
+    Pass the workspace's Databricks provider with `opts=ResourceOptions(providers=[provider])`.
+    """
+
+    run_as: pulumi.Output[str]
+    """Databricks user name of the principal runs execute as: a user's name, or a service
+    principal's application (client) id."""
+    identity: managedidentity.UserAssignedIdentity | None
+    """The user-assigned identity the factory authenticates as (mode msi)."""
+    service_principal: databricks.ServicePrincipal | None
+    """That identity, declared in the workspace (mode msi)."""
+
+    def __init__(self, name: str, args: RunIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("adf-databricks:index:RunIdentity", name, None, opts)
+        self.identity = None
+        self.service_principal = None
+        if args.mode is AuthMode.TOKEN:
+            # The provider that creates the token authenticates as its owner.
+            me = databricks.get_current_user_output(opts=pulumi.InvokeOutputOptions(parent=self))
+            self.run_as = me.user_name
+        else:
+            self.identity = managedidentity.UserAssignedIdentity(
+                f"{name}-identity",
+                resource_group_name=args.resource_group_name,
+                location=args.location,
+                tags=dict(args.tags),
+                opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            )
+            # An Entra service principal is added to a workspace by its application id
+            # (terraform-provider-databricks docs/resources/service_principal.md); a managed
+            # identity's application id is its client id.
+            self.service_principal = databricks.ServicePrincipal(
+                f"{name}-service-principal",
+                application_id=self.identity.client_id,
+                display_name=self.identity.name,
+                allow_cluster_create=args.allow_cluster_create,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            # Read from the declared principal, so anything granting to `run_as` waits for it.
+            self.run_as = self.service_principal.application_id
+        self.register_outputs({"runAs": self.run_as})
