@@ -81,7 +81,11 @@ class AdfDatabricks(pulumi.ComponentResource):
             opts=on_workspace,
         )
         self.run_as = self.run_identity.run_as
-        compute = DatabricksCompute(f"{name}-compute", args.cluster, opts=on_workspace)
+        # A dedicated (SINGLE_USER) interactive cluster runs only its single user's commands,
+        # so it belongs to the identity ADF runs as; job clusters belong to whoever submits.
+        compute = DatabricksCompute(
+            f"{name}-compute", replace(args.cluster, single_user_name=self.run_as), opts=on_workspace
+        )
 
         sources = [a.notebook for p in args.pipelines for a in p.spec.activities if a.notebook]
         uploaded: dict[str, pulumi.Output[str]] = {}

@@ -238,6 +238,23 @@ def test_interactive_user_isolation_from_config(render: Render) -> None:
     assert cluster_fields(result) == {"existingClusterId": "0101-120000-abcdefgh"}
 
 
+@pytest.mark.parametrize(
+    ("auth", "owner"),
+    [({"mode": "msi"}, engine.IDENTITY_CLIENT), ({"mode": "token"}, engine.CLIENT_CONFIG["clientId"])],
+    ids=["msi-managed-identity", "token-owner"],
+)
+def test_stack_dedicates_interactive_cluster_to_the_identity_adf_runs_as(
+    render: Render, auth: dict[str, str], owner: str
+) -> None:
+    """ADF's runs on a SINGLE_USER cluster are refused unless they come from its single user:
+    the stack gives the cluster the run identity (the managed identity's application id, or
+    the token's owner), not a name from config."""
+    result = render(base(auth=auth, cluster={**CLUSTER, "mode": "interactive"}))
+    cluster = result.one("databricks:index/cluster:Cluster")
+    assert cluster.inputs["dataSecurityMode"] == "SINGLE_USER"
+    assert cluster.inputs["singleUserName"] == owner
+
+
 def test_single_user_name_only_goes_with_single_user(tmp_path: Path) -> None:
     cluster = build(tmp_path, interactive(data_security_mode=DataSecurityMode.USER_ISOLATION)).one(
         "databricks:index/cluster:Cluster"

@@ -510,7 +510,9 @@ def _load_yaml(path: Path, loader: Any) -> Any:
     except yaml.YAMLError as err:
         raise pulumi.RunError(f"{path}: invalid YAML: {err}") from None
     if content is not None and not isinstance(content, dict):
-        raise pulumi.RunError(f"{path}:1:1: expected a YAML mapping (config: ...), got a {type(content).__name__}")
+        raise pulumi.RunError(
+            f"{path}:1:1: expected a YAML mapping (config: ...), got a {type(content).__name__}"
+        )
     return content
 
 
