@@ -8,9 +8,11 @@ import pulumi
 import pulumi_azure as azure
 import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.resources as resources
+import pulumi_databricks as databricks
 
 from components.compute import DatabricksCompute
 from components.data_factory import DataFactory, DataFactoryArgs
+from components.enums import AuthMode
 from components.notebooks import Notebooks, NotebooksArgs
 from components.pipeline import NotebookPipeline, NotebookPipelineArgs
 from components.settings import StackSettings
@@ -62,12 +64,21 @@ class AdfDatabricks(pulumi.ComponentResource):
         on_workspace = pulumi.ResourceOptions(parent=self, providers=[self.workspace.provider])
         compute = DatabricksCompute(f"{name}-compute", args.cluster, opts=on_workspace)
 
+        # What the notebooks run as (issue 7, defect 15). In token mode Data Factory runs them
+        # as the deploying principal, which owns the folder it creates: it needs no grant, and
+        # a lower one would be refused (see NotebooksArgs.run_as).
+        run_as: pulumi.Input[str] | None = None
+        if args.auth.mode is not AuthMode.TOKEN:
+            # MERGE: WorkspaceAccess.run_as replaces this stand-in
+            run_as = databricks.get_current_user_output(
+                opts=pulumi.InvokeOutputOptions(parent=self, provider=self.workspace.provider)
+            ).user_name
         sources = [a.notebook for p in args.pipelines for a in p.spec.activities if a.notebook]
         uploaded: dict[str, pulumi.Output[str]] = {}
         if sources:
             uploaded = Notebooks(
                 f"{name}-notebooks",
-                NotebooksArgs(folder=args.notebook_folder, sources=sources),
+                NotebooksArgs(folder=args.notebook_folder, sources=sources, run_as=run_as),
                 opts=on_workspace,
             ).paths
         self.notebook_paths = list(uploaded.values())

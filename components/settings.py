@@ -34,7 +34,7 @@ from components.enums import (
     WeekDay,
     WorkspaceSku,
 )
-from components.notebooks import LANGUAGES
+from components.notebooks import LANGUAGES, notebook_folder
 from components.pipeline import (
     Dependency,
     Library,
@@ -87,7 +87,7 @@ class StackSettings:
     protect: bool = False
     """Protect the workspace, factory and Key Vault."""
     notebook_folder: str = ""
-    """Workspace folder uploaded notebooks go to."""
+    """Workspace folder uploaded notebooks go to; the stack creates it and sets its permissions."""
     workspace: WorkspaceSpec = field(default_factory=lambda: WorkspaceSpec(name="adf-databricks"))
     """The workspace to create or adopt."""
     auth: AuthSpec = field(default_factory=AuthSpec)
@@ -275,6 +275,11 @@ def absolute_workspace_path(value: Any) -> str:
     if not path.startswith("/") or ".." in PurePosixPath(path).parts or path.endswith("/"):
         raise ValueError(f"expected an absolute workspace path like /Shared/x, got {describe(value)}")
     return path
+
+
+def folder(value: Any) -> str:
+    """The workspace folder uploaded notebooks go to: absolute, and one the stack can lock."""
+    return notebook_folder(absolute_workspace_path(value))
 
 
 def resource_group_name(value: Any) -> str:
@@ -835,7 +840,7 @@ def load(
         location=location,
         tags={**user_tags, "environment": stack, "managed-by": "pulumi"},
         protect=top.get("protect", boolean, False),
-        notebook_folder=top.get("notebookFolder", absolute_workspace_path, f"/Shared/{project}/{stack}"),
+        notebook_folder=top.get("notebookFolder", folder, f"/{project}/{stack}"),
         workspace=_workspace(top.value.get("workspace", {}), project, stack),
         auth=_auth(top.value.get("auth", {})),
         cluster=_cluster(top.value.get("cluster", {})),

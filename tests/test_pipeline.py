@@ -72,7 +72,7 @@ def test_activity_carries_every_setting(render: Render) -> None:
         "type": "DatabricksNotebook",
         "name": "Process Data",
         "description": "Copies products into DBFS",
-        "notebookPath": "/Shared/adf-databricks/test/process_data",
+        "notebookPath": "/adf-databricks/test/process_data",
         "baseParameters": {"folder": "@pipeline().parameters.folder", "mode": "full"},
         "libraries": [
             {"jar": "dbfs:/libs/a.jar"},

@@ -122,7 +122,7 @@ def test_defaults() -> None:
     assert s.cluster.workers == Workers(1)
     assert s.cluster.python_version == "3"
     assert s.protect is False
-    assert s.notebook_folder == "/Shared/adf-databricks/test"
+    assert s.notebook_folder == "/adf-databricks/test"
     assert s.workspace.name == "adf-databricks-test"
     assert s.workspace.sku.value == "premium"
     assert s.workspace.no_public_ip is True

@@ -51,6 +51,8 @@ def test_every_databricks_resource_uses_the_workspace_provider(render: Render) -
     databricks = [r for r in result.resources if r.type.startswith("databricks:")]
     assert {r.type for r in databricks} == {
         "databricks:index/notebook:Notebook",
+        "databricks:index/directory:Directory",
+        "databricks:index/permissions:Permissions",
         "databricks:index/cluster:Cluster",
         "databricks:index/token:Token",
     }

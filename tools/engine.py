@@ -274,15 +274,32 @@ PLAN_CLIENT_CONFIG = {
     "objectId": "<object-id>",
 }
 
+CURRENT_USER = {
+    "id": "1234567890123",
+    "userName": "deployer@example.com",
+    "home": "/Users/deployer@example.com",
+    "repos": "/Repos/deployer@example.com",
+    "alphanumeric": "deployer",
+    "aclPrincipalId": "users/deployer@example.com",
+    "externalId": "44444444-4444-4444-4444-444444444444",
+    "workspaceUrl": f"https://{WORKSPACE_HOST}",
+}
+"""The deploying principal as the workspace reports it (databricks.get_current_user)."""
+
+PLAN_CURRENT_USER = {**{k: f"<{k}>" for k in CURRENT_USER}, "userName": "<deployer>"}
+
 
 class _ClientConfigMocks(mocks.Mocks):
-    """Answers the one invoke the program makes: who is deploying."""
+    """Answers the invokes the program makes: who is deploying, to Azure and to Databricks."""
 
     client_config: dict[str, str]
+    current_user: dict[str, str]
 
     def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
         if args.token == "azure-native:authorization:getClientConfig":
             return dict(self.client_config)
+        if args.token == "databricks:index/getCurrentUser:getCurrentUser":
+            return dict(self.current_user)
         raise NotImplementedError(f"no mock for invoke {args.token}")
 
 
@@ -290,6 +307,7 @@ class CloudMocks(_ClientConfigMocks):
     """Realistic computed outputs, as Azure and Databricks return them after `pulumi up`."""
 
     client_config = CLIENT_CONFIG
+    current_user = CURRENT_USER
 
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if not args.custom and not args.typ.startswith("pulumi:providers:"):
@@ -375,6 +393,14 @@ class CloudMocks(_ClientConfigMocks):
                 "url": f"https://{WORKSPACE_HOST}/#workspace{inputs['path']}",
                 "objectId": 987654321,
             }
+        if typ == "databricks:index/directory:Directory":
+            return inputs["path"], {
+                **inputs,
+                "objectId": 1234567890,
+                "workspacePath": f"/Workspace{inputs['path']}",
+            }
+        if typ == "databricks:index/permissions:Permissions":
+            return "/directories/1234567890", {**inputs, "objectType": "directory"}
         if typ == "databricks:index/cluster:Cluster":
             return "0101-120000-abcdefgh", {**inputs, "clusterId": "0101-120000-abcdefgh"}
         if typ == "databricks:index/instancePool:InstancePool":
@@ -402,6 +428,7 @@ class PlanMocks(_ClientConfigMocks):
 
     # A real preview asks Azure who is deploying; offline, placeholders say so.
     client_config = PLAN_CLIENT_CONFIG
+    current_user = PLAN_CURRENT_USER
 
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         # Scalars given as inputs come back unchanged; objects may gain computed fields
