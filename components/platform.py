@@ -10,6 +10,7 @@ import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.resources as resources
 import pulumi_databricks as databricks
 
+from components.catalog import CatalogVolume
 from components.compute import DatabricksCompute
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.enums import AuthMode
@@ -64,15 +65,22 @@ class AdfDatabricks(pulumi.ComponentResource):
         on_workspace = pulumi.ResourceOptions(parent=self, providers=[self.workspace.provider])
         compute = DatabricksCompute(f"{name}-compute", args.cluster, opts=on_workspace)
 
-        # What the notebooks run as (issue 7, defect 15). In token mode Data Factory runs them
-        # as the deploying principal, which owns the folder it creates: it needs no grant, and
-        # a lower one would be refused (see NotebooksArgs.run_as).
+        # What the notebooks run as, and where they write (issue 7, defects 15 and 16). In token
+        # mode Data Factory runs them as the deploying principal, which owns the folder, schema
+        # and volume it creates: it needs no grant, and a lower one would be refused or would
+        # replace its own (see NotebooksArgs.run_as and CatalogVolumeArgs).
         run_as: pulumi.Input[str] | None = None
         if args.auth.mode is not AuthMode.TOKEN:
             # MERGE: WorkspaceAccess.run_as replaces this stand-in
             run_as = databricks.get_current_user_output(
                 opts=pulumi.InvokeOutputOptions(parent=self, provider=self.workspace.provider)
             ).user_name
+        uc = args.unity_catalog
+        data = CatalogVolume(
+            f"{name}-unity-catalog",
+            {"catalog": uc.catalog, "schema": uc.schema, "volume": uc.volume, "run_as": run_as},
+            opts=on_workspace,
+        )
         sources = [a.notebook for p in args.pipelines for a in p.spec.activities if a.notebook]
         uploaded: dict[str, pulumi.Output[str]] = {}
         if sources:
@@ -112,11 +120,18 @@ class AdfDatabricks(pulumi.ComponentResource):
             )
             trigger_opts = pulumi.ResourceOptions(parent=self, providers=[classic])
         for settings in args.pipelines:
-            # Activities with a local notebook run the uploaded copy.
+            # Activities with a local notebook run the uploaded copy and get the stack's volume
+            # as their `volume` widget unless they set one.
             spec = replace(
                 settings.spec,
                 activities=tuple(
-                    a if a.notebook is None else replace(a, notebook_path=uploaded[a.notebook])
+                    a
+                    if a.notebook is None
+                    else replace(
+                        a,
+                        notebook_path=uploaded[a.notebook],
+                        base_parameters={"volume": data.volume_path, **a.base_parameters},
+                    )
                     for a in settings.spec.activities
                 ),
             )

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
+from components.catalog import catalog_name, object_name, schema_name, workspace_catalog_name
 from components.compute import ComputeArgs, PoolSpec, Workers
 from components.data_factory import LinkedServiceSpec
 from components.enums import (
@@ -69,6 +70,18 @@ class PipelineSettings:
 
 
 @dataclass(frozen=True)
+class UnityCatalogSettings:
+    """Where the notebooks write: a schema and a managed volume the stack creates."""
+
+    catalog: str
+    """Existing catalog (default: the workspace catalog)."""
+    schema: str
+    """Schema the stack creates in the catalog."""
+    volume: str
+    """Managed volume the stack creates in the schema."""
+
+
+@dataclass(frozen=True)
 class StackSettings:
     """The whole validated configuration of one stack."""
 
@@ -88,6 +101,10 @@ class StackSettings:
     """Protect the workspace, factory and Key Vault."""
     notebook_folder: str = ""
     """Workspace folder uploaded notebooks go to; the stack creates it and sets its permissions."""
+    unity_catalog: UnityCatalogSettings = field(
+        default_factory=lambda: UnityCatalogSettings("adf_databricks", "adf_databricks", "landing")
+    )
+    """The Unity Catalog volume the notebooks write to."""
     workspace: WorkspaceSpec = field(default_factory=lambda: WorkspaceSpec(name="adf-databricks"))
     """The workspace to create or adopt."""
     auth: AuthSpec = field(default_factory=AuthSpec)
@@ -397,12 +414,13 @@ TOP_LEVEL = (
     "protect",
     "integrationRuntime",
     "notebookFolder",
+    "unityCatalog",
     "workspace",
     "auth",
     "cluster",
     "pipelines",
 )
-STRUCTURED = ("tags", "workspace", "auth", "cluster", "pipelines", "protect")
+STRUCTURED = ("tags", "unityCatalog", "workspace", "auth", "cluster", "pipelines", "protect")
 
 
 def _workspace(value: Any, project: str, stack: str) -> WorkspaceSpec:
@@ -791,6 +809,22 @@ def _pipeline(path: str, value: Any, base_dir: Path) -> PipelineSettings:
     return PipelineSettings(spec=spec, schedule=schedule)
 
 
+def _unity_catalog(value: Any, workspace: WorkspaceSpec, project: str, stack: str) -> UnityCatalogSettings:
+    obj = _Object(value, "unityCatalog", ("catalog", "schema", "volume"))
+    # Pulumi project and stack names may hold '-' and '.', which Unity Catalog names avoid.
+    own = re.sub(r"[^a-z0-9_]", "_", f"{project}_{stack}".lower())
+    return UnityCatalogSettings(
+        catalog=obj.get("catalog", checked(catalog_name), workspace_catalog_name(workspace.name)),
+        schema=obj.get("schema", checked(schema_name), own),
+        volume=obj.get("volume", checked(object_name), "landing"),
+    )
+
+
+def checked(check: Callable[[str], str]) -> Check[str]:
+    """A non-empty string that passes a component's own check."""
+    return lambda value: check(string(value))
+
+
 def load(
     raw: Mapping[str, Any],
     project: str,
@@ -832,6 +866,7 @@ def load(
                 )
     runtime = top.get("integrationRuntime", adf_name, None)
     user_tags = top.get("tags", tags, {})
+    workspace = _workspace(top.value.get("workspace", {}), project, stack)
     return StackSettings(
         project=project,
         stack=stack,
@@ -841,7 +876,8 @@ def load(
         tags={**user_tags, "environment": stack, "managed-by": "pulumi"},
         protect=top.get("protect", boolean, False),
         notebook_folder=top.get("notebookFolder", folder, f"/{project}/{stack}"),
-        workspace=_workspace(top.value.get("workspace", {}), project, stack),
+        unity_catalog=_unity_catalog(top.value.get("unityCatalog", {}), workspace, project, stack),
+        workspace=workspace,
         auth=_auth(top.value.get("auth", {})),
         cluster=_cluster(top.value.get("cluster", {})),
         linked_service=LinkedServiceSpec(integration_runtime=runtime),

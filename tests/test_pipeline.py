@@ -73,7 +73,11 @@ def test_activity_carries_every_setting(render: Render) -> None:
         "name": "Process Data",
         "description": "Copies products into DBFS",
         "notebookPath": "/adf-databricks/test/process_data",
-        "baseParameters": {"folder": "@pipeline().parameters.folder", "mode": "full"},
+        "baseParameters": {
+            "volume": "/Volumes/adf_databricks_test/adf_databricks_test/landing",
+            "folder": "@pipeline().parameters.folder",
+            "mode": "full",
+        },
         "libraries": [
             {"jar": "dbfs:/libs/a.jar"},
             {"egg": "dbfs:/libs/b.egg"},

@@ -53,6 +53,8 @@ def test_every_databricks_resource_uses_the_workspace_provider(render: Render) -
         "databricks:index/notebook:Notebook",
         "databricks:index/directory:Directory",
         "databricks:index/permissions:Permissions",
+        "databricks:index/schema:Schema",
+        "databricks:index/volume:Volume",
         "databricks:index/cluster:Cluster",
         "databricks:index/token:Token",
     }
