@@ -1,17 +1,35 @@
-"""Notebooks: local notebook sources uploaded into the Databricks workspace."""
+"""Notebooks: local notebook sources uploaded into a workspace folder whose permissions the stack sets.
+
+Data Factory runs these notebooks with its own identity, which is usually a workspace admin.
+A folder where ordinary users can edit would let any of them change code that runs with that
+identity, so the folder is one the stack creates and locks: workspace users may read what
+runs, the principal Data Factory runs as may run it, and nobody else gets more than the
+workspace admins and the deploying principal already have.
+"""
 
 from __future__ import annotations
 
 import posixpath
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
+from functools import partial
+from pathlib import PurePath, PurePosixPath
 
 import pulumi
 import pulumi_databricks as databricks
 
 LANGUAGES = {".py": "PYTHON", ".sql": "SQL", ".scala": "SCALA", ".r": "R"}
 """Notebook languages Databricks knows, by source file suffix."""
+
+USERS_PERMISSION = "CAN_READ"
+"""What the workspace's `users` group gets on the folder: view the notebooks (and clone a copy
+into a folder of their own), never edit them (Databricks docs, security/auth/access-control/
+workspace-acl, folder permissions table)."""
+RUN_AS_PERMISSION = "CAN_RUN"
+"""What the principal Data Factory runs as gets on the folder: read and run, not edit."""
+
+SPECIAL_FOLDERS = ("/", "/Workspace", "/Users", "/Repos", "/Shared")
 
 
 def workspace_path(folder: str, source: str) -> str:
@@ -23,30 +41,110 @@ def language(source: str) -> str:
     return LANGUAGES[PurePath(source).suffix.lower()]
 
 
+def notebook_folder(path: str) -> str:
+    """A folder the stack can lock: not a special folder, nothing under /Shared.
+
+    Objects in a folder inherit all its permissions, and every user has Can Manage on
+    everything in /Shared (Databricks docs, security/auth/access-control/workspace-acl,
+    "Special folders and permissions"). An inherited permission cannot be lowered on a child:
+    the Permissions API refuses with "Cannot remove <principal>'s CAN_MANAGE permission"
+    (databricks/terraform-provider-databricks#3899), and /Shared's own permissions cannot be
+    changed (ibid. #2269, #5317). Only workspace admins can create objects in the workspace
+    root, so a top-level folder inherits no edit right for ordinary users.
+    """
+    parts = PurePosixPath(path).parts
+    if parts[1:2] == ("Workspace",):  # /Workspace/Shared/x is /Shared/x
+        parts = ("/", *parts[2:])
+    canonical = str(PurePosixPath(*parts))
+    if canonical in SPECIAL_FOLDERS:
+        raise ValueError(
+            f"expected a folder of the stack's own, got {path!r}: the stack cannot set the"
+            " permissions of a special folder"
+        )
+    if parts[1:2] == ("Shared",):
+        raise ValueError(
+            f"expected a folder outside /Shared, got {path!r}: every workspace user can edit"
+            " what is under /Shared, and that right cannot be taken away there;"
+            " use a top-level folder such as /adf-databricks/dev"
+        )
+    return path
+
+
+def is_service_principal(principal: str) -> bool:
+    """Databricks names a service principal by its application id (a UUID) and a user by
+    user name; terraform-provider-databricks scim/data_current_user.go tells them apart the
+    same way (common.StringIsUUID)."""
+    try:
+        uuid.UUID(principal)
+    except ValueError:
+        return False
+    return True
+
+
+def run_as_control(principal: str) -> databricks.PermissionsAccessControlArgs:
+    if is_service_principal(principal):
+        return databricks.PermissionsAccessControlArgs(
+            service_principal_name=principal, permission_level=RUN_AS_PERMISSION
+        )
+    return databricks.PermissionsAccessControlArgs(user_name=principal, permission_level=RUN_AS_PERMISSION)
+
+
 @dataclass(frozen=True)
 class NotebooksArgs:
     """Inputs of Notebooks."""
 
     folder: str
-    """Absolute workspace folder, e.g. /Shared/adf-databricks/dev."""
+    """Absolute workspace folder the stack creates and locks, e.g. /adf-databricks/dev
+    (nothing under /Shared, see `notebook_folder`)."""
     sources: Sequence[str]
     """Local notebook files (.py, .sql, .scala, .r) in Databricks source format, relative to
     the project directory (the Pulumi CLI runs providers there)."""
+    run_as: pulumi.Input[str] | None = None
+    """Databricks principal Data Factory runs the notebooks as (user name, or a service
+    principal's application id): it gets CAN_RUN on the folder. Leave it out when that is the
+    deploying principal: it created the folder and keeps Can Manage on it, and a lower level
+    for it would be refused."""
 
 
 class Notebooks(pulumi.ComponentResource):
-    """Uploads each local notebook once. Pass the workspace's provider via `opts.providers`."""
+    """Creates the folder, sets its permissions, then uploads each local notebook once into it.
+    Pass the workspace's provider via `opts.providers`."""
 
     paths: dict[str, pulumi.Output[str]]
     """Workspace path of each uploaded notebook, by local source."""
 
     def __init__(self, name: str, args: NotebooksArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        notebook_folder(args.folder)  # before anything is registered
         super().__init__("adf-databricks:index:Notebooks", name, None, opts)
+        # Mkdirs also creates missing parents, which then inherit the root's permissions
+        # (terraform-provider-databricks workspace/resource_directory.go). Destroy deletes the
+        # folder only when it is empty (delete_recursive stays false), so nothing someone else
+        # put there is lost.
+        folder = databricks.Directory(
+            f"{name}-folder", path=args.folder, opts=pulumi.ResourceOptions(parent=self)
+        )
+        controls: list[pulumi.Input[databricks.PermissionsAccessControlArgs]] = [
+            databricks.PermissionsAccessControlArgs(group_name="users", permission_level=USERS_PERMISSION)
+        ]
+        if args.run_as is not None:
+            controls.append(pulumi.Output.from_input(args.run_as).apply(run_as_control))
+        # Authoritative for the folder: only admins (whose Can Manage cannot be lowered) and the
+        # entries here keep direct access, and a change made by hand is reset on the next
+        # `pulumi up` (terraform-provider-databricks docs/resources/permissions.md, "Folder usage").
+        permissions = databricks.Permissions(
+            f"{name}-folder-permissions",
+            directory_path=folder.path,
+            access_controls=controls,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        # The folder as the Permissions resource reports it: code lands in the folder only
+        # once the folder is locked.
+        locked = permissions.directory_path.apply(lambda path: path or args.folder)
         self.paths = {}
         for source in dict.fromkeys(args.sources):
             notebook = databricks.Notebook(
                 f"{name}-{PurePath(source).stem}",
-                path=workspace_path(args.folder, source),
+                path=locked.apply(partial(workspace_path, source=source)),
                 source=source,
                 language=language(source),
                 opts=pulumi.ResourceOptions(parent=self),

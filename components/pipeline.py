@@ -58,7 +58,7 @@ class NotebookActivity:
     """Keep the activity's input out of logs."""
     secure_output: bool = False
     """Keep the activity's output out of logs."""
-    base_parameters: Mapping[str, str] = field(default_factory=dict)
+    base_parameters: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Notebook widget values; ADF expressions such as @pipeline().parameters.x allowed."""
     libraries: Sequence[Library] = ()
     """Libraries the cluster installs for this activity."""

@@ -9,9 +9,10 @@ import pulumi_azure as azure
 import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.resources as resources
 
+from components.catalog import CatalogVolume
 from components.compute import DatabricksCompute
 from components.data_factory import DataFactory, DataFactoryArgs
-from components.enums import ClusterMode
+from components.enums import AuthMode, ClusterMode
 from components.notebooks import Notebooks, NotebooksArgs
 from components.pipeline import NotebookPipeline, NotebookPipelineArgs
 from components.run_identity import RunIdentity, RunIdentityArgs
@@ -87,12 +88,23 @@ class AdfDatabricks(pulumi.ComponentResource):
             f"{name}-compute", replace(args.cluster, single_user_name=self.run_as), opts=on_workspace
         )
 
+        # What the notebooks run as, and where they write (issue 7, defects 15 and 16). In token
+        # mode Data Factory runs them as the deploying principal, which owns the folder, schema
+        # and volume it creates: it needs no grant, and a lower one would be refused or would
+        # replace its own (see NotebooksArgs.run_as and CatalogVolumeArgs).
+        run_as = self.run_as if args.auth.mode is not AuthMode.TOKEN else None
+        uc = args.unity_catalog
+        data = CatalogVolume(
+            f"{name}-unity-catalog",
+            {"catalog": uc.catalog, "schema": uc.schema, "volume": uc.volume, "run_as": run_as},
+            opts=on_workspace,
+        )
         sources = [a.notebook for p in args.pipelines for a in p.spec.activities if a.notebook]
         uploaded: dict[str, pulumi.Output[str]] = {}
         if sources:
             uploaded = Notebooks(
                 f"{name}-notebooks",
-                NotebooksArgs(folder=args.notebook_folder, sources=sources),
+                NotebooksArgs(folder=args.notebook_folder, sources=sources, run_as=run_as),
                 opts=on_workspace,
             ).paths
         self.notebook_paths = list(uploaded.values())
@@ -117,7 +129,9 @@ class AdfDatabricks(pulumi.ComponentResource):
         )
         factory = self.data_factory.factory
         # A trigger starts runs, so it waits until the grants those runs need have propagated.
-        trigger_waits = [w for w in [self.data_factory.access.grants_propagated] if w is not None]
+        trigger_waits: list[pulumi.Resource] = [*data.grants]
+        if self.data_factory.access.grants_propagated is not None:
+            trigger_waits.append(self.data_factory.access.grants_propagated)
 
         self.pipelines = {}
         self.triggers = {}
@@ -139,11 +153,18 @@ class AdfDatabricks(pulumi.ComponentResource):
             )
             trigger_opts = pulumi.ResourceOptions(parent=self, providers=[classic])
         for settings in args.pipelines:
-            # Activities with a local notebook run the uploaded copy.
+            # Activities with a local notebook run the uploaded copy and get the stack's volume
+            # as their `volume` widget unless they set one.
             spec = replace(
                 settings.spec,
                 activities=tuple(
-                    a if a.notebook is None else replace(a, notebook_path=uploaded[a.notebook])
+                    a
+                    if a.notebook is None
+                    else replace(
+                        a,
+                        notebook_path=uploaded[a.notebook],
+                        base_parameters={"volume": data.volume_path, **a.base_parameters},
+                    )
                     for a in settings.spec.activities
                 ),
             )

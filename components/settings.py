@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import pulumi
 from tzlocal import windows_tz
 
+from components.catalog import catalog_name, object_name, schema_name, workspace_catalog_name
 from components.compute import (
     SINGLE_NODE_SPARK_CONF,
     SINGLE_NODE_TAGS,
@@ -46,7 +47,7 @@ from components.enums import (
     WeekDay,
     WorkspaceSku,
 )
-from components.notebooks import LANGUAGES
+from components.notebooks import LANGUAGES, notebook_folder
 from components.pipeline import (
     Dependency,
     Library,
@@ -81,6 +82,18 @@ class PipelineSettings:
 
 
 @dataclass(frozen=True)
+class UnityCatalogSettings:
+    """Where the notebooks write: a schema and a managed volume the stack creates."""
+
+    catalog: str
+    """Existing catalog (default: the workspace catalog)."""
+    schema: str
+    """Schema the stack creates in the catalog."""
+    volume: str
+    """Managed volume the stack creates in the schema."""
+
+
+@dataclass(frozen=True)
 class StackSettings:
     """The whole validated configuration of one stack."""
 
@@ -99,7 +112,11 @@ class StackSettings:
     protect: bool = False
     """Protect the workspace, factory and Key Vault."""
     notebook_folder: str = ""
-    """Workspace folder uploaded notebooks go to."""
+    """Workspace folder uploaded notebooks go to; the stack creates it and sets its permissions."""
+    unity_catalog: UnityCatalogSettings = field(
+        default_factory=lambda: UnityCatalogSettings("adf_databricks", "adf_databricks", "landing")
+    )
+    """The Unity Catalog volume the notebooks write to."""
     workspace: WorkspaceSpec = field(default_factory=lambda: WorkspaceSpec(name="adf-databricks"))
     """The workspace to create or adopt."""
     auth: AuthSpec = field(default_factory=AuthSpec)
@@ -345,6 +362,11 @@ def absolute_workspace_path(value: Any) -> str:
     return path
 
 
+def folder(value: Any) -> str:
+    """The workspace folder uploaded notebooks go to: absolute, and one the stack can lock."""
+    return notebook_folder(absolute_workspace_path(value))
+
+
 def resource_group_name(value: Any) -> str:
     name = string(value)
     if not RESOURCE_GROUP.match(name) or name.endswith("."):
@@ -450,12 +472,13 @@ TOP_LEVEL = (
     "protect",
     "integrationRuntime",
     "notebookFolder",
+    "unityCatalog",
     "workspace",
     "auth",
     "cluster",
     "pipelines",
 )
-STRUCTURED = ("tags", "workspace", "auth", "cluster", "pipelines", "protect")
+STRUCTURED = ("tags", "unityCatalog", "workspace", "auth", "cluster", "pipelines", "protect")
 
 
 def _workspace(value: Any, project: str, stack: str) -> WorkspaceSpec:
@@ -845,6 +868,22 @@ def _pipeline(path: str, value: Any, base_dir: Path) -> PipelineSettings:
     return PipelineSettings(spec=spec, schedule=schedule)
 
 
+def _unity_catalog(value: Any, workspace: WorkspaceSpec, project: str, stack: str) -> UnityCatalogSettings:
+    obj = _Object(value, "unityCatalog", ("catalog", "schema", "volume"))
+    # Pulumi project and stack names may hold '-' and '.', which Unity Catalog names avoid.
+    own = re.sub(r"[^a-z0-9_]", "_", f"{project}_{stack}".lower())
+    return UnityCatalogSettings(
+        catalog=obj.get("catalog", checked(catalog_name), workspace_catalog_name(workspace.name)),
+        schema=obj.get("schema", checked(schema_name), own),
+        volume=obj.get("volume", checked(object_name), "landing"),
+    )
+
+
+def checked(check: Callable[[str], str]) -> Check[str]:
+    """A non-empty string that passes a component's own check."""
+    return lambda value: check(string(value))
+
+
 def load(
     raw: Mapping[str, Any],
     project: str,
@@ -886,6 +925,7 @@ def load(
                 )
     runtime = top.get("integrationRuntime", adf_name, None)
     user_tags = top.get("tags", tags, {})
+    workspace = _workspace(top.value.get("workspace", {}), project, stack)
     return StackSettings(
         project=project,
         stack=stack,
@@ -894,8 +934,9 @@ def load(
         location=location,
         tags={**user_tags, "environment": stack, "managed-by": "pulumi"},
         protect=top.get("protect", boolean, False),
-        notebook_folder=top.get("notebookFolder", absolute_workspace_path, f"/Shared/{project}/{stack}"),
-        workspace=_workspace(top.value.get("workspace", {}), project, stack),
+        notebook_folder=top.get("notebookFolder", folder, f"/{project}/{stack}"),
+        unity_catalog=_unity_catalog(top.value.get("unityCatalog", {}), workspace, project, stack),
+        workspace=workspace,
         auth=_auth(top.value.get("auth", {})),
         cluster=_cluster(top.value.get("cluster", {})),
         linked_service=LinkedServiceSpec(integration_runtime=runtime),

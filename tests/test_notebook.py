@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "process_data.py"
 PRODUCTS = ROOT / "notebooks" / "data" / "products.csv"
 EXERCISE_URL = "https://raw.githubusercontent.com/MicrosoftLearning/mslearn-databricks/main/data/products.csv"
+VOLUME = "/Volumes/adf_databricks_dev/adf_databricks_dev/landing"
 
 
 class NotebookExit(Exception):
@@ -41,11 +42,19 @@ class Widgets:
 
 class Fs:
     def __init__(self):
-        self.writes = []  # (path, contents, overwrite), in call order
+        self.calls = []  # ("mkdirs", path) and ("put", path, contents, overwrite), in call order
+
+    def mkdirs(self, dir):
+        self.calls.append(("mkdirs", dir))
+        return True
 
     def put(self, file, contents, overwrite=False):
-        self.writes.append((file, contents, overwrite))
+        self.calls.append(("put", file, contents, overwrite))
         return True
+
+    @property
+    def writes(self):
+        return [call[1:] for call in self.calls if call[0] == "put"]
 
 
 class Notebook:
@@ -89,24 +98,42 @@ def expected_contents():
     return PRODUCTS.read_bytes().decode("utf-8")
 
 
-def test_default_folder_writes_product_data_and_exits_with_path():
-    dbutils, exit_value = run_notebook(source=str(PRODUCTS))
+def test_writes_into_the_volume_and_exits_with_the_path():
+    dbutils, exit_value = run_notebook(volume=VOLUME, source=str(PRODUCTS))
 
-    assert dbutils.fs.writes == [("dbfs:/product_data/products.csv", expected_contents(), True)]
-    assert exit_value == "dbfs:/product_data/products.csv"
+    expected = f"{VOLUME}/product_data/products.csv"
+    assert dbutils.fs.calls == [
+        ("mkdirs", f"{VOLUME}/product_data"),
+        ("put", expected, expected_contents(), True),
+    ]
+    assert exit_value == expected
 
 
 @pytest.mark.parametrize("folder", ["sales", "landing/products-2024"])
-def test_folder_parameter_sets_the_written_path(folder):
-    dbutils, exit_value = run_notebook(folder=folder, source=str(PRODUCTS))
+def test_folder_parameter_sets_the_folder_inside_the_volume(folder):
+    dbutils, exit_value = run_notebook(volume=VOLUME, folder=folder, source=str(PRODUCTS))
 
-    expected = f"dbfs:/{folder}/products.csv"
+    expected = f"{VOLUME}/{folder}/products.csv"
     assert [write[0] for write in dbutils.fs.writes] == [expected]
     assert exit_value == expected
 
 
+@pytest.mark.parametrize(
+    ("given", "used"),
+    [
+        (f"{VOLUME}/", VOLUME),
+        (f"  {VOLUME} ", VOLUME),
+        ("/Volumes/main/etl-in/raw_files", "/Volumes/main/etl-in/raw_files"),
+    ],
+)
+def test_volume_is_trimmed(given, used):
+    _, exit_value = run_notebook(volume=given, source=str(PRODUCTS))
+
+    assert exit_value == f"{used}/product_data/products.csv"
+
+
 def test_written_content_is_the_source_file_and_overwrites():
-    dbutils, _ = run_notebook(folder="copy", source=str(PRODUCTS))
+    dbutils, _ = run_notebook(volume=VOLUME, folder="copy", source=str(PRODUCTS))
 
     ((_, contents, overwrite),) = dbutils.fs.writes
     assert contents == expected_contents()
@@ -115,9 +142,11 @@ def test_written_content_is_the_source_file_and_overwrites():
 
 
 def test_widgets_and_defaults_are_declared():
-    dbutils, _ = run_notebook(source=str(PRODUCTS))
+    dbutils, _ = run_notebook(volume=VOLUME, source=str(PRODUCTS))
 
+    # No default volume: the notebook cannot know the catalog, so the caller must pass it.
     assert dbutils.widgets.defaults == {
+        "volume": "",
         "folder": "product_data",
         "source": EXERCISE_URL,
     }
@@ -132,11 +161,49 @@ def test_url_source_is_downloaded_with_urllib(monkeypatch):
 
     monkeypatch.setattr(urllib.request, "urlopen", fake_urlopen)
 
-    dbutils, exit_value = run_notebook()  # source left at its default URL
+    dbutils, exit_value = run_notebook(volume=VOLUME)  # source left at its default URL
 
+    expected = f"{VOLUME}/product_data/products.csv"
     assert requested == [EXERCISE_URL]
-    assert dbutils.fs.writes == [("dbfs:/product_data/products.csv", expected_contents(), True)]
-    assert exit_value == "dbfs:/product_data/products.csv"
+    assert dbutils.fs.writes == [(expected, expected_contents(), True)]
+    assert exit_value == expected
+
+
+def test_nothing_is_written_to_dbfs():
+    dbutils, exit_value = run_notebook(volume=VOLUME, source=str(PRODUCTS))
+
+    touched = [call[1] for call in dbutils.fs.calls] + [exit_value]
+    assert all(p.startswith("/Volumes/") for p in touched), touched
+
+
+@pytest.mark.parametrize(
+    ("volume", "message"),
+    [
+        (None, "pass the Unity Catalog volume"),  # not passed at all: the widget's default
+        ("", "pass the Unity Catalog volume"),
+        ("   ", "pass the Unity Catalog volume"),
+        ("dbfs:/product_data", "expected /Volumes/<catalog>/<schema>/<volume>"),
+        ("/mnt/data", "expected /Volumes/<catalog>/<schema>/<volume>"),
+        ("/Volumes/main/etl", "expected /Volumes/<catalog>/<schema>/<volume>"),
+        ("/Volumes/main/etl/raw/extra", "expected /Volumes/<catalog>/<schema>/<volume>"),
+        ("Volumes/main/etl/raw", "expected /Volumes/<catalog>/<schema>/<volume>"),
+        ("/volumes/main/etl/raw", "expected /Volumes/<catalog>/<schema>/<volume>"),
+        ("/Volumes/main/../raw", "'..' is not a catalog, schema or volume name"),
+        ("/Volumes/main//raw", "'' is not a catalog, schema or volume name"),
+        ("/Volumes/main/my schema/raw", "'my schema' is not a catalog, schema or volume name"),
+    ],
+)
+def test_bad_volume_fails_clearly_and_writes_nothing(volume, message):
+    params = {"source": str(PRODUCTS)}
+    if volume is not None:
+        params["volume"] = volume
+    dbutils = DbUtils(params)
+
+    with pytest.raises(ValueError, match=re.escape(message)) as failure:
+        exec_notebook(dbutils)
+
+    assert "Invalid volume" in str(failure.value)
+    assert dbutils.fs.calls == []
 
 
 @pytest.mark.parametrize(
@@ -148,16 +215,17 @@ def test_url_source_is_downloaded_with_urllib(monkeypatch):
         ("data/../../etc", "'..' is not allowed"),
         ("/abs", "without a leading '/'"),
         ("dbfs:/abs", "no scheme"),
+        ("a//b", "empty or '.' path segments"),
     ],
 )
 def test_bad_folder_fails_clearly_and_writes_nothing(folder, message):
-    dbutils = DbUtils({"folder": folder, "source": str(PRODUCTS)})
+    dbutils = DbUtils({"volume": VOLUME, "folder": folder, "source": str(PRODUCTS)})
 
     with pytest.raises(ValueError, match=re.escape(message)) as failure:
         exec_notebook(dbutils)
 
     assert "Invalid folder" in str(failure.value)
-    assert dbutils.fs.writes == []
+    assert dbutils.fs.calls == []
 
 
 def test_file_is_in_databricks_source_format():

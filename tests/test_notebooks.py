@@ -1,11 +1,30 @@
-"""Notebooks: local sources are uploaded under the notebook folder with their language."""
+"""Notebooks: uploaded into a folder the stack creates and locks, with their language."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from components.notebooks import language, workspace_path
-from tests.conftest import Render, activity, base, pipeline
+from components import settings
+from components.notebooks import (
+    Notebooks,
+    NotebooksArgs,
+    is_service_principal,
+    language,
+    notebook_folder,
+    run_as_control,
+    workspace_path,
+)
+from components.settings import ConfigError, load
+from tests.conftest import ROOT, Render, activity, base, pipeline
+from tools import engine
+
+NOTEBOOK = "databricks:index/notebook:Notebook"
+DIRECTORY = "databricks:index/directory:Directory"
+PERMISSIONS = "databricks:index/permissions:Permissions"
+EDIT_RIGHTS = {"CAN_EDIT", "CAN_MANAGE"}
+APP_ID = "55555555-5555-5555-5555-555555555555"
 
 
 @pytest.mark.parametrize(
@@ -17,24 +36,155 @@ def test_language_from_suffix(source: str, lang: str) -> None:
 
 
 def test_workspace_path() -> None:
-    assert workspace_path("/Shared/a", "notebooks/process_data.py") == "/Shared/a/process_data"
+    assert workspace_path("/team/a", "notebooks/process_data.py") == "/team/a/process_data"
 
 
-def test_upload(render: Render) -> None:
-    result = render(base(notebookFolder="/Shared/team/etl"))
-    nb = result.one("databricks:index/notebook:Notebook")
+# ---------------------------------------------------------------- which folders can be locked
+
+
+@pytest.mark.parametrize(
+    "folder", ["/adf-databricks/dev", "/team/etl", "/Workspace/team/etl", "/Users/me@example.com/etl"]
+)
+def test_folder_the_stack_can_lock(folder: str) -> None:
+    assert notebook_folder(folder) == folder
+
+
+@pytest.mark.parametrize(
+    ("folder", "message"),
+    [
+        ("/Shared/adf-databricks/dev", "every workspace user can edit what is under /Shared"),
+        ("/Shared/x", "outside /Shared"),
+        ("/Workspace/Shared/x", "outside /Shared"),
+        ("/Shared", "special folder"),
+        ("/", "special folder"),
+        ("/Workspace", "special folder"),
+        ("/Users", "special folder"),
+        ("/Repos", "special folder"),
+    ],
+)
+def test_folder_the_stack_cannot_lock(folder: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        notebook_folder(folder)
+
+
+def test_component_refuses_shared_before_registering_anything() -> None:
+    # No mocks are set: reaching the engine would fail differently.
+    with pytest.raises(ValueError, match="outside /Shared"):
+        Notebooks("nb", NotebooksArgs(folder="/Shared/x", sources=["notebooks/process_data.py"]))
+
+
+def test_default_folder_is_top_level_per_stack() -> None:
+    s = load(base(), project="adf-databricks", stack="dev", base_dir=ROOT)
+    assert s.notebook_folder == "/adf-databricks/dev"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("/Shared/team/etl", "expected a folder outside /Shared, got '/Shared/team/etl'"),
+        ("/Workspace/Shared/etl", "expected a folder outside /Shared"),
+        ("/Users", "special folder"),
+        ("team/etl", "expected an absolute workspace path"),
+    ],
+)
+def test_config_refuses_folders_users_could_edit(value: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as err:
+        load(base(notebookFolder=value), project="adf-databricks", stack="dev", base_dir=ROOT)
+    assert err.value.path == "notebookFolder"
+    assert str(err.value).startswith("adf-databricks:notebookFolder: ")
+
+
+def test_settings_reads_the_folder_check_from_the_component() -> None:
+    assert settings.folder("/team/etl") == "/team/etl"
+
+
+# ---------------------------------------------------------------- who may do what in the folder
+
+
+@pytest.mark.parametrize(
+    ("principal", "field"),
+    [
+        (APP_ID, "service_principal_name"),
+        ("adf-runner@example.com", "user_name"),
+        ("not-a-uuid-5555-5555", "user_name"),
+    ],
+)
+def test_run_as_is_a_user_or_a_service_principal(principal: str, field: str) -> None:
+    control = run_as_control(principal)
+    assert is_service_principal(principal) is (field == "service_principal_name")
+    assert getattr(control, field) == principal
+    assert control.permission_level == "CAN_RUN"
+
+
+def controls(result: engine.Result) -> list[dict[str, Any]]:
+    return result.one(PERMISSIONS).inputs["accessControls"]
+
+
+def test_folder_is_created_and_locked(render: Render) -> None:
+    result = render(base(notebookFolder="/team/etl"))
+    folder = result.one(DIRECTORY)
+    permissions = result.one(PERMISSIONS)
+    assert folder.inputs == {"path": "/team/etl"}
+    assert permissions.inputs["directoryPath"] == "/team/etl"
+    assert permissions.property_dependencies["directoryPath"] == [folder.urn]
+    # msi: ordinary users read, the identity Data Factory runs as runs; nobody edits.
+    assert controls(result) == [
+        {"groupName": "users", "permissionLevel": "CAN_READ"},
+        {"servicePrincipalName": engine.IDENTITY_CLIENT, "permissionLevel": "CAN_RUN"},
+    ]
+
+
+def test_token_mode_leaves_the_deployer_its_own_rights(render: Render) -> None:
+    # In token mode Data Factory runs as the deployer, which created the folder: a lower level
+    # for it would be refused, so only the users' entry is set.
+    result = render(base(auth={"mode": "token"}))
+    assert controls(result) == [{"groupName": "users", "permissionLevel": "CAN_READ"}]
+
+
+@pytest.mark.parametrize("auth", [{"mode": "msi"}, {"mode": "token"}])
+def test_no_one_but_admins_can_edit(render: Render, auth: dict[str, str]) -> None:
+    for control in controls(render(base(auth=auth))):
+        assert control["permissionLevel"] not in EDIT_RIGHTS, control
+
+
+def test_notebooks_land_in_the_locked_folder(render: Render) -> None:
+    result = render(base(notebookFolder="/team/etl"))
+    nb = result.one(NOTEBOOK)
     assert nb.inputs == {
-        "path": "/Shared/team/etl/process_data",
+        "path": "/team/etl/process_data",
         "source": "notebooks/process_data.py",
         "language": "PYTHON",
     }
-    assert result.outputs["notebookPaths"] == ["/Shared/team/etl/process_data"]
+    # Code is uploaded only once the folder's permissions are set.
+    assert nb.property_dependencies["path"] == [result.one(PERMISSIONS).urn]
+    assert result.outputs["notebookPaths"] == ["/team/etl/process_data"]
+
+
+def test_moving_the_folder_keeps_the_notebook_urn(render: Render) -> None:
+    # The default moved from /Shared/<project>/<stack>; the Notebook is replaced at the new
+    # path but keeps its URN (same name, same parent), so the stack does not churn otherwise.
+    result = render(base())
+    nb = result.one(NOTEBOOK)
+    assert nb.inputs["path"] == "/adf-databricks/test/process_data"
+    assert nb.urn == (
+        "urn:pulumi:test::adf-databricks::adf-databricks:index:AdfDatabricks"
+        "$adf-databricks:index:Notebooks$databricks:index/notebook:Notebook"
+        "::adf-databricks-notebooks-process_data"
+    )
+
+
+def test_every_folder_resource_uses_the_workspace_provider(render: Render) -> None:
+    result = render(base())
+    provider = result.one("pulumi:providers:databricks").urn
+    for type_ in (DIRECTORY, PERMISSIONS, NOTEBOOK):
+        assert result.one(type_).provider == provider, type_
 
 
 def test_workspace_paths_need_no_upload(render: Render) -> None:
     p = pipeline(activities=[{"name": "Run", "notebookPath": "/Repos/team/etl/run"}])
     result = render(base(pipelines=[p]))
-    assert result.of_type("databricks:index/notebook:Notebook") == []
+    assert result.of_type(NOTEBOOK) == []
+    assert result.of_type(DIRECTORY) == []
     assert result.of_type("adf-databricks:index:Notebooks") == []
     acts = result.one("azure-native:datafactory:Pipeline").inputs["activities"]
     assert acts[0]["notebookPath"] == "/Repos/team/etl/run"
@@ -44,4 +194,4 @@ def test_workspace_paths_need_no_upload(render: Render) -> None:
 def test_activity_uses_uploaded_path(render: Render) -> None:
     result = render(base(pipelines=[pipeline(activities=[activity()])]))
     acts = result.one("azure-native:datafactory:Pipeline").inputs["activities"]
-    assert acts[0]["notebookPath"] == "/Shared/adf-databricks/test/process_data"
+    assert acts[0]["notebookPath"] == "/adf-databricks/test/process_data"

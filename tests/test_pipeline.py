@@ -72,8 +72,12 @@ def test_activity_carries_every_setting(render: Render) -> None:
         "type": "DatabricksNotebook",
         "name": "Process Data",
         "description": "Copies products into DBFS",
-        "notebookPath": "/Shared/adf-databricks/test/process_data",
-        "baseParameters": {"folder": "@pipeline().parameters.folder", "mode": "full"},
+        "notebookPath": "/adf-databricks/test/process_data",
+        "baseParameters": {
+            "volume": "/Volumes/adf_databricks_test/adf_databricks_test/landing",
+            "folder": "@pipeline().parameters.folder",
+            "mode": "full",
+        },
         "libraries": [
             {"jar": "dbfs:/libs/a.jar"},
             {"egg": "dbfs:/libs/b.egg"},

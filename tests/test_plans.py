@@ -170,6 +170,8 @@ ORDERING_ONLY = {
     ("time:index/sleep:Sleep", "azure-native:authorization:RoleAssignment"),
     # A trigger starts runs only after the grants they need have propagated.
     ("azure:datafactory/triggerSchedule:TriggerSchedule", "time:index/sleep:Sleep"),
+    # ... and after the Unity Catalog grants that let its notebooks write to the volume.
+    ("azure:datafactory/triggerSchedule:TriggerSchedule", "databricks:index/grant:Grant"),
 }
 """Edges that order resources without passing a value, each for the reason given."""
 

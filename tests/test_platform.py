@@ -29,8 +29,11 @@ def test_dev_is_the_learn_exercise() -> None:
     assert pipe["parameters"] == {"folder": {"type": "String", "defaultValue": "product_data"}}
     [act] = pipe["activities"]
     assert act["name"] == "Process Data"
-    assert act["baseParameters"] == {"folder": "@pipeline().parameters.folder"}
-    assert act["notebookPath"] == "/Shared/adf-databricks/dev/process_data"
+    assert act["baseParameters"] == {
+        "volume": "/Volumes/adf_databricks_dev/adf_databricks_dev/landing",
+        "folder": "@pipeline().parameters.folder",
+    }
+    assert act["notebookPath"] == "/adf-databricks/dev/process_data"
     trigger = result.one("azure:datafactory/triggerSchedule:TriggerSchedule").inputs
     assert (trigger["frequency"], trigger["activated"]) == ("Day", True)
     assert result.outputs["authMode"] == "token"

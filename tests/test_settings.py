@@ -190,7 +190,7 @@ def test_defaults() -> None:
     assert s.cluster.workers == Workers(1)
     assert s.cluster.python_version == "3"
     assert s.protect is False
-    assert s.notebook_folder == "/Shared/adf-databricks/test"
+    assert s.notebook_folder == "/adf-databricks/test"
     assert s.workspace.name == "adf-databricks-test"
     assert s.workspace.sku.value == "premium"
     assert s.cluster.data_security_mode is DataSecurityMode.SINGLE_USER

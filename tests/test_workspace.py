@@ -61,6 +61,10 @@ def test_every_databricks_resource_uses_the_workspace_provider(render: Render) -
     databricks = [r for r in result.resources if r.type.startswith("databricks:")]
     assert {r.type for r in databricks} == {
         "databricks:index/notebook:Notebook",
+        "databricks:index/directory:Directory",
+        "databricks:index/permissions:Permissions",
+        "databricks:index/schema:Schema",
+        "databricks:index/volume:Volume",
         "databricks:index/cluster:Cluster",
         "databricks:index/token:Token",
     }

@@ -423,6 +423,23 @@ class CloudMocks(_ClientConfigMocks):
                 "url": f"https://{WORKSPACE_HOST}/#workspace{inputs['path']}",
                 "objectId": 987654321,
             }
+        if typ == "databricks:index/directory:Directory":
+            return inputs["path"], {
+                **inputs,
+                "objectId": 1234567890,
+                "workspacePath": f"/Workspace{inputs['path']}",
+            }
+        if typ == "databricks:index/permissions:Permissions":
+            return "/directories/1234567890", {**inputs, "objectType": "directory"}
+        if typ == "databricks:index/schema:Schema":
+            return f"{inputs['catalogName']}.{inputs['name']}", {**inputs, "schemaId": "0a1b2c3d-schema"}
+        if typ == "databricks:index/volume:Volume":
+            full_name = f"{inputs['catalogName']}.{inputs['schemaName']}.{inputs['name']}"
+            return full_name, {**inputs, "volumePath": "/Volumes/" + full_name.replace(".", "/")}
+        if typ == "databricks:index/grant:Grant":
+            # <securable type>/<name>/<principal> (catalog/resource_grant.go, toSecurableId)
+            kind = next(k for k in ("catalog", "schema", "volume") if k in inputs)
+            return f"{kind}/{inputs[kind]}/{inputs['principal']}", dict(inputs)
         if typ == "databricks:index/cluster:Cluster":
             return "0101-120000-abcdefgh", {**inputs, "clusterId": "0101-120000-abcdefgh"}
         if typ == "databricks:index/instancePool:InstancePool":

@@ -1,0 +1,168 @@
+"""CatalogVolume: the Unity Catalog schema and managed volume the pipelines' notebooks write to.
+
+DBFS root and mounts are a deprecated place for data ("Storing and accessing data using DBFS
+root or DBFS mounts is a deprecated pattern", Databricks docs, dbfs/index), and every Azure
+Databricks workspace created since 9 November 2023 is enabled for Unity Catalog
+automatically (Databricks docs, data-governance/unity-catalog/enable-workspaces). So the
+stack declares a schema and a MANAGED volume (no storage credential or external location
+needed: the files live in the catalog's managed storage) and grants the principal Data
+Factory runs the notebooks as exactly what writing a file there takes.
+"""
+
+import re
+from typing import TypedDict
+
+import pulumi
+import pulumi_databricks as databricks
+from typing_extensions import NotRequired
+
+# Unity Catalog stores names in lower case; a mixed-case name would be read back lower-case
+# and show a diff on every refresh. Names the stack creates stay to letters, digits and _
+# so the /Volumes/... path needs no quoting; an existing catalog may also contain '-'.
+NAME = re.compile(r"^[a-z0-9_]{1,255}$")
+CATALOG_NAME = re.compile(r"^[a-z0-9_][a-z0-9_-]{0,254}$")
+NOT_UNITY_CATALOGS = {
+    "hive_metastore": "the legacy Hive metastore, which has no volumes",
+    "system": "read-only system tables",
+    "samples": "read-only sample data",
+}
+RESERVED_SCHEMAS = {
+    "information_schema": "is reserved in every catalog",
+    "default": "exists in every catalog already; the stack creates a schema of its own",
+}
+
+# What writing a file into a volume takes, and no more (Databricks docs, volumes/privileges,
+# "Create, delete, or update files": USE CATALOG, USE SCHEMA, READ VOLUME and WRITE VOLUME).
+# Spelled with underscores as the Grants API wants them (terraform-provider-databricks
+# docs/resources/grants.md).
+CATALOG_PRIVILEGES = ("USE_CATALOG",)
+SCHEMA_PRIVILEGES = ("USE_SCHEMA",)
+VOLUME_PRIVILEGES = ("READ_VOLUME", "WRITE_VOLUME")
+
+
+def workspace_catalog_name(workspace_name: str) -> str:
+    """The catalog Databricks creates for a workspace it enables for Unity Catalog
+    automatically: the workspace's name, with '-' written as '_'
+    (MicrosoftLearning/mslearn-databricks, Instructions/Exercises/UC-02-Upgrade-tables-to-
+    unity-catalog.md: "If your workspace name has a `-` in it, replace that with a `_`")."""
+    return workspace_name.lower().replace("-", "_")
+
+
+def catalog_name(value: str) -> str:
+    """An existing Unity Catalog catalog that can hold a managed volume."""
+    if value in NOT_UNITY_CATALOGS:
+        raise ValueError(f"expected a Unity Catalog catalog, got {value!r} ({NOT_UNITY_CATALOGS[value]})")
+    if not CATALOG_NAME.match(value):
+        raise ValueError(
+            "expected a catalog name in lower case (letters, digits, _ and -, Unity Catalog stores"
+            f" names in lower case), got {value!r}"
+        )
+    return value
+
+
+def object_name(value: str) -> str:
+    """A schema or volume name the stack creates: lower-case letters, digits and _."""
+    if not NAME.match(value):
+        raise ValueError(f"expected a name of lower-case letters, digits and _ (at most 255), got {value!r}")
+    return value
+
+
+def schema_name(value: str) -> str:
+    name = object_name(value)
+    if name in RESERVED_SCHEMAS:
+        raise ValueError(f"expected a schema of the stack's own, got {value!r}: it {RESERVED_SCHEMAS[name]}")
+    return name
+
+
+class CatalogVolumeArgs(TypedDict):
+    """Inputs of CatalogVolume."""
+
+    catalog: str
+    """An existing catalog to create the schema in, e.g. the workspace catalog of a
+    workspace enabled for Unity Catalog automatically."""
+    schema: str
+    """Name of the schema the stack creates in the catalog."""
+    volume: str
+    """Name of the managed volume the stack creates in the schema."""
+    run_as: NotRequired[pulumi.Input[str] | None]
+    """Databricks principal the notebooks run as (a user name, or a service principal's
+    application id): it gets USE_CATALOG, USE_SCHEMA, READ_VOLUME and WRITE_VOLUME. Leave it
+    out when that is the deploying principal: it owns the schema and volume it creates, and
+    a grant for it on the catalog would replace its own grants there."""
+
+
+class CatalogVolume(pulumi.ComponentResource):
+    """A schema and a managed volume in an existing catalog, writable by the notebooks'
+    principal. Pass the workspace's provider via `opts.providers`."""
+
+    volume_path: pulumi.Output[str]
+    """/Volumes/<catalog>/<schema>/<volume>, known in a preview; a consumer waits for the volume."""
+    grants: list[databricks.Grant]
+    """What the notebooks' principal is granted; whatever starts runs (a trigger) waits for them."""
+
+    def __init__(
+        self, name: str, args: CatalogVolumeArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        # A component used from another program gets the same checks as the stack's config,
+        # before anything is registered.
+        catalog = catalog_name(args["catalog"])
+        schema_in_catalog = schema_name(args["schema"])
+        volume_in_schema = object_name(args["volume"])
+        super().__init__("adf-databricks:index:CatalogVolume", name, None, opts)
+        run_as = args.get("run_as")
+        child = pulumi.ResourceOptions(parent=self)
+
+        comment = "Created by adf-databricks for the files its Data Factory pipelines' notebooks write."
+        schema = databricks.Schema(
+            f"{name}-schema", catalog_name=catalog, name=schema_in_catalog, comment=comment, opts=child
+        )
+        volume = databricks.Volume(
+            f"{name}-volume",
+            catalog_name=schema.catalog_name,
+            schema_name=schema.name,
+            name=volume_in_schema,
+            volume_type="MANAGED",
+            comment=comment,
+            opts=child,
+        )
+        # Full names are <catalog>.<schema>[.<volume>], the ids the provider gives schemas and
+        # volumes (terraform-provider-databricks docs/resources/schema.md and volume.md); built
+        # from the names so that a preview shows them.
+        path = pulumi.Output.concat(
+            "/Volumes/", volume.catalog_name, "/", volume.schema_name, "/", volume.name
+        )
+        self.grants = []
+        if run_as is not None:
+            # databricks.Grant, not Grants: Grants is authoritative for every principal on the
+            # securable and would strip the workspace users' own grants on the catalog
+            # (terraform-provider-databricks docs/resources/grant.md and grants.md).
+            self.grants = [
+                databricks.Grant(
+                    f"{name}-catalog-grant",
+                    catalog=catalog,
+                    principal=run_as,
+                    privileges=list(CATALOG_PRIVILEGES),
+                    opts=child,
+                ),
+                databricks.Grant(
+                    f"{name}-schema-grant",
+                    schema=pulumi.Output.concat(schema.catalog_name, ".", schema.name),
+                    principal=run_as,
+                    privileges=list(SCHEMA_PRIVILEGES),
+                    opts=child,
+                ),
+                databricks.Grant(
+                    f"{name}-volume-grant",
+                    volume=pulumi.Output.concat(
+                        volume.catalog_name, ".", volume.schema_name, ".", volume.name
+                    ),
+                    principal=run_as,
+                    privileges=list(VOLUME_PRIVILEGES),
+                    opts=child,
+                ),
+            ]
+        # Built from the names, so a preview shows it. The grants are not folded into it: in msi
+        # mode their principal (a new identity's application id) is unknown until deploy, and
+        # a pipeline may exist before them; only a trigger, which starts runs, waits for them.
+        self.volume_path = path
+        self.register_outputs({"volumePath": self.volume_path})

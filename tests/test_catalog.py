@@ -1,0 +1,263 @@
+"""CatalogVolume: the schema and managed volume the notebooks write to, and the grants for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi.provider.experimental.analyzer import Analyzer
+
+from components import catalog
+from components.catalog import CatalogVolume
+from components.settings import ConfigError, load
+from tests.conftest import ROOT, Render, activity, base, pipeline
+from tools import engine
+
+SCHEMA = "databricks:index/schema:Schema"
+VOLUME = "databricks:index/volume:Volume"
+GRANT = "databricks:index/grant:Grant"
+PIPELINE = "azure-native:datafactory:Pipeline"
+DEFAULT_PATH = "/Volumes/adf_databricks_test/adf_databricks_test/landing"
+
+
+def check(raw: dict[str, Any], stack: str = "test") -> Any:
+    return load(raw, project="adf-databricks", stack=stack, base_dir=ROOT).unity_catalog
+
+
+# ---------------------------------------------------------------- pure rules
+
+
+@pytest.mark.parametrize(
+    ("workspace", "catalog_name"),
+    [
+        ("adf-databricks-dev", "adf_databricks_dev"),
+        ("databricks-abc1234", "databricks_abc1234"),
+        ("DBW_Prod", "dbw_prod"),
+    ],
+)
+def test_workspace_catalog_is_named_after_the_workspace(workspace: str, catalog_name: str) -> None:
+    assert catalog.workspace_catalog_name(workspace) == catalog_name
+
+
+@pytest.mark.parametrize("name", ["main", "adf_databricks_dev", "my-catalog", "c1"])
+def test_catalog_names_accepted(name: str) -> None:
+    assert catalog.catalog_name(name) == name
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("hive_metastore", "legacy Hive metastore"),
+        ("system", "read-only"),
+        ("samples", "read-only"),
+        ("Main", "lower case"),
+        ("my.catalog", "lower case"),
+        ("my catalog", "lower case"),
+        ("-x", "lower case"),
+        ("", "lower case"),
+    ],
+)
+def test_catalog_names_refused(name: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        catalog.catalog_name(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("default", "exists in every catalog"),
+        ("information_schema", "reserved"),
+        ("Landing", "lower-case letters, digits and _"),
+        ("my-schema", "lower-case letters, digits and _"),
+        ("a" * 256, "at most 255"),
+    ],
+)
+def test_schema_names_refused(name: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        catalog.schema_name(name)
+
+
+@pytest.mark.parametrize("name", ["raw-files", "Raw", "raw files", "raw.files"])
+def test_volume_names_refused(name: str) -> None:
+    with pytest.raises(ValueError, match="lower-case letters, digits and _"):
+        catalog.object_name(name)
+
+
+def test_component_checks_names_before_registering_anything() -> None:
+    # No mocks are set: reaching the engine would fail differently.
+    with pytest.raises(ValueError, match="legacy Hive metastore"):
+        CatalogVolume("uc", {"catalog": "hive_metastore", "schema": "s", "volume": "v"})
+
+
+def test_component_is_usable_from_other_languages() -> None:
+    # Pulumi's component analyzer accepts the args and outputs (CONVENTIONS.md).
+    result = Analyzer("adf-databricks").analyze([CatalogVolume])
+    component = result["component_definitions"]["CatalogVolume"]
+    assert set(component.inputs) == {"catalog", "schema", "volume", "runAs"}
+    assert component.inputs["runAs"].optional
+    assert set(component.outputs) == {"volumePath", "grants"}
+
+
+# ---------------------------------------------------------------- config
+
+
+def test_defaults_work_on_an_automatically_enabled_workspace() -> None:
+    uc = check(base(), stack="dev")
+    # The workspace is adf-databricks-dev; its workspace catalog is adf_databricks_dev.
+    assert (uc.catalog, uc.schema, uc.volume) == ("adf_databricks_dev", "adf_databricks_dev", "landing")
+
+
+def test_default_catalog_follows_the_workspace_name() -> None:
+    assert check(base(workspace={"name": "dbw-Analytics-01"})).catalog == "dbw_analytics_01"
+    existing = {
+        "resourceId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+        "/providers/Microsoft.Databricks/workspaces/shared-ws",
+        "url": "adb-1234567890123456.7.azuredatabricks.net",
+    }
+    assert check(base(workspace={"existing": existing})).catalog == "shared_ws"
+
+
+def test_default_schema_is_a_valid_name_for_any_stack() -> None:
+    assert check(base(), stack="prod.eu-1").schema == "adf_databricks_prod_eu_1"
+
+
+def test_keys_are_read() -> None:
+    uc = check(base(unityCatalog={"catalog": "main", "schema": "etl", "volume": "raw_files"}))
+    assert (uc.catalog, uc.schema, uc.volume) == ("main", "etl", "raw_files")
+
+
+def test_keys_arrive_as_json_from_the_cli(render: Render) -> None:
+    result = render(base(unityCatalog={"catalog": "main", "schema": "etl", "volume": "raw_files"}))
+    assert result.one(VOLUME).inputs["catalogName"] == "main"
+
+
+@pytest.mark.parametrize(
+    ("value", "path", "message"),
+    [
+        ({"catalog": "Main"}, "unityCatalog.catalog", "expected a catalog name in lower case"),
+        ({"catalog": "hive_metastore"}, "unityCatalog.catalog", "legacy Hive metastore"),
+        ({"catalog": ""}, "unityCatalog.catalog", "expected a non-empty string"),
+        ({"schema": "default"}, "unityCatalog.schema", "exists in every catalog"),
+        ({"schema": 5}, "unityCatalog.schema", "expected a non-empty string, got 5"),
+        ({"volume": "raw-files"}, "unityCatalog.volume", "got 'raw-files'"),
+        ({"volumes": "x"}, "unityCatalog.volumes", "did you mean 'volume'"),
+        ("main", "unityCatalog", "expected an object"),
+    ],
+)
+def test_bad_values_name_their_key(value: Any, path: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as err:
+        check(base(unityCatalog=value))
+    assert err.value.path == path
+
+
+def test_unknown_top_level_key_suggests_unity_catalog() -> None:
+    with pytest.raises(ConfigError, match="did you mean 'unityCatalog'") as err:
+        check(base(unityCatalogs={}))
+    assert err.value.path == "unityCatalogs"
+
+
+# ---------------------------------------------------------------- resources
+
+
+def grants(result: engine.Result) -> dict[str, dict[str, Any]]:
+    """Grant inputs by securable kind."""
+    found = {}
+    for r in result.of_type(GRANT):
+        kind = next(k for k in ("catalog", "schema", "volume") if k in r.inputs)
+        found[kind] = r.inputs
+    return found
+
+
+def test_schema_and_managed_volume(render: Render) -> None:
+    result = render(base(unityCatalog={"catalog": "main", "schema": "etl", "volume": "raw_files"}))
+    schema = result.one(SCHEMA)
+    volume = result.one(VOLUME)
+    comment = "Created by adf-databricks for the files its Data Factory pipelines' notebooks write."
+    assert schema.inputs == {"catalogName": "main", "name": "etl", "comment": comment}
+    assert volume.inputs == {
+        "catalogName": "main",
+        "schemaName": "etl",
+        "name": "raw_files",
+        "volumeType": "MANAGED",
+        "comment": comment,
+    }
+    # The volume is created in the schema the stack declares.
+    assert schema.urn in volume.dependencies
+
+
+def test_run_as_gets_exactly_what_writing_a_file_takes(render: Render) -> None:
+    result = render(base(unityCatalog={"catalog": "main", "schema": "etl", "volume": "raw_files"}))
+    principal = engine.IDENTITY_CLIENT  # msi: the managed identity's application id
+    assert grants(result) == {
+        "catalog": {"catalog": "main", "principal": principal, "privileges": ["USE_CATALOG"]},
+        "schema": {"schema": "main.etl", "principal": principal, "privileges": ["USE_SCHEMA"]},
+        "volume": {
+            "volume": "main.etl.raw_files",
+            "principal": principal,
+            "privileges": ["READ_VOLUME", "WRITE_VOLUME"],
+        },
+    }
+    by_kind = {k: r for r in result.of_type(GRANT) for k in ("schema", "volume") if k in r.inputs}
+    assert result.one(SCHEMA).urn in by_kind["schema"].dependencies
+    assert result.one(VOLUME).urn in by_kind["volume"].dependencies
+
+
+def test_token_mode_grants_nothing(render: Render) -> None:
+    # The deployer runs the notebooks and owns the schema and volume it creates.
+    result = render(base(auth={"mode": "token"}))
+    assert result.of_type(GRANT) == []
+    assert len(result.of_type(VOLUME)) == 1
+
+
+def test_resources_are_children_on_the_workspace_provider(render: Render) -> None:
+    result = render(base())
+    component = result.one("adf-databricks:index:CatalogVolume")
+    provider = result.one("pulumi:providers:databricks").urn
+    for r in (*result.of_type(SCHEMA), *result.of_type(VOLUME), *result.of_type(GRANT)):
+        assert r.parent == component.urn
+        assert r.provider == provider
+
+
+# ---------------------------------------------------------------- the volume reaches the notebook
+
+
+def base_parameters(result: engine.Result) -> list[dict[str, str]]:
+    return [a.get("baseParameters", {}) for a in result.one(PIPELINE).inputs["activities"]]
+
+
+def test_uploaded_notebook_gets_the_volume(render: Render) -> None:
+    result = render(base())
+    assert base_parameters(result) == [{"volume": DEFAULT_PATH, "folder": "@pipeline().parameters.folder"}]
+
+
+def test_pipeline_names_the_volume_it_writes_to(render: Render) -> None:
+    """The path comes from the volume resource, so the pipeline is declared after it; the
+    grants are waited for by the trigger, which is what starts runs during `pulumi up`."""
+    result = render(base())
+    assert result.one(VOLUME).urn in result.one(PIPELINE).property_dependencies["activities"]
+
+
+def test_volume_path_is_known_in_a_preview(render: Render) -> None:
+    result = render(base(), preview=True)
+    assert base_parameters(result)[0]["volume"] == DEFAULT_PATH
+
+
+def test_explicit_volume_parameter_wins(render: Render) -> None:
+    act = activity(baseParameters={"volume": "/Volumes/main/other/files"})
+    result = render(base(pipelines=[pipeline(activities=[act])]))
+    assert base_parameters(result) == [{"volume": "/Volumes/main/other/files"}]
+
+
+def test_workspace_notebooks_get_no_volume(render: Render) -> None:
+    acts = [activity(), {"name": "Audit", "notebookPath": "/team/audit", "baseParameters": {"x": "1"}}]
+    result = render(base(pipelines=[pipeline(activities=acts)]))
+    assert base_parameters(result)[1] == {"x": "1"}
+
+
+def test_trigger_starts_only_after_the_unity_catalog_grants(render: Render) -> None:
+    """The first scheduled run writes to the volume, so the trigger waits for every grant."""
+    result = render(base())
+    trigger = result.one("azure:datafactory/triggerSchedule:TriggerSchedule")
+    grant_urns = {g.urn for g in result.of_type(GRANT)}
+    assert len(grant_urns) == 3
+    assert grant_urns <= set(trigger.dependencies)
