@@ -1,0 +1,530 @@
+"""One definition per args type: it checks args, and becomes the stack-file and package schemas.
+
+A component's args are a TypedDict, the form Pulumi's component analyzer turns into a package
+schema (so every Pulumi language can use the component). What types alone cannot say (ranges,
+patterns, defaults, how "expected ..." reads) is declared once beside it with `@rules`, and
+rules between fields with `@check`. From these:
+
+- `json_schema` builds a JSON Schema whose property names are the package schema's (camelCase,
+  as the analyzer names them), which are also the stack config's keys;
+- `problems` validates a document against that schema with a real JSON Schema validator
+  (`jsonschema`), then runs the cross-field checks, and returns every problem with its key path,
+  in the order the keys appear;
+- `parse` turns args given in Python (snake_case keys, enum members, Outputs) into a validated
+  dict with defaults applied and closed sets as enum members, or raises `InvalidArgs` listing
+  every problem.
+"""
+
+from __future__ import annotations
+
+import difflib
+import inspect
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, TypeVar, is_typeddict
+
+import pulumi
+from jsonschema import Draft202012Validator, ValidationError
+from pulumi.provider.experimental import analyzer
+from pulumi.provider.experimental.util import camel_case
+
+T = TypeVar("T")
+_MISSING: Any = object()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a field's type cannot say. Its keywords are JSON Schema's (minimum, pattern, ...)."""
+
+    keywords: Mapping[str, Any] = field(default_factory=dict)
+    """JSON Schema keywords added to the schema derived from the field's type."""
+    expected: str | None = None
+    """How a message names a valid value: "expected <this>, got ..."."""
+    default: Any = _MISSING
+    """The value an absent field takes (also the schema's `default`)."""
+    replace: bool = False
+    """The keywords replace the derived schema instead of adding to it (e.g. a oneOf)."""
+    items: Rule | None = None
+    """The rule for each item of a list field."""
+    values: Rule | None = None
+    """The rule for each value of a map field."""
+
+
+def rule(
+    expected: str | None = None,
+    *,
+    default: Any = _MISSING,
+    replace: bool = False,
+    items: Rule | None = None,
+    values: Rule | None = None,
+    **keywords: Any,
+) -> Rule:
+    """A field rule: `rule("an integer from 1 to 50", minimum=1, maximum=50)`."""
+    return Rule(keywords, expected, default, replace, items, values)
+
+
+Check = Callable[[Mapping[str, Any]], Iterable[tuple[str, str]]]
+"""A rule between fields: takes the validated document (camelCase keys, defaults applied) of one
+object and yields (relative key path, message) problems."""
+
+_RULES: dict[type, Mapping[str, Rule]] = {}
+_CHECKS: dict[type, list[tuple[Check, tuple[str, ...] | None]]] = {}
+
+
+def rules(**fields: Rule) -> Callable[[type[T]], type[T]]:
+    """Class decorator: the rules of a TypedDict's fields, by Python field name."""
+
+    def register(cls: type[T]) -> type[T]:
+        _RULES[cls] = fields
+        return cls
+
+    return register
+
+
+def check(cls: type, *reads: str) -> Callable[[Check], Check]:
+    """Function decorator: a rule between fields of `cls`.
+
+    `reads` names the keys it looks at; it is skipped when one of them broke the schema (its
+    own problem is reported instead). Without `reads` it is skipped when any field broke.
+    """
+
+    def register(fn: Check) -> Check:
+        _CHECKS.setdefault(cls, []).append((fn, reads or None))
+        return fn
+
+    return register
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A value that breaks a rule, at a key path."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class InvalidArgs(pulumi.RunError):
+    """Args that break rules; its message lists every problem, one per line."""
+
+    def __init__(self, problems: Sequence[Problem], prefix: str = "") -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(f"{prefix}{p}" for p in self.problems))
+
+
+# ---------------------------------------------------------------- fields of an args type
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a TypedDict, as the schema and the checks see it."""
+
+    name: str
+    """Python name (snake_case)."""
+    key: str
+    """Schema and config name (camelCase)."""
+    type: Any
+    """The value type, with Input, Optional and NotRequired taken off."""
+    required: bool
+    owner: type
+    """The class that declares it (where its docstring is)."""
+    rule: Rule
+
+
+def fields(cls: type) -> dict[str, Field]:
+    """The fields of a TypedDict by camelCase key, as the analyzer sees them.
+
+    Args types do not inherit from each other: at runtime a TypedDict forgets which class
+    declared a field, and the analyzer would lose the inherited fields' docstrings.
+    """
+    required = getattr(cls, "__required_keys__", frozenset())
+    own_rules = _RULES.get(cls, {})
+    return {
+        camel_case(name): Field(
+            name=name,
+            key=camel_case(name),
+            type=_bare(annotation),
+            required=name in required,
+            owner=cls,
+            rule=own_rules.get(name, Rule()),
+        )
+        for name, annotation in inspect.get_annotations(cls).items()
+        if not name.startswith("_")
+    }
+
+
+def _bare(annotation: Any) -> Any:
+    """The value type of an annotation, without NotRequired, Required, Input or Optional."""
+    while True:
+        if analyzer.is_not_required(annotation):
+            annotation = analyzer.unwrap_not_required(annotation)
+        elif analyzer.is_required(annotation):
+            annotation = analyzer.unwrap_required(annotation)
+        elif analyzer.is_input(annotation):
+            annotation = analyzer.unwrap_input(annotation)
+        elif analyzer.is_optional(annotation):
+            annotation = analyzer.unwrap_optional(annotation)
+        else:
+            return annotation
+
+
+def _checks(cls: type) -> list[tuple[Check, tuple[str, ...] | None]]:
+    return _CHECKS.get(cls, [])
+
+
+# ---------------------------------------------------------------- JSON Schema
+
+
+_DOCS = analyzer.Analyzer("adf-databricks")
+
+
+def json_schema(cls: type, exclude: Mapping[type, Iterable[str]] | None = None) -> dict[str, Any]:
+    """The JSON Schema of a TypedDict: `$defs` hold every object type it reaches.
+
+    `exclude` leaves out fields (by Python name) of some classes, e.g. inputs the stack fills
+    itself and that config therefore does not take.
+    """
+    defs: dict[str, Any] = {}
+    skip = {owner: set(names) for owner, names in (exclude or {}).items()}
+    root = _object_schema(cls, defs, skip)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **root, "$defs": defs}
+
+
+def _object_schema(cls: type, defs: dict[str, Any], skip: Mapping[type, set[str]]) -> dict[str, Any]:
+    left_out = skip.get(cls, set())
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    for key, f in fields(cls).items():
+        if f.name in left_out:
+            continue
+        properties[key] = _field_schema(f.type, f.rule, defs, skip)
+        description = _DOCS.get_docstring(f.owner, f.name)
+        if description:
+            properties[key] = {"description": inspect.cleandoc(description), **properties[key]}
+        if f.required:
+            required.append(key)
+    schema: dict[str, Any] = {"type": "object"}
+    if cls.__doc__:
+        schema["description"] = inspect.cleandoc(cls.__doc__)
+    schema["properties"] = properties
+    if required:
+        schema["required"] = required
+    schema["additionalProperties"] = False
+    return schema
+
+
+def _field_schema(typ: Any, r: Rule, defs: dict[str, Any], skip: Mapping[type, set[str]]) -> dict[str, Any]:
+    schema = dict(r.keywords) if r.replace else {**_type_schema(typ, r, defs, skip), **r.keywords}
+    if r.expected:
+        schema["x-expected"] = r.expected
+    if r.default is not _MISSING:
+        schema["default"] = _plain(r.default)
+    return schema
+
+
+def _type_schema(typ: Any, r: Rule, defs: dict[str, Any], skip: Mapping[type, set[str]]) -> dict[str, Any]:
+    if typ is str:
+        return {"type": "string"}
+    if typ is bool:
+        return {"type": "boolean"}
+    if typ is int:
+        return {"type": "integer"}
+    if typ is float:
+        return {"type": "number"}
+    if typ is Any:
+        return {}
+    if isinstance(typ, type) and issubclass(typ, Enum):
+        return {"type": "string", "enum": [m.value for m in typ]}
+    if analyzer.is_list(typ):
+        (item,) = typ.__args__
+        return {"type": "array", "items": _field_schema(_bare(item), r.items or Rule(), defs, skip)}
+    if analyzer.is_dict(typ):
+        _, value = typ.__args__
+        return {
+            "type": "object",
+            "additionalProperties": _field_schema(_bare(value), r.values or Rule(), defs, skip),
+        }
+    if is_typeddict(typ):
+        name = typ.__name__
+        if name not in defs:
+            defs[name] = {}
+            defs[name] = _object_schema(typ, defs, skip)
+        return {"$ref": f"#/$defs/{name}"}
+    raise TypeError(f"no JSON Schema for {typ!r}")
+
+
+# ---------------------------------------------------------------- checking a document
+
+
+def describe(value: Any) -> str:
+    """How a given value is quoted in messages."""
+    if isinstance(value, str):
+        return repr(value)
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (dict, list)):
+        kind = "an object" if isinstance(value, dict) else "a list"
+        return f"{kind} {json.dumps(value, default=str)[:60]}"
+    return f"a {type(value).__name__}"
+
+
+def join(path: str, part: str | int) -> str:
+    """A key path one step down: `a.b`, `a[0]`."""
+    if isinstance(part, int):
+        return f"{path}[{part}]"
+    return f"{path}.{part}" if path else part
+
+
+_TYPE_WORDS = {
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "an object",
+}
+
+
+def _expected(schema: Mapping[str, Any]) -> str:
+    if "x-expected" in schema:
+        return schema["x-expected"]
+    if "enum" in schema:
+        return "one of " + ", ".join(str(v) for v in schema["enum"])
+    kind = schema.get("type")
+    words = _TYPE_WORDS.get(kind, "a valid value") if isinstance(kind, str) else "a valid value"
+    if kind == "string" and schema.get("minLength"):
+        words = "a non-empty string"
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        words += f" from {low} to {high}"
+    elif low is not None:
+        words += f" >= {low}"
+    elif high is not None:
+        words += f" <= {high}"
+    if kind == "array" and schema.get("minItems"):
+        words += f" of at least {schema['minItems']}"
+    return words
+
+
+def _is_deferred(value: Any) -> bool:
+    """A value known only at deploy time (an Output or awaitable): nothing to check now."""
+    return isinstance(value, pulumi.Output) or inspect.isawaitable(value)
+
+
+def _messages(error: ValidationError, path: str) -> Iterator[Problem]:
+    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    here = path
+    for part in error.absolute_path:
+        here = join(here, part)
+    if error.validator == "required":
+        present = error.instance if isinstance(error.instance, dict) else {}
+        for missing in error.validator_value if isinstance(error.validator_value, list) else []:
+            if missing not in present:
+                yield Problem(join(here, missing), "is required")
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = list(schema.get("properties", {}))
+        for key in error.instance:
+            if key in known:
+                continue
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
+            yield Problem(join(here, str(key)), f"unknown key{hint}")
+    else:
+        yield Problem(here, f"expected {_expected(schema)}, got {describe(error.instance)}")
+
+
+def _order(document: Any, path: str = "") -> dict[str, int]:
+    """Each key path of a document by the position it is written at."""
+    order: dict[str, int] = {}
+
+    def walk(value: Any, here: str) -> None:
+        order.setdefault(here, len(order))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, join(here, str(key)))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, join(here, i))
+
+    walk(document, path)
+    return order
+
+
+def sort_problems(found: Iterable[Problem], document: Any, path: str = "") -> list[Problem]:
+    """Problems in the order their keys appear (a missing key right after its parent's keys)."""
+    order = _order(document, path)
+
+    def position(problem: Problem) -> tuple[int, int]:
+        here = problem.path
+        while here and here not in order:
+            cut = max(here.rfind("."), here.rfind("["))
+            here = here[:cut] if cut > 0 else ""
+        # A missing key sorts after what its parent holds.
+        return (order.get(here, 0), 0 if here == problem.path else 1)
+
+    return sorted(found, key=position)
+
+
+_VALIDATORS: dict[tuple[type, str], Draft202012Validator] = {}
+
+
+def problems(
+    cls: type, document: Any, path: str = "", exclude: Mapping[type, Iterable[str]] | None = None
+) -> list[Problem]:
+    """Every problem of a document (camelCase keys, as config writes it) against `cls`.
+
+    Values known only at deploy time are not checked. A rule between fields is skipped when a
+    field it reads has a problem of its own (a missing parent may hide its children).
+    """
+    cache_key = (cls, repr(sorted((c.__qualname__, sorted(n)) for c, n in (exclude or {}).items())))
+    validator = _VALIDATORS.get(cache_key)
+    if validator is None:
+        validator = _VALIDATORS[cache_key] = Draft202012Validator(json_schema(cls, exclude))
+    found: list[Problem] = []
+    broken: list[str] = []
+    for error in validator.iter_errors(document):
+        if _is_deferred(error.instance):
+            continue
+        for problem in _messages(error, path):
+            # One message a value: a wrong type also fails its enum, range or pattern.
+            if problem.path not in broken:
+                found.append(problem)
+                broken.append(problem.path)
+    found.extend(_cross_checks(cls, document, path, broken))
+    return sort_problems(found, document, path)
+
+
+def _cross_checks(cls: type, value: Any, path: str, broken: Sequence[str]) -> Iterator[Problem]:
+    """Run every object's rules between fields, depth first, where the object is sound."""
+    if not isinstance(value, dict):
+        return
+    by_key = fields(cls)
+    for key, item in value.items():
+        f = by_key.get(key)
+        if f is None:
+            continue
+        yield from _cross_checks_of(f.type, item, join(path, key), broken)
+    if any(b == path for b in broken):
+        return
+    document = with_defaults(cls, value)
+    for fn, reads in _checks(cls):
+        keys = reads if reads is not None else tuple(value)
+        if any(_within(b, join(path, key)) for b in broken for key in keys):
+            continue
+        for relative, message in fn(document):
+            yield Problem(join(path, relative) if relative else path, message)
+
+
+def _within(path: str, top: str) -> bool:
+    """`path` is `top` or below it."""
+    return path == top or path.startswith((f"{top}.", f"{top}["))
+
+
+def _cross_checks_of(typ: Any, value: Any, path: str, broken: Sequence[str]) -> Iterator[Problem]:
+    if is_typeddict(typ):
+        yield from _cross_checks(typ, value, path, broken)
+    elif analyzer.is_list(typ) and isinstance(value, list):
+        (item,) = typ.__args__
+        for i, v in enumerate(value):
+            yield from _cross_checks_of(_bare(item), v, join(path, i), broken)
+    elif analyzer.is_dict(typ) and isinstance(value, dict):
+        _, item = typ.__args__
+        for k, v in value.items():
+            yield from _cross_checks_of(_bare(item), v, join(path, str(k)), broken)
+
+
+def with_defaults(cls: type, document: Mapping[str, Any]) -> dict[str, Any]:
+    """An object's document with the defaults of its absent fields filled in."""
+    result = dict(document)
+    for key, f in fields(cls).items():
+        if key not in result and f.rule.default is not _MISSING:
+            result[key] = _plain(f.rule.default)
+    return result
+
+
+# ---------------------------------------------------------------- args given in Python
+
+
+def _plain(value: Any) -> Any:
+    """A Python value as a JSON document holds it (enum members as their values)."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def to_document(cls: type, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Args with Python names (or already camelCase) as a document with the schema's names."""
+    by_name = {f.name: f for f in fields(cls).values()}
+    document: dict[str, Any] = {}
+    for name, value in args.items():
+        if value is None:
+            continue
+        f = by_name.get(name)
+        key = f.key if f else name
+        document[key] = _to_document_value(f.type, value) if f else _plain(value)
+    return document
+
+
+def _to_document_value(typ: Any, value: Any) -> Any:
+    if _is_deferred(value):
+        return value
+    if is_typeddict(typ) and isinstance(value, Mapping):
+        return to_document(typ, value)
+    if analyzer.is_list(typ) and isinstance(value, (list, tuple)):
+        (item,) = typ.__args__
+        return [_to_document_value(_bare(item), v) for v in value]
+    if analyzer.is_dict(typ) and isinstance(value, Mapping):
+        _, item = typ.__args__
+        return {k: _to_document_value(_bare(item), v) for k, v in value.items()}
+    return _plain(value)
+
+
+def from_document(cls: type, document: Mapping[str, Any]) -> dict[str, Any]:
+    """A valid document as args: Python names, defaults applied, closed sets as enum members."""
+    result: dict[str, Any] = {}
+    for key, f in fields(cls).items():
+        if key in document:
+            result[f.name] = _from_document_value(f.type, document[key])
+        elif f.rule.default is not _MISSING:
+            result[f.name] = _from_document_value(f.type, _plain(f.rule.default))
+    return result
+
+
+def _from_document_value(typ: Any, value: Any) -> Any:
+    if _is_deferred(value):
+        return value
+    if isinstance(typ, type) and issubclass(typ, Enum):
+        return typ(value)
+    if is_typeddict(typ) and isinstance(value, Mapping):
+        return from_document(typ, value)
+    if analyzer.is_list(typ) and isinstance(value, list):
+        (item,) = typ.__args__
+        return [_from_document_value(_bare(item), v) for v in value]
+    if analyzer.is_dict(typ) and isinstance(value, Mapping):
+        _, item = typ.__args__
+        return {k: _from_document_value(_bare(item), v) for k, v in value.items()}
+    return value
+
+
+def parse(cls: type[T], args: Mapping[str, Any], component: str = "") -> T:
+    """Validated args with defaults applied, or `InvalidArgs` listing every problem.
+
+    `component` names who refuses them, e.g. "DatabricksCompute analytics: ".
+    """
+    document = to_document(cls, args)
+    found = problems(cls, document)
+    if found:
+        raise InvalidArgs(found, component)
+    return from_document(cls, document)  # type: ignore[return-value]

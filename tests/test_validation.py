@@ -1,0 +1,147 @@
+"""The shared args machinery: one TypedDict and its rules give the schema, the checks and defaults."""
+
+from enum import Enum
+from typing import NotRequired, TypedDict
+
+import pulumi
+import pytest
+from jsonschema import Draft202012Validator
+
+from components import validation
+from components.validation import InvalidArgs, Problem, check, rule, rules
+
+
+class Color(str, Enum):
+    """A closed set."""
+
+    RED = "red"
+    BLUE = "blue"
+
+
+@rules(level=rule("a level from 1 to 3", minimum=1, maximum=3))
+class InnerArgs(TypedDict):
+    """An inner object."""
+
+    level: int
+    """How deep."""
+
+
+@rules(
+    size=rule(minimum=0, default=1),
+    name=rule("a name of letters", pattern="^[a-z]+$"),
+    hours=rule(items=rule("hours from 0 to 23", minimum=0, maximum=23)),
+    color=rule(default=Color.RED),
+)
+class ToyArgs(TypedDict):
+    """A toy component's args."""
+
+    name: str
+    """Its name."""
+    size: NotRequired[int]
+    """How big."""
+    color: NotRequired[Color]
+    """Which color."""
+    hours: NotRequired[list[int]]
+    """When."""
+    tags: NotRequired[dict[str, str]]
+    """Labels."""
+    inner: NotRequired[InnerArgs]
+    """Nested."""
+    items: NotRequired[list[InnerArgs]]
+    """Nested list."""
+    target: NotRequired[pulumi.Input[str] | None]
+    """Known at deploy time."""
+
+
+@check(ToyArgs, "size", "color")
+def _big_is_blue(doc):
+    if doc["size"] > 10 and doc["color"] != "blue":
+        yield "color", f"expected blue for a size above 10, got {doc['color']!r}"
+
+
+def test_schema_names_fields_as_the_package_schema_does() -> None:
+    schema = validation.json_schema(ToyArgs)
+    Draft202012Validator.check_schema(schema)
+    props = schema["properties"]
+    assert list(props) == ["name", "size", "color", "hours", "tags", "inner", "items", "target"]
+    assert schema["required"] == ["name"]
+    assert schema["additionalProperties"] is False
+    assert props["size"] == {"description": "How big.", "type": "integer", "minimum": 0, "default": 1}
+    assert props["color"]["enum"] == ["red", "blue"] and props["color"]["default"] == "red"
+    assert props["hours"]["items"] == {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": 23,
+        "x-expected": "hours from 0 to 23",
+    }
+    assert props["tags"] == {
+        "description": "Labels.",
+        "type": "object",
+        "additionalProperties": {"type": "string"},
+    }
+    assert props["inner"]["$ref"] == "#/$defs/InnerArgs"
+    assert schema["$defs"]["InnerArgs"]["properties"]["level"]["maximum"] == 3
+    assert props["target"]["type"] == "string"
+
+
+def test_every_problem_at_once_in_document_order() -> None:
+    document = {
+        "size": -1,
+        "colour": "red",
+        "name": "Bad Name",
+        "hours": [1, 24, 25],
+        "inner": {},
+        "items": [{"level": 2}, {"level": 9, "depth": 1}],
+    }
+    found = validation.problems(ToyArgs, document, "toy")
+    assert [str(p) for p in found] == [
+        "toy.size: expected an integer >= 0, got -1",
+        "toy.colour: unknown key; did you mean 'color'?",
+        "toy.name: expected a name of letters, got 'Bad Name'",
+        "toy.hours[1]: expected hours from 0 to 23, got 24",
+        "toy.hours[2]: expected hours from 0 to 23, got 25",
+        "toy.inner.level: is required",
+        "toy.items[1].level: expected a level from 1 to 3, got 9",
+        "toy.items[1].depth: unknown key; known keys: level",
+    ]
+
+
+def test_a_rule_between_fields_runs_on_defaults_and_skips_broken_fields() -> None:
+    assert validation.problems(ToyArgs, {"name": "a", "size": 11}) == [
+        Problem("color", "expected blue for a size above 10, got 'red'")
+    ]
+    assert validation.problems(ToyArgs, {"name": "a", "size": 11, "color": "blue"}) == []
+    # The color's own problem is reported, not the rule that reads it.
+    assert [p.path for p in validation.problems(ToyArgs, {"name": "a", "size": 11, "color": 3})] == ["color"]
+
+
+def test_parse_takes_python_args_and_applies_defaults() -> None:
+    target = pulumi.Output.from_input("x")
+    args = validation.parse(
+        ToyArgs, {"name": "a", "color": "blue", "inner": {"level": 2}, "hours": (3,), "target": target}
+    )
+    assert args["size"] == 1
+    assert args["color"] is Color.BLUE
+    assert args["inner"] == {"level": 2}
+    assert args["hours"] == [3]
+    # A value known only at deploy time passes through unchecked.
+    assert args["target"] is target
+    assert (
+        validation.parse(ToyArgs, {"name": "a", "color": Color.BLUE, "description": None, "size": 2})["color"]
+        is Color.BLUE
+    )
+
+
+def test_parse_refuses_with_every_problem() -> None:
+    with pytest.raises(InvalidArgs) as caught:
+        validation.parse(ToyArgs, {"name": "A", "size": "8"}, "Toy t: ")
+    assert str(caught.value) == (
+        "Toy t: name: expected a name of letters, got 'A'\nToy t: size: expected an integer >= 0, got '8'"
+    )
+    assert isinstance(caught.value, pulumi.RunError)
+
+
+def test_excluded_fields_are_unknown_to_config() -> None:
+    found = validation.problems(ToyArgs, {"name": "a", "target": "x"}, exclude={ToyArgs: ["target"]})
+    assert found == [Problem("target", "unknown key; did you mean 'tags'?")]
+    assert "target" not in validation.json_schema(ToyArgs, exclude={ToyArgs: ["target"]})["properties"]
