@@ -75,6 +75,8 @@ class Registration:
     replace_on_changes: list[str]
     additional_secret_outputs: list[str]
     ignore_changes: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    """URNs this resource had before (`aliases`), as full URNs."""
 
 
 @dataclass
@@ -189,6 +191,13 @@ class RecordingMonitor(mocks.MockMonitor):
                 type_ = f"{parent_type}${type_}"
         return f"urn:pulumi:{settings.get_stack()}::{settings.get_project()}::{type_}::{name}"
 
+    def SupportsFeature(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        """As the stock mock, but without alias specs: the SDK then sends every alias as the
+        full URN it stands for (a parent's aliases included), which is what a test compares."""
+        if request.id == "aliasSpecs":
+            return type("SupportsFeatureResponse", (object,), {"hasSupport": False})
+        return super().SupportsFeature(request)
+
     def Invoke(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Answer invokes from the mocks without the stock mock's per-thread event loop."""
         if request.provider.endswith("::" + rpc.UNKNOWN):
@@ -246,6 +255,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 replace_on_changes=list(request.replaceOnChanges),
                 additional_secret_outputs=list(request.additionalSecretOutputs),
                 ignore_changes=list(request.ignoreChanges),
+                aliases=sorted(a.urn for a in request.aliases if a.urn),
             )
         )
         state_struct = struct_pb2.Struct()
