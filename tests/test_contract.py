@@ -33,7 +33,7 @@ def test_every_documented_key_passes_the_contract() -> None:
 
 
 def test_a_broken_resource_in_a_plan_fails_the_contract() -> None:
-    data = json.loads((ROOT / "plans" / "dev.json").read_text())
+    data = plan.plan_for(ROOT / "tests" / "fixtures" / "Pulumi.learn.yaml", "learn")
     step = next(s for s in data["steps"] if s["newState"]["type"] == "azure-native:datafactory:Pipeline")
     step["newState"]["inputs"]["activities"][0]["policy"]["retrys"] = 1
     step["newState"]["inputs"]["activities"][0]["policy"]["timeout"] = "1h"
