@@ -7,7 +7,7 @@
 Runs the real program (`__main__.py`) in-process against a recording mock engine
 (tools.engine). Output is deterministic: sorted, no clock, secrets as "[secret]",
 values known only after deploy as "[unknown]". A bad configuration exits with status 2
-and one `error:` line.
+and one `error:` line per problem.
 """
 
 from __future__ import annotations
@@ -143,7 +143,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         plan = plan_for(config_file.resolve(), args.stack)
     except pulumi.RunError as err:
-        print(f"error: {err}", file=sys.stderr)
+        # A configuration with several problems reports them all, one line each.
+        for line in str(err).splitlines():
+            print(f"error: {line}", file=sys.stderr)
         return 2
     text = dumps(plan) if args.json else render_text(plan, args.stack)
     if args.out:
