@@ -5,7 +5,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 
-.PHONY: install install-dev preview plans test integration lint format bench clean
+.PHONY: install install-dev preview plans package-schema test integration lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ plans: $(VENV)/.runtime
 	@for stack in $(STACKS); do \
 		$(PY) -m tools.plan --stack $$stack --json --out plans/$$stack.json && echo "plans/$$stack.json"; \
 	done
+
+## Regenerate schema/package.json, the schema of the multi-language package that
+## provider/ serves, from components/package.py (commit the result).
+package-schema: $(VENV)/.runtime
+	$(PY) -m tools.package_schema
 
 ## The unit suite (pyproject.toml's pytest config leaves tests/integration out).
 test: $(VENV)/.dev

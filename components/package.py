@@ -1,0 +1,29 @@
+"""The components this repo publishes as the Pulumi package `adf-databricks`, for every language.
+
+`COMPONENTS` is the one list: the plugin (provider/__main__.py) hosts exactly these, the
+committed package schema (schema/package.json, `make package-schema`) is generated from them,
+and tests/test_package.py checks each against pulumi's component analyzer. To publish a
+component, make its args a TypedDict the analyzer accepts (CONVENTIONS.md), add the class here,
+run `make package-schema` and commit schema/package.json.
+
+Only the plugin, the schema tool and the tests import this module; the program imports the
+component modules it uses directly.
+"""
+
+import inspect
+
+import pulumi
+
+from components.catalog import CatalogVolume
+
+NAME = "adf-databricks"
+"""The package name: types are `adf-databricks:index:<Component>`, as each component registers."""
+
+COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (CatalogVolume,)
+
+# The analyzer takes a component's description from `__doc__`. Python 3.13 compiles docstrings
+# with their indentation stripped, earlier versions keep it; strip it here so the schema reads
+# the same, and stays fresh, under every Python this project supports.
+for _component in COMPONENTS:
+    if _component.__doc__:
+        _component.__doc__ = inspect.cleandoc(_component.__doc__)
