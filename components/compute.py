@@ -1,21 +1,27 @@
 """DatabricksCompute: the cluster the Notebook activities run on, as linked-service cluster fields.
 
-The rules for what Data Factory and Databricks accept live here, as small pure functions
-that raise ValueError: the component applies them when it is constructed, and
-components.settings applies the same functions to the stack's config keys.
+`ComputeArgs` (with `PoolSpec`) is both the component's args and the stack's `cluster` config
+section: the same keys, rules and messages. The rules are declared once, beside the args
+(components.validation): what a field takes with `@rules`, rules between fields with `@check`.
+The component validates its args when constructed and refuses them listing every problem;
+components.settings validates the config section against the same definitions.
+
+No `from __future__ import annotations` here: Pulumi's component analyzer reads these
+annotations to build the package schema.
 """
 
-from __future__ import annotations
-
+import dataclasses
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pulumi_databricks as databricks
 
+from components import validation
 from components.enums import ClusterMode, DataSecurityMode, InitScriptSource
+from components.validation import Rule, check, describe, rule, rules
 
 PYSPARK_PYTHON = {"3": "/databricks/python3/bin/python3"}
 """What the ADF UI's "Python version" sets in the cluster's environment."""
@@ -50,7 +56,27 @@ REFUSED_ACCESS_MODES: Mapping[str, str] = {
 MAX_INIT_SCRIPTS = 10
 """Cluster-scoped init scripts per cluster (terraform-provider-databricks docs/resources/cluster.md)."""
 
-ABFSS = re.compile(r"^abfss://[^@/\s]+@[^/\s]+\.dfs\.core\.windows\.net/\S+$")
+SPARK_VERSION = r"^\d+\.\d+\.x(-[a-z0-9]+)*-scala\d+\.\d+$"
+NODE_TYPE = r"^Standard_[A-Za-z0-9_]+$"
+WORKER_RANGE = r"^(\d+):(\d+)$"
+WORKERS_EXPECTED = (
+    'a worker count >= 0 or "min:max" with 1 <= min < max (Databricks autoscales only when'
+    " max_workers is greater than min_workers)"
+)
+# Databricks: "max_workers must be strictly greater than min_workers" (databricks-sdk-go
+# service/compute/model.go AutoScale; terraform docs cluster.md).
+
+# An init script location: abfss://<container>@<account>.dfs.core.windows.net/<path>, a DBFS
+# path, or an absolute path (workspace file, /Volumes/..., /dbfs/...); no `..` segment, not a
+# folder. Which of them a mode's cluster runs is check_init_script_sources'.
+INIT_SCRIPT = (
+    r"^(?!.*/\.\.(/|$))(?!.*/$)"
+    r"(abfss://[^@/\s]+@[^/\s]+\.dfs\.core\.windows\.net/\S+|dbfs:/.+|/.+)$"
+)
+INIT_SCRIPT_EXPECTED = (
+    "a workspace file (/Workspace/...), dbfs:/..., /Volumes/... or"
+    " abfss://<container>@<account>.dfs.core.windows.net/..."
+)
 
 # Learn, "Compute environments supported by Azure Data Factory" (compute-linked-services),
 # Azure Databricks section: newClusterInitScripts are "in workspace files (recommended) or
@@ -63,25 +89,177 @@ INIT_SCRIPT_SOURCES: Mapping[ClusterMode, tuple[InitScriptSource, ...]] = {
     ClusterMode.EXISTING: (),
 }
 
+_JOB_KEYS = (
+    "sparkVersion",
+    "nodeType",
+    "driverNodeType",
+    "pythonVersion",
+    "workers",
+    "sparkConf",
+    "sparkEnvVars",
+    "customTags",
+    "initScripts",
+    "logDestination",
+    "policyId",
+    "dataSecurityMode",
+)
+MODE_KEYS: Mapping[ClusterMode, tuple[str, ...]] = {
+    ClusterMode.JOB: _JOB_KEYS,
+    ClusterMode.INTERACTIVE: (*_JOB_KEYS, "autoterminationMinutes"),
+    # ADF ignores the driver node type for pool clusters: the pool's node type serves both.
+    ClusterMode.POOL: (*(k for k in _JOB_KEYS if k != "driverNodeType"), "pool"),
+    ClusterMode.EXISTING: ("existingClusterId",),
+}
+"""The keys each mode takes; `mode` and `singleUserName` go with every mode."""
+
+MODE_DEFAULTS: Mapping[str, Any] = {
+    "pythonVersion": "3",
+    "workers": 1,
+    "sparkConf": {},
+    "sparkEnvVars": {},
+    "customTags": {},
+    "initScripts": [],
+    "dataSecurityMode": DataSecurityMode.SINGLE_USER.value,
+    "autoterminationMinutes": 30,
+    "pool": {},
+}
+"""Defaults of keys that only some modes take. They hold in those modes only, so the schema
+shows them and the component applies them: validation fills a default in every mode, and a key
+it filled in would read as given, in a mode that does not take it."""
+
+
+def _shown_default(key: str, r: Rule | None = None) -> Rule:
+    """`r` with MODE_DEFAULTS[key] as its schema's `default`, which validation does not fill."""
+    r = r or Rule()
+    return dataclasses.replace(r, keywords={**r.keywords, "default": MODE_DEFAULTS[key]})
+
+
+def _filled(args: Mapping[str, Any]) -> dict[str, Any]:
+    """A `cluster` document with the mode defaults of its absent keys."""
+    return {**MODE_DEFAULTS, **args}
+
+
+_NON_EMPTY = rule("a non-empty string", pattern=r"\S")
+_VM_SIZE = rule("an Azure VM size like Standard_D4ds_v5", pattern=NODE_TYPE)
+
+
+@rules(
+    min_idle=rule(minimum=0, maximum=1000, default=0),
+    # A pool cluster takes at least two instances: the driver and one worker.
+    max_capacity=rule(minimum=2, maximum=1000, default=10),
+    idle_minutes=rule(minimum=0, maximum=10000, default=15),
+)
+class PoolSpec(TypedDict):
+    """Instance pool sizing (cluster mode `pool`)."""
+
+    min_idle: NotRequired[int]
+    """Instances kept warm (0 to 1000; default 0)."""
+    max_capacity: NotRequired[int]
+    """Upper bound on instances in the pool, the driver's included (2 to 1000; default 10)."""
+    idle_minutes: NotRequired[int]
+    """Minutes an idle instance above minIdle is kept (0 to 10000; default 15)."""
+
+
+@rules(
+    mode=rule(default=ClusterMode.JOB),
+    spark_version=rule("a Databricks runtime like 15.4.x-scala2.12", pattern=SPARK_VERSION),
+    node_type=_VM_SIZE,
+    driver_node_type=_VM_SIZE,
+    python_version=_shown_default("pythonVersion", rule("3", replace=True, enum=["3", 3])),
+    workers=_shown_default(
+        "workers",
+        rule(
+            WORKERS_EXPECTED,
+            replace=True,
+            oneOf=[{"type": "integer", "minimum": 0}, {"type": "string", "pattern": WORKER_RANGE}],
+        ),
+    ),
+    spark_conf=_shown_default("sparkConf"),
+    spark_env_vars=_shown_default("sparkEnvVars"),
+    custom_tags=_shown_default("customTags"),
+    init_scripts=_shown_default("initScripts", rule(items=rule(INIT_SCRIPT_EXPECTED, pattern=INIT_SCRIPT))),
+    log_destination=_NON_EMPTY,
+    policy_id=_NON_EMPTY,
+    # The refused modes pass the schema so that check_access_mode can say why they are refused.
+    data_security_mode=_shown_default(
+        "dataSecurityMode",
+        rule(
+            "one of " + ", ".join(m.value for m in DataSecurityMode),
+            replace=True,
+            type="string",
+            enum=[*(m.value for m in DataSecurityMode), *REFUSED_ACCESS_MODES],
+        ),
+    ),
+    single_user_name=_NON_EMPTY,
+    autotermination_minutes=_shown_default("autoterminationMinutes", rule(minimum=10, maximum=10000)),
+    existing_cluster_id=_NON_EMPTY,
+    pool=_shown_default("pool"),
+)
+class ComputeArgs(TypedDict):
+    """The compute the Notebook activities run on. Each key applies to the modes named."""
+
+    mode: NotRequired[ClusterMode]
+    """job (a new job cluster per activity run; default), interactive (an all-purpose cluster
+    the stack creates), pool (job clusters from an instance pool the stack creates) or existing
+    (a cluster that exists)."""
+    spark_version: NotRequired[str]
+    """Databricks runtime, e.g. 15.4.x-scala2.12. Required in modes job, interactive and pool."""
+    node_type: NotRequired[str]
+    """Worker VM size, e.g. Standard_D4ds_v5. Required in modes job, interactive and pool."""
+    driver_node_type: NotRequired[str]
+    """Driver VM size; the worker size when unset. Modes job and interactive."""
+    python_version: NotRequired[str]
+    """Python version of the cluster: 3 (default). Modes job, interactive and pool."""
+    workers: NotRequired[Any]
+    """A fixed worker count (an integer >= 0; default 1) or an autoscale range "min:max" with
+    1 <= min < max. 0 is a single-node cluster (not with a pool); with a pool, a fixed count of
+    at least 1 and at most pool.maxCapacity - 1. Modes job, interactive and pool."""
+    spark_conf: NotRequired[dict[str, str]]
+    """Spark configuration. Modes job, interactive and pool."""
+    spark_env_vars: NotRequired[dict[str, str]]
+    """Environment variables; PYSPARK_PYTHON is derived from pythonVersion unless set here.
+    Modes job, interactive and pool."""
+    custom_tags: NotRequired[dict[str, str]]
+    """Tags Databricks puts on the cluster's Azure resources (on the pool in mode pool, which
+    passes them to its clusters). Modes job, interactive and pool."""
+    init_scripts: NotRequired[list[str]]
+    """At most 10 init script locations: workspace files (/Workspace/...) or DBFS (dbfs:/...,
+    legacy; /dbfs/... is sent as dbfs:/...); mode interactive also takes volumes (/Volumes/...)
+    and abfss://<container>@<account>.dfs.core.windows.net/... Modes job, interactive and pool."""
+    log_destination: NotRequired[str]
+    """Where cluster logs are delivered, e.g. dbfs:/cluster-logs. Modes job, interactive and pool."""
+    policy_id: NotRequired[pulumi.Input[str]]
+    """Cluster policy the clusters are created under. Modes job, interactive and pool."""
+    data_security_mode: NotRequired[DataSecurityMode]
+    """Access mode: SINGLE_USER (default), USER_ISOLATION or NONE. SINGLE_USER (dedicated) job
+    clusters belong to the identity Data Factory runs as; an interactive SINGLE_USER cluster
+    belongs to singleUserName. Modes job, interactive and pool."""
+    single_user_name: NotRequired[pulumi.Input[str] | None]
+    """Who the interactive cluster is dedicated to when dataSecurityMode is SINGLE_USER: the
+    identity Data Factory runs notebooks as (a user name, or a service principal's application
+    id), or Databricks refuses ADF's runs on it. Required then; unused otherwise (job clusters
+    belong to the identity that submits the run). The stack fills it; its config does not
+    take it."""
+    autotermination_minutes: NotRequired[int]
+    """Idle minutes before the cluster stops (10 to 10000; default 30). Mode interactive."""
+    existing_cluster_id: NotRequired[pulumi.Input[str]]
+    """The cluster to run on. Required in mode existing."""
+    pool: NotRequired[PoolSpec]
+    """Instance pool sizing. Mode pool."""
+
+
+# ---------------------------------------------------------------- rules between fields
+# Each takes the `cluster` document (camelCase keys, `mode` filled; _filled adds the mode
+# defaults) and yields the key path and message of each problem. Keys outside their mode are
+# check_mode_keys' to report, so the other rules leave mode existing alone.
+
 
 @dataclass(frozen=True)
-class Workers:
-    """A fixed worker count (0: a single-node cluster), or an autoscaling range when
-    `maximum` is set."""
+class _Size:
+    """A valid `workers` value."""
 
     minimum: int
-    """Worker count, or the lower bound of the autoscale range."""
     maximum: int | None = None
-    """Upper bound of the autoscale range; None for a fixed size."""
-
-    def __post_init__(self) -> None:
-        # Databricks: "max_workers must be strictly greater than min_workers"
-        # (databricks-sdk-go service/compute/model.go AutoScale; terraform docs cluster.md).
-        if self.minimum < 0 or (self.maximum is not None and not 1 <= self.minimum < self.maximum):
-            raise ValueError(
-                'expected a worker count >= 0 or "min:max" with 1 <= min < max (Databricks'
-                f" autoscales only when max_workers is greater than min_workers), got {self.adf()!r}"
-            )
 
     @property
     def autoscale(self) -> bool:
@@ -97,16 +275,178 @@ class Workers:
         return str(self.minimum) if self.maximum is None else f"{self.minimum}:{self.maximum}"
 
 
-@dataclass(frozen=True)
-class PoolSpec:
-    """Instance pool sizing (cluster mode `pool`)."""
+def _size(workers: Any) -> _Size | None:
+    """A worker count or range, or None when it breaks the rule."""
+    if isinstance(workers, str):
+        match = re.match(WORKER_RANGE, workers)
+        if match is None:
+            return None
+        low, high = int(match[1]), int(match[2])
+        return _Size(low, high) if 1 <= low < high else None
+    if isinstance(workers, (int, float)) and not isinstance(workers, bool) and workers == int(workers):
+        return _Size(int(workers)) if workers >= 0 else None
+    return None
 
-    min_idle: int = 0
-    """Instances kept warm."""
-    max_capacity: int = 10
-    """Upper bound on instances in the pool, the driver's included."""
-    idle_minutes: int = 15
-    """Minutes an idle instance above min_idle is kept."""
+
+def _existing(args: Mapping[str, Any]) -> bool:
+    return args["mode"] == ClusterMode.EXISTING
+
+
+@check(ComputeArgs, "mode")
+def check_mode_keys(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A key the chosen mode does not take (MODE_KEYS) is refused, not silently ignored."""
+    mode = ClusterMode(args["mode"])
+    for key in args:
+        modes = [m.value for m, keys in MODE_KEYS.items() if key in keys]
+        if modes and key not in MODE_KEYS[mode]:
+            yield key, f"applies only with cluster.mode {' or '.join(modes)}"
+
+
+@check(ComputeArgs, "mode")
+def check_required(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A created cluster needs a runtime and a VM size; mode existing needs the cluster's id."""
+    needed = ("existingClusterId",) if _existing(args) else ("sparkVersion", "nodeType")
+    for key in needed:
+        if key not in args:
+            yield key, "is required"
+
+
+@check(ComputeArgs, "mode", "workers")
+def check_worker_range(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """An autoscale range grows: 1 <= min < max."""
+    workers = _filled(args)["workers"]
+    if not _existing(args) and _size(workers) is None:
+        yield "workers", f"expected {WORKERS_EXPECTED}, got {describe(workers)}"
+
+
+@check(ComputeArgs, "mode", "workers", "pool")
+def check_pool_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """What a pool's clusters can be sized as."""
+    args = _filled(args)
+    size = _size(args["workers"])
+    if args["mode"] != ClusterMode.POOL or size is None:
+        return
+    if size.autoscale:
+        # azure-native datafactory/_inputs.py AzureDatabricksLinkedServiceArgs,
+        # new_cluster_num_of_worker: "For instance pools, this is a string-formatted Int32,
+        # and can only specify a fixed number of worker nodes".
+        yield (
+            "workers",
+            "expected a fixed worker count with a pool: Data Factory gives pool clusters only a"
+            f" fixed number of workers, got {size.adf()!r}",
+        )
+    elif size.single_node:
+        # Same source, new_cluster_custom_tags: "ignored in instance pool configurations", so
+        # a pool cluster cannot carry the ResourceClass tag a single-node cluster needs.
+        yield (
+            "workers",
+            "expected at least 1 worker with a pool: Data Factory drops the cluster tags of pool"
+            " clusters, and a single-node cluster needs its ResourceClass tag (use mode job), got 0",
+        )
+    else:
+        # The driver comes from the pool too (driver_instance_pool_id defaults to
+        # instance_pool_id: databricks-sdk-go service/compute/model.go).
+        capacity = validation.with_defaults(PoolSpec, args["pool"])["maxCapacity"]
+        if size.minimum + 1 > capacity:
+            yield (
+                "workers",
+                f"expected at most {capacity - 1} workers: the pool's capacity is {capacity} and"
+                f" the driver takes one instance, got {size.minimum}",
+            )
+
+
+def _single_node_clash(
+    args: Mapping[str, Any], key: str, settings: Mapping[str, str]
+) -> Iterator[tuple[str, str]]:
+    """A single-node cluster sets `settings`; a different value for one of them is refused."""
+    args = _filled(args)
+    size = _size(args["workers"])
+    if _existing(args) or size is None or not size.single_node:
+        return
+    given = args[key]
+    clash = sorted(k for k in given if k in settings and given[k] != settings[k])
+    if clash:
+        wanted = ", ".join(f"{k}={settings[k]}" for k in clash)
+        yield (
+            key,
+            f"0 workers makes a single-node cluster, which needs {wanted}; got {clash[0]}={given[clash[0]]}",
+        )
+
+
+@check(ComputeArgs, "mode", "workers", "sparkConf")
+def check_single_node_spark_conf(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A single-node cluster keeps Databricks' single-node Spark settings."""
+    yield from _single_node_clash(args, "sparkConf", SINGLE_NODE_SPARK_CONF)
+
+
+@check(ComputeArgs, "mode", "workers", "customTags")
+def check_single_node_tags(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A single-node cluster keeps the tag Databricks recognises it by."""
+    yield from _single_node_clash(args, "customTags", SINGLE_NODE_TAGS)
+
+
+@check(ComputeArgs, "mode", "initScripts")
+def check_init_script_count(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    scripts = _filled(args)["initScripts"]
+    if not _existing(args) and len(scripts) > MAX_INIT_SCRIPTS:
+        yield (
+            "initScripts",
+            f"expected at most {MAX_INIT_SCRIPTS} init scripts per cluster, got {len(scripts)}",
+        )
+
+
+@check(ComputeArgs, "mode", "initScripts")
+def check_init_script_sources(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Data Factory's job clusters run workspace and DBFS scripts only (INIT_SCRIPT_SOURCES)."""
+    if _existing(args):
+        return
+    allowed = INIT_SCRIPT_SOURCES[ClusterMode(args["mode"])]
+    for i, location in enumerate(_filled(args)["initScripts"]):
+        if InitScript.of(location).source not in allowed:
+            yield (
+                f"initScripts[{i}]",
+                "expected a workspace file (/Workspace/...) or a DBFS path (dbfs:/..., legacy):"
+                " Data Factory job clusters take no other init scripts (a volume or abfss:// script"
+                f" needs mode interactive), got {location!r}",
+            )
+
+
+@check(ComputeArgs, "mode", "dataSecurityMode")
+def check_access_mode(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """An access mode the API knows but a cluster without a `kind` cannot have, with the reason."""
+    value = _filled(args)["dataSecurityMode"]
+    if not _existing(args) and value in REFUSED_ACCESS_MODES:
+        yield "dataSecurityMode", f"{value} {REFUSED_ACCESS_MODES[value]}"
+
+
+@check(ComputeArgs, "mode", "dataSecurityMode", "singleUserName")
+def check_single_user_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A dedicated interactive cluster runs only its single user's commands, so it must be the
+    identity Data Factory runs as (terraform docs cluster.md: "required when using
+    data_security_mode set to SINGLE_USER")."""
+    args = _filled(args)
+    if (
+        args["mode"] == ClusterMode.INTERACTIVE
+        and args["dataSecurityMode"] == DataSecurityMode.SINGLE_USER
+        and "singleUserName" not in args
+    ):
+        yield (
+            "singleUserName",
+            "an interactive SINGLE_USER cluster must be dedicated to the identity Data Factory"
+            " runs as; set it, or choose USER_ISOLATION",
+        )
+
+
+@check(PoolSpec, "minIdle", "maxCapacity")
+def check_pool_min_idle(pool: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if pool["minIdle"] > pool["maxCapacity"]:
+        yield (
+            "minIdle",
+            f"expected at most cluster.pool.maxCapacity ({pool['maxCapacity']}), got {pool['minIdle']}",
+        )
+
+
+# ---------------------------------------------------------------- resources
 
 
 @dataclass(frozen=True)
@@ -116,6 +456,22 @@ class InitScript:
     source: InitScriptSource
     destination: str
     """The location in the form its source takes (DBFS as dbfs:/...)."""
+
+    @classmethod
+    def of(cls, location: str) -> "InitScript":
+        """Classify a location that matches INIT_SCRIPT."""
+        if location.startswith("/Volumes/"):
+            return cls(InitScriptSource.VOLUMES, location)
+        if location.startswith("dbfs:/Volumes/"):
+            return cls(InitScriptSource.VOLUMES, location.removeprefix("dbfs:"))
+        if location.startswith("dbfs:/"):
+            return cls(InitScriptSource.DBFS, location)
+        if location.startswith("/dbfs/"):
+            # The FUSE path of a DBFS file; the API wants its dbfs:/ form.
+            return cls(InitScriptSource.DBFS, "dbfs:/" + location.removeprefix("/dbfs/"))
+        if location.startswith("abfss://"):
+            return cls(InitScriptSource.ABFSS, location)
+        return cls(InitScriptSource.WORKSPACE, location)
 
     def cluster_args(self) -> databricks.ClusterInitScriptArgs:
         """The Clusters API's typed source for this script."""
@@ -136,197 +492,18 @@ class InitScript:
         )
 
 
-@dataclass(frozen=True)
-class ComputeArgs:
-    """Inputs of DatabricksCompute, checked by `problems` when the component is constructed."""
-
-    mode: ClusterMode = ClusterMode.JOB
-    """job, interactive, pool or existing."""
-    spark_version: str | None = None
-    """Databricks runtime, e.g. 15.4.x-scala2.12 (all modes but existing)."""
-    node_type: str | None = None
-    """Worker VM size, e.g. Standard_D4ds_v5 (all modes but existing)."""
-    driver_node_type: str | None = None
-    """Driver VM size; the worker size when unset."""
-    python_version: str = "3"
-    """Python version of the cluster."""
-    workers: Workers = Workers(1)
-    """Worker count or autoscale range; 0 makes a single-node cluster (not with a pool)."""
-    spark_conf: Mapping[str, str] = field(default_factory=dict)
-    """Spark configuration."""
-    spark_env_vars: Mapping[str, str] = field(default_factory=dict)
-    """Environment variables; PYSPARK_PYTHON is derived from python_version unless set here."""
-    custom_tags: Mapping[str, str] = field(default_factory=dict)
-    """Tags Databricks puts on the cluster's Azure resources (on the pool in mode pool)."""
-    init_scripts: Sequence[str] = ()
-    """Init script locations: workspace files (/Workspace/...) or DBFS (dbfs:/..., legacy);
-    the interactive cluster also takes volumes (/Volumes/...) and abfss://."""
-    log_destination: str | None = None
-    """Where cluster logs are delivered, e.g. dbfs:/cluster-logs."""
-    policy_id: str | None = None
-    """Cluster policy the clusters are created under."""
-    data_security_mode: DataSecurityMode = DataSecurityMode.SINGLE_USER
-    """Access mode. SINGLE_USER (dedicated) job clusters belong to the identity Data Factory
-    runs as; an interactive SINGLE_USER cluster belongs to `single_user_name`."""
-    single_user_name: pulumi.Input[str] | None = None
-    """Who the interactive cluster is dedicated to when data_security_mode is SINGLE_USER: the
-    identity Data Factory runs notebooks as (a user name, or a service principal's
-    application id), or Databricks refuses ADF's runs on it. Required then; unused
-    otherwise (job clusters belong to the identity that submits the run)."""
-    autotermination_minutes: int = 30
-    """Idle minutes before an interactive cluster stops."""
-    existing_cluster_id: str | None = None
-    """Cluster id (mode existing)."""
-    pool: PoolSpec = PoolSpec()
-    """Pool sizing (mode pool)."""
-
-    def env_vars(self) -> dict[str, str]:
-        return {"PYSPARK_PYTHON": PYSPARK_PYTHON[self.python_version], **self.spark_env_vars}
+def _env_vars(args: Mapping[str, Any]) -> dict[str, str]:
+    return {"PYSPARK_PYTHON": PYSPARK_PYTHON[str(args["python_version"])], **args["spark_env_vars"]}
 
 
-# ---------------------------------------------------------------- rules
+def _spark_conf(args: Mapping[str, Any], size: _Size) -> dict[str, str]:
+    conf = args["spark_conf"]
+    return {**conf, **SINGLE_NODE_SPARK_CONF} if size.single_node else dict(conf)
 
 
-def access_mode(value: Any) -> DataSecurityMode:
-    """An access mode valid on a cluster without a `kind`."""
-    if isinstance(value, str) and value in REFUSED_ACCESS_MODES:
-        raise ValueError(f"{value} {REFUSED_ACCESS_MODES[value]}")
-    for member in DataSecurityMode:
-        if value == member.value:
-            return member
-    choices = ", ".join(m.value for m in DataSecurityMode)
-    raise ValueError(f"expected one of {choices}, got {value!r}")
-
-
-def check_workers(mode: ClusterMode, workers: Workers, pool: PoolSpec) -> None:
-    """What a mode's cluster can be sized as."""
-    if mode is not ClusterMode.POOL:
-        return
-    if workers.autoscale:
-        # azure-native datafactory/_inputs.py AzureDatabricksLinkedServiceArgs,
-        # new_cluster_num_of_worker: "For instance pools, this is a string-formatted Int32,
-        # and can only specify a fixed number of worker nodes".
-        raise ValueError(
-            "expected a fixed worker count with a pool: Data Factory gives pool clusters only a"
-            f" fixed number of workers, got {workers.adf()!r}"
-        )
-    if workers.single_node:
-        # Same source, new_cluster_custom_tags: "ignored in instance pool configurations", so
-        # a pool cluster cannot carry the ResourceClass tag a single-node cluster needs.
-        raise ValueError(
-            "expected at least 1 worker with a pool: Data Factory drops the cluster tags of pool"
-            " clusters, and a single-node cluster needs its ResourceClass tag (use mode job), got 0"
-        )
-    # The driver comes from the pool too (driver_instance_pool_id defaults to
-    # instance_pool_id: databricks-sdk-go service/compute/model.go).
-    if workers.minimum + 1 > pool.max_capacity:
-        raise ValueError(
-            f"expected at most {pool.max_capacity - 1} workers: the pool's capacity is"
-            f" {pool.max_capacity} and the driver takes one instance, got {workers.minimum}"
-        )
-
-
-def check_single_node_settings(
-    workers: Workers, given: Mapping[str, str], settings: Mapping[str, str]
-) -> None:
-    """A single-node cluster sets `settings`; a different value for one of them is refused."""
-    if not workers.single_node:
-        return
-    clash = sorted(key for key in given if key in settings and given[key] != settings[key])
-    if clash:
-        wanted = ", ".join(f"{key}={settings[key]}" for key in clash)
-        raise ValueError(
-            f"0 workers makes a single-node cluster, which needs {wanted}; got {clash[0]}={given[clash[0]]}"
-        )
-
-
-def init_script(mode: ClusterMode, location: Any) -> InitScript:
-    """Classify an init script location and check the mode's cluster can run it."""
-    script = _classify(location)
-    allowed = INIT_SCRIPT_SOURCES[mode]
-    if script.source not in allowed:
-        raise ValueError(
-            "expected a workspace file (/Workspace/...) or a DBFS path (dbfs:/..., legacy):"
-            " Data Factory job clusters take no other init scripts (a volume or abfss:// script"
-            f" needs mode interactive), got {location!r}"
-        )
-    return script
-
-
-def _classify(location: Any) -> InitScript:
-    if isinstance(location, str) and ".." not in location.split("/") and not location.endswith("/"):
-        if location.startswith("/Volumes/"):
-            return InitScript(InitScriptSource.VOLUMES, location)
-        if location.startswith("dbfs:/Volumes/"):
-            return InitScript(InitScriptSource.VOLUMES, location.removeprefix("dbfs:"))
-        if location.startswith("dbfs:/") and len(location) > len("dbfs:/"):
-            return InitScript(InitScriptSource.DBFS, location)
-        if location.startswith("/dbfs/") and len(location) > len("/dbfs/"):
-            # The FUSE path of a DBFS file; the API wants its dbfs:/ form.
-            return InitScript(InitScriptSource.DBFS, "dbfs:/" + location.removeprefix("/dbfs/"))
-        if ABFSS.match(location):
-            return InitScript(InitScriptSource.ABFSS, location)
-        if location.startswith("/") and len(location) > 1:
-            return InitScript(InitScriptSource.WORKSPACE, location)
-    raise ValueError(
-        "expected a workspace file (/Workspace/...), dbfs:/..., /Volumes/... or"
-        f" abfss://<container>@<account>.dfs.core.windows.net/..., got {location!r}"
-    )
-
-
-def check_init_script_count(scripts: Sequence[Any]) -> None:
-    if len(scripts) > MAX_INIT_SCRIPTS:
-        raise ValueError(f"expected at most {MAX_INIT_SCRIPTS} init scripts per cluster, got {len(scripts)}")
-
-
-def problems(args: ComputeArgs) -> list[str]:
-    """Every rule `args` breaks, as `field: reason`."""
-    if args.mode is ClusterMode.EXISTING:
-        return []
-    found: list[str] = []
-
-    def check(path: str, rule: Any, *values: Any) -> None:
-        try:
-            rule(*values)
-        except ValueError as err:
-            found.append(f"{path}: {err}")
-
-    check("workers", check_workers, args.mode, args.workers, args.pool)
-    check("init_scripts", check_init_script_count, args.init_scripts)
-    for i, location in enumerate(args.init_scripts):
-        check(f"init_scripts[{i}]", init_script, args.mode, location)
-    check("spark_conf", check_single_node_settings, args.workers, args.spark_conf, SINGLE_NODE_SPARK_CONF)
-    check("custom_tags", check_single_node_settings, args.workers, args.custom_tags, SINGLE_NODE_TAGS)
-    check(
-        "data_security_mode", access_mode, getattr(args.data_security_mode, "value", args.data_security_mode)
-    )
-    if (
-        args.mode is ClusterMode.INTERACTIVE
-        and args.data_security_mode is DataSecurityMode.SINGLE_USER
-        and args.single_user_name is None
-    ):
-        # A dedicated cluster runs only its single_user_name's commands, so it must be the
-        # identity Data Factory runs as (terraform docs cluster.md: "required when using
-        # data_security_mode set to SINGLE_USER").
-        found.append(
-            "single_user_name: an interactive SINGLE_USER cluster must be dedicated to the"
-            " identity Data Factory runs as; set it, or choose USER_ISOLATION"
-        )
-    return found
-
-
-class InvalidComputeArgs(pulumi.RunError):
-    """ComputeArgs that Data Factory or Databricks would refuse."""
-
-
-def _spark_conf(args: ComputeArgs) -> dict[str, str]:
-    return (
-        {**args.spark_conf, **SINGLE_NODE_SPARK_CONF} if args.workers.single_node else dict(args.spark_conf)
-    )
-
-
-def _custom_tags(args: ComputeArgs) -> dict[str, str]:
-    return {**args.custom_tags, **SINGLE_NODE_TAGS} if args.workers.single_node else dict(args.custom_tags)
+def _custom_tags(args: Mapping[str, Any], size: _Size) -> dict[str, str]:
+    tags = args["custom_tags"]
+    return {**tags, **SINGLE_NODE_TAGS} if size.single_node else dict(tags)
 
 
 def _log_conf(destination: str) -> databricks.ClusterClusterLogConfArgs:
@@ -354,83 +531,86 @@ class DatabricksCompute(pulumi.ComponentResource):
     """The instance pool (mode pool)."""
 
     def __init__(self, name: str, args: ComputeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        found = problems(args)
-        if found:
-            raise InvalidComputeArgs(f"DatabricksCompute {name}: " + "; ".join(found))
+        # Validated, defaults applied, closed sets as enum members, snake_case keys.
+        parsed = validation.parse(ComputeArgs, args, f"DatabricksCompute {name}: ")
+        defaults = validation.from_document(ComputeArgs, MODE_DEFAULTS)
         super().__init__("adf-databricks:index:DatabricksCompute", name, None, opts)
         self.cluster = None
         self.pool = None
-        if args.mode is ClusterMode.EXISTING:
-            self.linked_service_fields = {"existing_cluster_id": args.existing_cluster_id}
-        elif args.mode is ClusterMode.INTERACTIVE:
-            dedicated = args.data_security_mode is DataSecurityMode.SINGLE_USER
+        self.linked_service_fields = self._declare(name, {**defaults, **parsed})
+        self.register_outputs({})
+
+    def _declare(self, name: str, a: Mapping[str, Any]) -> dict[str, Any]:
+        """The cluster or pool the mode needs, and the linked service's cluster fields."""
+        if a["mode"] is ClusterMode.EXISTING:
+            return {"existing_cluster_id": a["existing_cluster_id"]}
+        size = _size(a["workers"])
+        assert size is not None  # check_worker_range
+        scripts = [InitScript.of(s) for s in a["init_scripts"]]
+        if a["mode"] is ClusterMode.INTERACTIVE:
+            dedicated = a["data_security_mode"] is DataSecurityMode.SINGLE_USER
             self.cluster = databricks.Cluster(
                 f"{name}-cluster",
                 cluster_name=name,
-                spark_version=args.spark_version,
-                node_type_id=args.node_type,
-                driver_node_type_id=args.driver_node_type,
-                num_workers=None if args.workers.autoscale else args.workers.minimum,
-                autoscale=databricks.ClusterAutoscaleArgs(
-                    min_workers=args.workers.minimum, max_workers=args.workers.maximum
-                )
-                if args.workers.autoscale
+                spark_version=a["spark_version"],
+                node_type_id=a["node_type"],
+                driver_node_type_id=a.get("driver_node_type"),
+                num_workers=None if size.autoscale else size.minimum,
+                autoscale=databricks.ClusterAutoscaleArgs(min_workers=size.minimum, max_workers=size.maximum)
+                if size.autoscale
                 else None,
-                autotermination_minutes=args.autotermination_minutes,
-                spark_conf=_spark_conf(args) or None,
-                spark_env_vars=args.env_vars(),
-                custom_tags=_custom_tags(args) or None,
-                init_scripts=[init_script(args.mode, s).cluster_args() for s in args.init_scripts] or None,
-                cluster_log_conf=_log_conf(args.log_destination) if args.log_destination else None,
-                policy_id=args.policy_id,
-                data_security_mode=args.data_security_mode.value,
-                single_user_name=args.single_user_name if dedicated else None,
+                autotermination_minutes=a["autotermination_minutes"],
+                spark_conf=_spark_conf(a, size) or None,
+                spark_env_vars=_env_vars(a),
+                custom_tags=_custom_tags(a, size) or None,
+                init_scripts=[s.cluster_args() for s in scripts] or None,
+                cluster_log_conf=_log_conf(a["log_destination"]) if a.get("log_destination") else None,
+                policy_id=a.get("policy_id"),
+                data_security_mode=a["data_security_mode"].value,
+                single_user_name=a.get("single_user_name") if dedicated else None,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            self.linked_service_fields = {"existing_cluster_id": self.cluster.id}
-        else:
-            fields: dict[str, Any] = {
-                "new_cluster_version": args.spark_version,
-                "new_cluster_num_of_worker": args.workers.adf(),
-                "new_cluster_spark_env_vars": args.env_vars(),
-            }
-            if args.mode is ClusterMode.POOL:
-                self.pool = databricks.InstancePool(
-                    f"{name}-pool",
-                    instance_pool_name=name,
-                    node_type_id=args.node_type,
-                    min_idle_instances=args.pool.min_idle,
-                    max_capacity=args.pool.max_capacity,
-                    idle_instance_autotermination_minutes=args.pool.idle_minutes,
-                    preloaded_spark_versions=[args.spark_version] if args.spark_version else None,
-                    # Data Factory ignores newClusterCustomTags with a pool; the pool's own tags
-                    # propagate to its clusters (terraform docs instance_pool.md, custom_tags).
-                    custom_tags=dict(args.custom_tags) or None,
-                    opts=pulumi.ResourceOptions(parent=self),
-                )
-                fields["instance_pool_id"] = self.pool.id
-            else:
-                fields["new_cluster_node_type"] = args.node_type
-                fields["new_cluster_driver_node_type"] = args.driver_node_type
-                fields["new_cluster_custom_tags"] = _custom_tags(args)
-            fields.update(
-                {
-                    "new_cluster_spark_conf": _spark_conf(args),
-                    # Strings, as Data Factory takes them: a workspace path, or a dbfs:/ path for
-                    # DBFS (the form Learn's newClusterInitScripts row first documented, "the DBFS
-                    # path"); a /dbfs/ FUSE path would read as a workspace path, so it is sent
-                    # in its dbfs:/ form.
-                    "new_cluster_init_scripts": [
-                        init_script(args.mode, s).destination for s in args.init_scripts
-                    ],
-                    "new_cluster_log_destination": args.log_destination,
-                    "policy_id": args.policy_id,
-                    # Without it a job cluster gets the workspace's default for jobs compute,
-                    # "No isolation shared" unless an admin chose otherwise (Databricks docs,
-                    # "Default access mode for jobs compute"): no Unity Catalog, and refused
-                    # where legacy features are disabled.
-                    "data_security_mode": args.data_security_mode.value,
-                }
+            return {"existing_cluster_id": self.cluster.id}
+        fields: dict[str, Any] = {
+            "new_cluster_version": a["spark_version"],
+            "new_cluster_num_of_worker": size.adf(),
+            "new_cluster_spark_env_vars": _env_vars(a),
+        }
+        if a["mode"] is ClusterMode.POOL:
+            pool = a["pool"]
+            self.pool = databricks.InstancePool(
+                f"{name}-pool",
+                instance_pool_name=name,
+                node_type_id=a["node_type"],
+                min_idle_instances=pool["min_idle"],
+                max_capacity=pool["max_capacity"],
+                idle_instance_autotermination_minutes=pool["idle_minutes"],
+                preloaded_spark_versions=[a["spark_version"]],
+                # Data Factory ignores newClusterCustomTags with a pool; the pool's own tags
+                # propagate to its clusters (terraform docs instance_pool.md, custom_tags).
+                custom_tags=dict(a["custom_tags"]) or None,
+                opts=pulumi.ResourceOptions(parent=self),
             )
-            self.linked_service_fields = {k: v for k, v in fields.items() if v not in (None, {}, [])}
-        self.register_outputs({})
+            fields["instance_pool_id"] = self.pool.id
+        else:
+            fields["new_cluster_node_type"] = a["node_type"]
+            fields["new_cluster_driver_node_type"] = a.get("driver_node_type")
+            fields["new_cluster_custom_tags"] = _custom_tags(a, size)
+        fields.update(
+            {
+                "new_cluster_spark_conf": _spark_conf(a, size),
+                # Strings, as Data Factory takes them: a workspace path, or a dbfs:/ path for
+                # DBFS (the form Learn's newClusterInitScripts row first documented, "the DBFS
+                # path"); a /dbfs/ FUSE path would read as a workspace path, so it is sent in
+                # its dbfs:/ form.
+                "new_cluster_init_scripts": [s.destination for s in scripts],
+                "new_cluster_log_destination": a.get("log_destination"),
+                "policy_id": a.get("policy_id"),
+                # Without it a job cluster gets the workspace's default for jobs compute,
+                # "No isolation shared" unless an admin chose otherwise (Databricks docs,
+                # "Default access mode for jobs compute"): no Unity Catalog, and refused
+                # where legacy features are disabled.
+                "data_security_mode": a["data_security_mode"].value,
+            }
+        )
+        return {k: v for k, v in fields.items() if v not in (None, {}, [])}

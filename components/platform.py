@@ -77,7 +77,8 @@ class AdfDatabricks(pulumi.ComponentResource):
                 location=location,
                 tags=tags,
                 protect=args.protect,
-                allow_cluster_create=args.cluster.mode in (ClusterMode.JOB, ClusterMode.POOL),
+                allow_cluster_create=args.cluster.get("mode", ClusterMode.JOB)
+                in (ClusterMode.JOB, ClusterMode.POOL),
             ),
             opts=on_workspace,
         )
@@ -85,7 +86,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         # A dedicated (SINGLE_USER) interactive cluster runs only its single user's commands,
         # so it belongs to the identity ADF runs as; job clusters belong to whoever submits.
         compute = DatabricksCompute(
-            f"{name}-compute", replace(args.cluster, single_user_name=self.run_as), opts=on_workspace
+            f"{name}-compute", {**args.cluster, "single_user_name": self.run_as}, opts=on_workspace
         )
 
         # What the notebooks run as, and where they write (issue 7, defects 15 and 16). In token

@@ -17,29 +17,17 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import pulumi
 from tzlocal import windows_tz
 
+from components import validation
 from components.catalog import catalog_name, object_name, schema_name, workspace_catalog_name
-from components.compute import (
-    SINGLE_NODE_SPARK_CONF,
-    SINGLE_NODE_TAGS,
-    ComputeArgs,
-    PoolSpec,
-    Workers,
-    access_mode,
-    check_init_script_count,
-    check_single_node_settings,
-    check_workers,
-    init_script,
-)
+from components.compute import ComputeArgs
 from components.data_factory import LinkedServiceSpec
 from components.enums import (
     AuthMode,
-    ClusterMode,
-    DataSecurityMode,
     DependencyCondition,
     Frequency,
     ParameterType,
@@ -121,8 +109,8 @@ class StackSettings:
     """The workspace to create or adopt."""
     auth: AuthSpec = field(default_factory=AuthSpec)
     """How Data Factory authenticates to Databricks."""
-    cluster: ComputeArgs = field(default_factory=ComputeArgs)
-    """The compute the activities run on."""
+    cluster: ComputeArgs = field(default_factory=lambda: ComputeArgs())
+    """The compute the activities run on (without single_user_name, which the stack fills)."""
     linked_service: LinkedServiceSpec = field(default_factory=LinkedServiceSpec)
     """The Azure Databricks linked service's own settings."""
 
@@ -137,8 +125,6 @@ class StackSettings:
 
 ADF_NAME = re.compile(r"^[A-Za-z0-9_][^<>*#.%&:\\+?/]*$")
 TIMEOUT = re.compile(r"^(?:(\d+)\.)?(\d\d):([0-5]\d):([0-5]\d)$")
-SPARK_VERSION = re.compile(r"^\d+\.\d+\.x(-[a-z0-9]+)*-scala\d+\.\d+$")
-NODE_TYPE = re.compile(r"^Standard_[A-Za-z0-9_]+$")
 RESOURCE_GROUP = re.compile(r"^[-\w.()]{1,90}$")
 WORKSPACE_ID = re.compile(
     r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]+/providers/"
@@ -265,16 +251,6 @@ def timeout(value: Any) -> str:
     return value
 
 
-def workers(value: Any) -> Workers:
-    """A worker count or an autoscale range "min:max"; Workers holds the API's rules."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Workers(value)
-    match = re.fullmatch(r"(\d+):(\d+)", value) if isinstance(value, str) else None
-    if match:
-        return Workers(int(match[1]), int(match[2]))
-    raise ValueError(f'expected a worker count >= 0 or "min:max" with 1 <= min < max, got {describe(value)}')
-
-
 # Windows time zone ids and the IANA names they map to, from Unicode CLDR's windowsZones.xml as
 # tzlocal generates it: the ids Data Factory's schedule triggers take (Learn,
 # data-factory/how-to-create-schedule-trigger, "Time zone option"; an unknown id fails the
@@ -386,26 +362,6 @@ def tags(value: Any) -> dict[str, str]:
                 f" values of at most 256), got {describe(key)}"
             )
     return result
-
-
-def python_version(value: Any) -> str:
-    if value in (3, "3"):
-        return "3"
-    raise ValueError(f"expected 3, got {describe(value)}")
-
-
-def spark_version(value: Any) -> str:
-    version = string(value)
-    if not SPARK_VERSION.match(version):
-        raise ValueError(f"expected a Databricks runtime like 15.4.x-scala2.12, got {describe(value)}")
-    return version
-
-
-def node_type(value: Any) -> str:
-    size = string(value)
-    if not NODE_TYPE.match(size):
-        raise ValueError(f"expected an Azure VM size like Standard_D4ds_v5, got {describe(value)}")
-    return size
 
 
 # ---------------------------------------------------------------- readers with key paths
@@ -550,82 +506,20 @@ def _auth(value: Any) -> AuthSpec:
     )
 
 
-CLUSTER_KEYS: dict[ClusterMode, tuple[str, ...]] = {
-    ClusterMode.JOB: (
-        "sparkVersion",
-        "nodeType",
-        "driverNodeType",
-        "pythonVersion",
-        "workers",
-        "sparkConf",
-        "sparkEnvVars",
-        "customTags",
-        "initScripts",
-        "logDestination",
-        "policyId",
-        "dataSecurityMode",
-    ),
-}
-CLUSTER_KEYS[ClusterMode.INTERACTIVE] = (*CLUSTER_KEYS[ClusterMode.JOB], "autoterminationMinutes")
-# ADF ignores the driver node type for pool clusters: the pool's node type serves both.
-CLUSTER_KEYS[ClusterMode.POOL] = (
-    *(k for k in CLUSTER_KEYS[ClusterMode.JOB] if k != "driverNodeType"),
-    "pool",
-)
-CLUSTER_KEYS[ClusterMode.EXISTING] = ("existingClusterId",)
-ALL_CLUSTER_KEYS = tuple(dict.fromkeys(k for keys in CLUSTER_KEYS.values() for k in (*keys,)))
-
-
 def _cluster(value: Any) -> ComputeArgs:
-    obj = _Object(value, "cluster", ("mode", *ALL_CLUSTER_KEYS))
-    mode = obj.get("mode", enum(ClusterMode), ClusterMode.JOB)
-    for key in obj.value:
-        if key != "mode" and key not in CLUSTER_KEYS[mode]:
-            modes = [m.value for m, keys in CLUSTER_KEYS.items() if key in keys]
-            raise ConfigError(f"cluster.{key}", f"applies only with cluster.mode {' or '.join(modes)}")
-    if mode is ClusterMode.EXISTING:
-        return ComputeArgs(mode=mode, existing_cluster_id=obj.get("existingClusterId", string))
-    pool = PoolSpec()
-    if obj.has("pool"):
-        p = _Object(obj.value["pool"], "cluster.pool", ("minIdle", "maxCapacity", "idleMinutes"))
-        pool = PoolSpec(
-            min_idle=p.get("minIdle", integer(0, 1000), 0),
-            # A pool cluster takes at least two instances: the driver and one worker.
-            max_capacity=p.get("maxCapacity", integer(2, 1000), 10),
-            idle_minutes=p.get("idleMinutes", integer(0, 10000), 15),
-        )
-        if pool.min_idle > pool.max_capacity:
-            raise ConfigError(
-                "cluster.pool.minIdle",
-                f"expected at most cluster.pool.maxCapacity ({pool.max_capacity}), got {pool.min_idle}",
-            )
-    size = obj.get("workers", workers, Workers(1))
-    at("cluster.workers", lambda w: check_workers(mode, w, pool), size)
-    spark_conf = obj.get("sparkConf", string_map, {})
-    at("cluster.sparkConf", lambda c: check_single_node_settings(size, c, SINGLE_NODE_SPARK_CONF), spark_conf)
-    custom_tags = obj.get("customTags", string_map, {})
-    at("cluster.customTags", lambda t: check_single_node_settings(size, t, SINGLE_NODE_TAGS), custom_tags)
-    scripts = obj.get("initScripts", _list, [])
-    at("cluster.initScripts", check_init_script_count, scripts)
-    for i, location in enumerate(scripts):
-        at(f"cluster.initScripts[{i}]", lambda v: init_script(mode, v), location)
-    return ComputeArgs(
-        mode=mode,
-        spark_version=obj.get("sparkVersion", spark_version),
-        node_type=obj.get("nodeType", node_type),
-        driver_node_type=obj.get("driverNodeType", node_type, None),
-        python_version=obj.get("pythonVersion", python_version, "3"),
-        workers=size,
-        spark_conf=spark_conf,
-        spark_env_vars=obj.get("sparkEnvVars", string_map, {}),
-        custom_tags=custom_tags,
-        init_scripts=tuple(scripts),
-        log_destination=obj.get("logDestination", string, None),
-        policy_id=obj.get("policyId", string, None),
-        data_security_mode=obj.get("dataSecurityMode", access_mode, DataSecurityMode.SINGLE_USER),
-        autotermination_minutes=obj.get("autoterminationMinutes", integer(10, 10000), 30),
-        pool=pool,
-    )
+    """The `cluster` section: DatabricksCompute's own args and rules (components.compute), less
+    single_user_name, which the stack fills with the identity Data Factory runs as."""
+    if isinstance(value, dict):
+        # An explicit null counts as absent, as it does for the other sections.
+        value = {k: _without_nulls(v) if k == "pool" else v for k, v in value.items() if v is not None}
+    found = validation.problems(ComputeArgs, value, "cluster", exclude={ComputeArgs: ["single_user_name"]})
+    if found:
+        raise ConfigError(found[0].path, found[0].message)
+    return cast(ComputeArgs, validation.from_document(ComputeArgs, value))
+
+
+def _without_nulls(value: Any) -> Any:
+    return {k: v for k, v in value.items() if v is not None} if isinstance(value, dict) else value
 
 
 LIBRARY_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -87,7 +87,8 @@ def check(cls: type, *reads: str) -> Callable[[Check], Check]:
     """Function decorator: a rule between fields of `cls`.
 
     `reads` names the keys it looks at; it is skipped when one of them broke the schema (its
-    own problem is reported instead). Without `reads` it is skipped when any field broke.
+    own problem is reported instead), or when one of them is excluded (the caller fills it).
+    Without `reads` it is skipped when any field broke.
     """
 
     def register(fn: Check) -> Check:
@@ -382,7 +383,8 @@ def problems(
     """Every problem of a document (camelCase keys, as config writes it) against `cls`.
 
     Values known only at deploy time are not checked. A rule between fields is skipped when a
-    field it reads has a problem of its own (a missing parent may hide its children).
+    field it reads has a problem of its own (a missing parent may hide its children), or is
+    excluded (the caller fills it, so the caller answers for its rules).
     """
     cache_key = (cls, repr(sorted((c.__qualname__, sorted(n)) for c, n in (exclude or {}).items())))
     validator = _VALIDATORS.get(cache_key)
@@ -398,11 +400,14 @@ def problems(
             if problem.path not in broken:
                 found.append(problem)
                 broken.append(problem.path)
-    found.extend(_cross_checks(cls, document, path, broken))
+    skip = {owner: {camel_case(name) for name in names} for owner, names in (exclude or {}).items()}
+    found.extend(_cross_checks(cls, document, path, broken, skip))
     return sort_problems(found, document, path)
 
 
-def _cross_checks(cls: type, value: Any, path: str, broken: Sequence[str]) -> Iterator[Problem]:
+def _cross_checks(
+    cls: type, value: Any, path: str, broken: Sequence[str], skip: Mapping[type, set[str]]
+) -> Iterator[Problem]:
     """Run every object's rules between fields, depth first, where the object is sound."""
     if not isinstance(value, dict):
         return
@@ -411,13 +416,16 @@ def _cross_checks(cls: type, value: Any, path: str, broken: Sequence[str]) -> It
         f = by_key.get(key)
         if f is None:
             continue
-        yield from _cross_checks_of(f.type, item, join(path, key), broken)
+        yield from _cross_checks_of(f.type, item, join(path, key), broken, skip)
     if any(b == path for b in broken):
         return
     document = with_defaults(cls, value)
+    excluded = skip.get(cls, set())
     for fn, reads in _checks(cls):
         keys = reads if reads is not None else tuple(value)
         if any(_within(b, join(path, key)) for b in broken for key in keys):
+            continue
+        if reads is not None and excluded.intersection(reads):
             continue
         for relative, message in fn(document):
             yield Problem(join(path, relative) if relative else path, message)
@@ -428,17 +436,19 @@ def _within(path: str, top: str) -> bool:
     return path == top or path.startswith((f"{top}.", f"{top}["))
 
 
-def _cross_checks_of(typ: Any, value: Any, path: str, broken: Sequence[str]) -> Iterator[Problem]:
+def _cross_checks_of(
+    typ: Any, value: Any, path: str, broken: Sequence[str], skip: Mapping[type, set[str]]
+) -> Iterator[Problem]:
     if is_typeddict(typ):
-        yield from _cross_checks(typ, value, path, broken)
+        yield from _cross_checks(typ, value, path, broken, skip)
     elif analyzer.is_list(typ) and isinstance(value, list):
         (item,) = typ.__args__
         for i, v in enumerate(value):
-            yield from _cross_checks_of(_bare(item), v, join(path, i), broken)
+            yield from _cross_checks_of(_bare(item), v, join(path, i), broken, skip)
     elif analyzer.is_dict(typ) and isinstance(value, dict):
         _, item = typ.__args__
         for k, v in value.items():
-            yield from _cross_checks_of(_bare(item), v, join(path, str(k)), broken)
+            yield from _cross_checks_of(_bare(item), v, join(path, str(k)), broken, skip)
 
 
 def with_defaults(cls: type, document: Mapping[str, Any]) -> dict[str, Any]:

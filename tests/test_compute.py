@@ -6,10 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import pytest
+from pulumi.provider.experimental.analyzer import Analyzer
 
-from components.compute import ComputeArgs, DatabricksCompute, InvalidComputeArgs, PoolSpec, Workers
+from components import compute, validation
+from components.compute import ComputeArgs, DatabricksCompute
 from components.enums import ClusterMode, DataSecurityMode
+from components.validation import InvalidArgs
 from tests.conftest import Render, base, databricks_linked_service
 from tools import engine
 
@@ -18,6 +22,11 @@ PYTHON3 = {"PYSPARK_PYTHON": "/databricks/python3/bin/python3"}
 SINGLE_NODE_CONF = {"spark.databricks.cluster.profile": "singleNode", "spark.master": "local[*]"}
 RUN_AS = "33333333-3333-3333-3333-333333333333"
 """The identity Data Factory runs as (the stack passes WorkspaceAccess.run_as)."""
+
+
+def cluster_fields_of(result: engine.Result) -> dict[str, Any]:
+    """The linked-service fields a `build` program's DatabricksCompute exposes."""
+    return dict(result.raw_outputs["fields"])
 
 
 def cluster_fields(result: engine.Result) -> dict[str, Any]:
@@ -37,9 +46,10 @@ def build(tmp_path: Path, args: ComputeArgs) -> engine.Result:
     (or the stack, which fills single_user_name) would."""
     program = tmp_path / "compute_program.py"
     program.write_text(
+        "import pulumi\n"
         "from components.compute import DatabricksCompute\n"
         "from tests.test_compute import PENDING\n"
-        "DatabricksCompute('compute', PENDING[0])\n"
+        "pulumi.export('fields', DatabricksCompute('compute', PENDING[0]).linked_service_fields)\n"
     )
     PENDING[:] = [args]
     return engine.run({}, "test", preview=False, program=program)
@@ -53,6 +63,10 @@ def interactive(**overrides: Any) -> ComputeArgs:
         "single_user_name": RUN_AS,
     }
     return ComputeArgs(**{**fields, **overrides})
+
+
+SIZED = {"spark_version": "15.4.x-scala2.12", "node_type": "Standard_D4ds_v5"}
+"""What every created cluster needs."""
 
 
 # ---------------------------------------------------------------- job clusters
@@ -182,15 +196,15 @@ def test_interactive_cluster_is_dedicated_to_the_run_as_identity(tmp_path: Path)
     result = build(
         tmp_path,
         interactive(
-            workers=Workers(1, 4),
+            workers="1:4",
             autotermination_minutes=45,
-            init_scripts=(
+            init_scripts=[
                 "/Volumes/main/default/init.sh",
                 "/Workspace/init.sh",
                 "abfss://c@acct.dfs.core.windows.net/i.sh",
                 "dbfs:/init/legacy.sh",
                 "/dbfs/init/fuse.sh",
-            ),
+            ],
             log_destination="dbfs:/logs",
         ),
     )
@@ -217,7 +231,7 @@ def test_interactive_cluster_is_dedicated_to_the_run_as_identity(tmp_path: Path)
 
 
 def test_interactive_single_node(tmp_path: Path) -> None:
-    cluster = build(tmp_path, interactive(workers=Workers(0), custom_tags={"team": "data"})).one(
+    cluster = build(tmp_path, interactive(workers=0, custom_tags={"team": "data"})).one(
         "databricks:index/cluster:Cluster"
     )
     assert cluster.inputs["numWorkers"] == 0 and "autoscale" not in cluster.inputs
@@ -264,7 +278,7 @@ def test_single_user_name_only_goes_with_single_user(tmp_path: Path) -> None:
 
 def test_interactive_single_user_needs_single_user_name() -> None:
     # The default access mode of every mode is SINGLE_USER.
-    with pytest.raises(InvalidComputeArgs, match=r"single_user_name: an interactive SINGLE_USER cluster"):
+    with pytest.raises(InvalidArgs, match=r"singleUserName: an interactive SINGLE_USER cluster"):
         DatabricksCompute("c", interactive(single_user_name=None))
 
 
@@ -272,48 +286,238 @@ def test_interactive_single_user_needs_single_user_name() -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "fragment"),
+    ("args", "problem"),
     [
-        (ComputeArgs(mode=ClusterMode.POOL, workers=Workers(1, 3)), "workers: expected a fixed worker count"),
-        (ComputeArgs(mode=ClusterMode.POOL, workers=Workers(0)), "workers: expected at least 1 worker"),
         (
-            ComputeArgs(mode=ClusterMode.POOL, workers=Workers(3), pool=PoolSpec(max_capacity=3)),
-            "workers: expected at most 2 workers",
+            {**SIZED, "mode": "pool", "workers": "1:3"},
+            "workers: expected a fixed worker count with a pool: Data Factory gives pool clusters only"
+            " a fixed number of workers, got '1:3'",
         ),
-        (ComputeArgs(init_scripts=("/Volumes/c/s/v/i.sh",)), "init_scripts[0]: expected a workspace file"),
+        ({**SIZED, "mode": "pool", "workers": 0}, "workers: expected at least 1 worker with a pool"),
         (
-            ComputeArgs(init_scripts=tuple(f"/Workspace/{n}.sh" for n in range(11))),
-            "init_scripts: expected at most 10",
-        ),
-        (
-            ComputeArgs(workers=Workers(0), spark_conf={"spark.databricks.cluster.profile": "serverless"}),
-            "spark_conf: 0 workers makes a single-node cluster",
+            {**SIZED, "mode": "pool", "workers": 3, "pool": {"max_capacity": 3}},
+            "workers: expected at most 2 workers: the pool's capacity is 3",
         ),
         (
-            ComputeArgs(data_security_mode="LEGACY_TABLE_ACL"),  # type: ignore[arg-type]
-            "data_security_mode: LEGACY_TABLE_ACL is deprecated",
+            {**SIZED, "workers": "2:2"},
+            'workers: expected a worker count >= 0 or "min:max" with 1 <= min < max (Databricks'
+            " autoscales only when max_workers is greater than min_workers), got '2:2'",
+        ),
+        ({**SIZED, "workers": -1}, 'workers: expected a worker count >= 0 or "min:max"'),
+        ({**SIZED, "workers": (2, 8)}, 'workers: expected a worker count >= 0 or "min:max"'),
+        ({**SIZED, "init_scripts": ["/Volumes/c/s/v/i.sh"]}, "initScripts[0]: expected a workspace file"),
+        (
+            {**SIZED, "init_scripts": [f"/Workspace/{n}.sh" for n in range(11)]},
+            "initScripts: expected at most 10 init scripts per cluster, got 11",
+        ),
+        (
+            {**SIZED, "workers": 0, "spark_conf": {"spark.databricks.cluster.profile": "serverless"}},
+            "sparkConf: 0 workers makes a single-node cluster",
+        ),
+        (
+            {**SIZED, "data_security_mode": "LEGACY_TABLE_ACL"},
+            "dataSecurityMode: LEGACY_TABLE_ACL is deprecated",
+        ),
+        ({**SIZED, "data_security_mode": "open"}, "dataSecurityMode: expected one of SINGLE_USER,"),
+        ({**SIZED, "mode": "serverless"}, "mode: expected one of job, interactive, pool, existing"),
+        ({"node_type": "Standard_D4ds_v5"}, "sparkVersion: is required"),
+        ({"mode": "existing"}, "existingClusterId: is required"),
+        (
+            {"mode": "existing", "existing_cluster_id": "0101-abc", "spark_version": "15.4.x-scala2.12"},
+            "sparkVersion: applies only with cluster.mode job or interactive or pool",
+        ),
+        ({**SIZED, "autotermination_minutes": 30}, "autoterminationMinutes: applies only with cluster.mode"),
+        # A key outside its mode is refused even with its default value.
+        (
+            {"mode": "existing", "existing_cluster_id": "0101-abc", "workers": 1},
+            "workers: applies only with cluster.mode job or interactive or pool",
+        ),
+        (
+            {**SIZED, "mode": "pool", "pool": {"min_idle": 5, "max_capacity": 2}},
+            "pool.minIdle: expected at most cluster.pool.maxCapacity (2), got 5",
+        ),
+        ({**SIZED, "spark_version": "latest"}, "sparkVersion: expected a Databricks runtime like"),
+        (
+            {**SIZED, "sparkVersoin": "15.4.x-scala2.12"},
+            "sparkVersoin: unknown key; did you mean 'sparkVersion'?",
         ),
     ],
 )
-def test_component_refuses(args: ComputeArgs, fragment: str) -> None:
-    with pytest.raises(InvalidComputeArgs) as caught:
+def test_component_refuses(args: dict[str, Any], problem: str) -> None:
+    with pytest.raises(InvalidArgs) as caught:
         DatabricksCompute("c", args)
-    assert fragment in str(caught.value)
+    assert f"DatabricksCompute c: {problem}" in str(caught.value)
 
 
-def test_component_reports_every_problem() -> None:
-    args = ComputeArgs(
-        mode=ClusterMode.POOL, workers=Workers(1, 3), init_scripts=("abfss://c@a.dfs.core.windows.net/i",)
+def test_component_reports_every_problem_in_key_order() -> None:
+    """Used from another program, the component refuses bad args by itself, listing them all."""
+    args: dict[str, Any] = {
+        "mode": "pool",
+        "spark_version": "15.4.x-scala2.12",
+        "node_type": "Standard_D4ds_v5",
+        "workers": "2:8",
+        "init_scripts": ["/Workspace/a.sh", "dbfs:/b.sh", "abfss://c@a.dfs.core.windows.net/i.sh"],
+        "driver_node_type": "Standard_D8ds_v5",
+        "data_security_mode": "DATA_SECURITY_MODE_AUTO",
+        "pool": {"max_capacity": 1},
+    }
+    with pytest.raises(InvalidArgs) as caught:
+        DatabricksCompute("c", args)
+    assert isinstance(caught.value, pulumi.RunError)
+    assert [str(p) for p in caught.value.problems] == [
+        # The pool's own problem hides the worker rules that read it.
+        "initScripts[2]: expected a workspace file (/Workspace/...) or a DBFS path (dbfs:/..., legacy):"
+        " Data Factory job clusters take no other init scripts (a volume or abfss:// script needs mode"
+        " interactive), got 'abfss://c@a.dfs.core.windows.net/i.sh'",
+        "driverNodeType: applies only with cluster.mode job or interactive",
+        "dataSecurityMode: DATA_SECURITY_MODE_AUTO needs a cluster `kind`, which the Data Factory linked"
+        " service cannot send and this component does not set; choose SINGLE_USER or USER_ISOLATION",
+        "pool.maxCapacity: expected an integer from 2 to 1000, got 1",
+    ]
+    args["pool"] = {"max_capacity": 4}
+    with pytest.raises(InvalidArgs) as caught:
+        DatabricksCompute("c", args)
+    assert [p.path for p in caught.value.problems] == [
+        "workers",
+        "initScripts[2]",
+        "driverNodeType",
+        "dataSecurityMode",
+    ]
+    assert str(caught.value).splitlines()[0].startswith("DatabricksCompute c: workers: expected a fixed")
+
+
+def test_closed_sets_take_their_string_values(tmp_path: Path) -> None:
+    """`{"mode": "pool"}` is pool mode (it used to fall back to a job cluster without a pool)."""
+    result = build(tmp_path, {**SIZED, "mode": "pool", "data_security_mode": "USER_ISOLATION"})
+    pool = result.one("databricks:index/instancePool:InstancePool").inputs
+    assert (pool["maxCapacity"], pool["minIdleInstances"], pool["idleInstanceAutoterminationMinutes"]) == (
+        10,
+        0,
+        15,
     )
-    with pytest.raises(InvalidComputeArgs) as caught:
-        DatabricksCompute("c", args)
-    assert "workers:" in str(caught.value) and "init_scripts[0]:" in str(caught.value)
+    fields = cluster_fields_of(result)
+    assert fields["instance_pool_id"] == "0101-120000-pool-0123"
+    assert fields["data_security_mode"] == "USER_ISOLATION"
+    assert "new_cluster_node_type" not in fields
 
 
-def test_autoscale_range_must_grow() -> None:
-    with pytest.raises(ValueError, match="got '2:2'"):
-        Workers(2, 2)
-    assert Workers(1, 2).autoscale
+@pytest.mark.parametrize(("workers", "adf"), [(0, "0"), (3, "3"), ("2:8", "2:8"), ("1:2", "1:2")])
+def test_workers_accepted(tmp_path: Path, workers: Any, adf: str) -> None:
+    assert (
+        validation.problems(
+            ComputeArgs,
+            {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5", "workers": workers},
+        )
+        == []
+    )
+    result = build(tmp_path, {**SIZED, "workers": workers})
+    assert cluster_fields_of(result)["new_cluster_num_of_worker"] == adf
+
+
+# Autoscaling needs max > min strictly (Databricks: max_workers greater than min_workers).
+@pytest.mark.parametrize("workers", [-1, "8:2", "2:2", "4:4", "0:4", "2-8", "two", True, 1.5, [2, 8]])
+def test_workers_refused(workers: Any) -> None:
+    (problem,) = validation.problems(
+        ComputeArgs, {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5", "workers": workers}
+    )
+    assert problem.path == "workers"
+    assert problem.message.startswith('expected a worker count >= 0 or "min:max" with 1 <= min < max')
+
+
+@pytest.mark.parametrize(
+    ("location", "source", "destination"),
+    [
+        ("/Workspace/init.sh", "workspace", "/Workspace/init.sh"),
+        ("/Shared/init.sh", "workspace", "/Shared/init.sh"),
+        ("dbfs:/init/a.sh", "dbfs", "dbfs:/init/a.sh"),
+        ("/dbfs/init/a.sh", "dbfs", "dbfs:/init/a.sh"),
+        ("/Volumes/main/default/v/i.sh", "volumes", "/Volumes/main/default/v/i.sh"),
+        ("dbfs:/Volumes/main/default/v/i.sh", "volumes", "/Volumes/main/default/v/i.sh"),
+        ("abfss://c@acct.dfs.core.windows.net/i.sh", "abfss", "abfss://c@acct.dfs.core.windows.net/i.sh"),
+    ],
+)
+def test_init_script_locations(location: str, source: str, destination: str) -> None:
+    assert (
+        validation.problems(
+            ComputeArgs,
+            {**CLUSTER, "mode": "interactive", "initScripts": [location]},
+            exclude={ComputeArgs: ["single_user_name"]},
+        )
+        == []
+    )
+    script = compute.InitScript.of(location)
+    assert (script.source.value, script.destination) == (source, destination)
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["s3://b/i.sh", "abfss://x/i.sh", "/Workspace/a/../b.sh", "/Workspace/dir/", "dbfs:/", "/", "init.sh", 5],
+)
+def test_init_script_location_shape(location: Any) -> None:
+    (problem,) = validation.problems(
+        ComputeArgs,
+        {**CLUSTER, "mode": "interactive", "initScripts": [location]},
+        exclude={ComputeArgs: ["single_user_name"]},
+    )
+    assert problem.path == "initScripts[0]"
+    assert problem.message.startswith(
+        "expected a workspace file (/Workspace/...), dbfs:/..., /Volumes/... or abfss://"
+    )
+
+
+CONFIG_KEYS = [
+    "mode",
+    "sparkVersion",
+    "nodeType",
+    "driverNodeType",
+    "pythonVersion",
+    "workers",
+    "sparkConf",
+    "sparkEnvVars",
+    "customTags",
+    "initScripts",
+    "logDestination",
+    "policyId",
+    "dataSecurityMode",
+    "autoterminationMinutes",
+    "existingClusterId",
+    "pool",
+]
+"""The `cluster` section's keys (README, "cluster")."""
+
+
+def test_package_schema_speaks_the_config_vocabulary() -> None:
+    """Pulumi's analyzer accepts the args and outputs; its property names are the config keys."""
+    analyzed = Analyzer("adf-databricks").analyze([DatabricksCompute])
+    component = analyzed["component_definitions"]["DatabricksCompute"]
+    # singleUserName is a component input the stack fills; config does not take it.
+    assert sorted(component.inputs) == sorted([*CONFIG_KEYS, "singleUserName"])
+    stack_schema = validation.json_schema(ComputeArgs, exclude={ComputeArgs: ["single_user_name"]})
+    assert list(stack_schema["properties"]) == CONFIG_KEYS
+    assert all(p.description for p in component.inputs.values())
+    assert sorted(analyzed["type_definitions"]["PoolSpec"].properties) == [
+        "idleMinutes",
+        "maxCapacity",
+        "minIdle",
+    ]
+    assert component.inputs["mode"].ref == "#/types/adf-databricks:index:ClusterMode"
+    assert component.inputs["workers"].ref == "pulumi.json#/Any"
+    assert sorted(component.outputs) == ["cluster", "linkedServiceFields", "pool"]
+    assert (component.outputs["cluster"].ref or "").endswith("#/resources/databricks:index%2Fcluster:Cluster")
+
+
+@pytest.mark.parametrize("mode", list(ClusterMode))
+def test_parsed_args_are_valid_args(mode: ClusterMode) -> None:
+    """A parent (the stack) parses args and hands them on: what parse returns passes again, so
+    a default that only some modes take is not filled in the others."""
+    args: dict[str, Any] = (
+        {"mode": mode.value, "existing_cluster_id": "0101-abc"}
+        if mode is ClusterMode.EXISTING
+        else {**SIZED, "mode": mode.value, "single_user_name": RUN_AS}
+    )
+    parsed = validation.parse(ComputeArgs, args)
+    assert parsed["mode"] is mode
+    assert validation.parse(ComputeArgs, parsed) == parsed
 
 
 # ---------------------------------------------------------------- existing

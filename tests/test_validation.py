@@ -153,3 +153,24 @@ def test_excluded_fields_are_unknown_to_config() -> None:
     found = validation.problems(ToyArgs, {"name": "a", "target": "x"}, exclude={ToyArgs: ["target"]})
     assert found == [Problem("target", "unknown key; did you mean 'tags'?")]
     assert "target" not in validation.json_schema(ToyArgs, exclude={ToyArgs: ["target"]})["properties"]
+
+
+@rules(mode=rule(default=Color.RED))
+class OwnedArgs(TypedDict):
+    """Args with an input its caller fills."""
+
+    mode: NotRequired[Color]
+    """Which mode."""
+    owner: NotRequired[str]
+    """Needed with red; the caller fills it."""
+
+
+@check(OwnedArgs, "mode", "owner")
+def _red_needs_owner(doc):
+    if doc["mode"] == "red" and "owner" not in doc:
+        yield "owner", "is required with mode red"
+
+
+def test_rules_reading_an_excluded_field_are_the_callers() -> None:
+    assert validation.problems(OwnedArgs, {}) == [Problem("owner", "is required with mode red")]
+    assert validation.problems(OwnedArgs, {}, exclude={OwnedArgs: ["owner"]}) == []
