@@ -360,7 +360,7 @@ def _order(document: Any, path: str = "") -> dict[str, int]:
 
 
 def sort_problems(found: Iterable[Problem], document: Any, path: str = "") -> list[Problem]:
-    """Problems in the order their keys appear (a missing key right after its parent's keys)."""
+    """Problems in the order their keys appear; a missing key, which has no place, sits at its parent."""
     order = _order(document, path)
 
     def position(problem: Problem) -> tuple[int, int]:
@@ -368,7 +368,7 @@ def sort_problems(found: Iterable[Problem], document: Any, path: str = "") -> li
         while here and here not in order:
             cut = max(here.rfind("."), here.rfind("["))
             here = here[:cut] if cut > 0 else ""
-        # A missing key sorts after what its parent holds.
+        # A missing key sorts with its parent, ahead of what the parent holds.
         return (order.get(here, 0), 0 if here == problem.path else 1)
 
     return sorted(found, key=position)
