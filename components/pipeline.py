@@ -1,103 +1,302 @@
-"""NotebookPipeline: a Data Factory pipeline of typed Databricks Notebook activities."""
+"""NotebookPipeline: a Data Factory pipeline of typed Databricks Notebook activities.
 
-from __future__ import annotations
+`PipelineSpec` is also an entry of the stack config's `pipelines`: the rules declared here
+check both (paths relative to the pipeline: `activities[0].timeout`).
+"""
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+import graphlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypedDict
 
 import pulumi
 import pulumi_azure_native.datafactory as datafactory
+from typing_extensions import NotRequired
 
+from components import validation
 from components.enums import DependencyCondition, ParameterType
+from components.names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
+from components.notebooks import LANGUAGES
+from components.trigger import ScheduleSpec
+from components.validation import check, describe, rule, rules
+
+TEXT = rule("a non-empty string", pattern=r"\S")
+"""A string with something in it."""
+
+MAX_ACTIVITY_NAME_LENGTH = 55
+"""Data Factory refuses longer activity names."""
+
+TIMEOUT = r"^(?!(0+\.)?00:00:00$)(0*[0-6]\.)?([01]\d|2[0-3]):[0-5]\d:[0-5]\d$|^0*7\.00:00:00$"
+"""An activity timeout, d.hh:mm:ss with optional days: more than nothing, at most 7 days."""
+
+ABSOLUTE_WORKSPACE_PATH = r"^/(?!(.*/)?\.\.(/|$)).*[^/]$"
+"""A workspace path from the root, without `..` and without a trailing slash."""
 
 
-@dataclass(frozen=True)
-class Library:
-    """A library installed on the cluster before the notebook runs."""
-
-    kind: str
-    """jar, egg, whl, pypi, maven or cran."""
-    value: Any
-    """A path for jar/egg/whl; {package, repo} for pypi and cran;
-    {coordinates, repo, exclusions} for maven."""
-
-    def adf(self) -> dict[str, Any]:
-        return {self.kind: self.value}
+def _suffixes(suffixes: Iterable[str]) -> str:
+    """A pattern for file names ending in one of `suffixes`, in any case (JSON Schema
+    patterns take no flags)."""
+    either = "|".join(
+        "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in suffix)
+        for suffix in suffixes
+    )
+    return rf"[^/]({either})$"
 
 
-@dataclass(frozen=True)
-class Dependency:
+@rules(package=TEXT, repo=TEXT)
+class PyPiLibrary(TypedDict):
+    """A Python package from PyPI or another index."""
+
+    package: str
+    """The package, with an optional version spec: `requests==2.32.3`."""
+    repo: NotRequired[str]
+    """The index to install it from; PyPI when unset."""
+
+
+@rules(package=TEXT, repo=TEXT)
+class CranLibrary(TypedDict):
+    """An R package from CRAN or a mirror."""
+
+    package: str
+    """The package name: `dplyr`."""
+    repo: NotRequired[str]
+    """The repository to install it from; CRAN when unset."""
+
+
+@rules(coordinates=TEXT, repo=TEXT, exclusions=rule(items=TEXT))
+class MavenLibrary(TypedDict):
+    """A Maven artifact and its dependencies."""
+
+    coordinates: str
+    """Gradle-style coordinates: `com.example:lib:1.0`."""
+    repo: NotRequired[str]
+    """The repository to install it from; Maven Central when unset."""
+    exclusions: NotRequired[list[str]]
+    """Dependencies not to install: `org.slf4j:slf4j-log4j12`."""
+
+
+@rules(jar=TEXT, egg=TEXT, whl=TEXT)
+class Library(TypedDict):
+    """A library installed on the cluster before the notebook runs: exactly one of its keys."""
+
+    jar: NotRequired[str]
+    """Path of a JAR: `dbfs:/libs/a.jar`."""
+    egg: NotRequired[str]
+    """Path of a Python egg."""
+    whl: NotRequired[str]
+    """Path of a Python wheel: `/Workspace/libs/c.whl`."""
+    pypi: NotRequired[PyPiLibrary]
+    """A package from PyPI."""
+    cran: NotRequired[CranLibrary]
+    """A package from CRAN."""
+    maven: NotRequired[MavenLibrary]
+    """An artifact from Maven."""
+
+
+@rules(
+    activity=TEXT,
+    conditions=rule("a list of at least one condition", minItems=1, default=[DependencyCondition.SUCCEEDED]),
+)
+class Dependency(TypedDict):
     """Run after another activity of the same pipeline ends in one of `conditions`."""
 
     activity: str
     """Name of the activity depended on."""
-    conditions: Sequence[DependencyCondition] = (DependencyCondition.SUCCEEDED,)
+    conditions: NotRequired[list[DependencyCondition]]
     """Outcomes of that activity that let this one run."""
 
 
-@dataclass(frozen=True)
-class NotebookActivity:
+@rules(
+    name=rule(
+        f"an activity name of at most {MAX_ACTIVITY_NAME_LENGTH} characters ({NAME_CHARACTERS})",
+        pattern=NAME_PATTERN,
+        maxLength=MAX_ACTIVITY_NAME_LENGTH,
+    ),
+    description=TEXT,
+    notebook=rule(f"a {', '.join(LANGUAGES)} file", pattern=_suffixes(LANGUAGES)),
+    notebook_path=rule("an absolute workspace path like /Shared/x", pattern=ABSOLUTE_WORKSPACE_PATH),
+    base_parameters=rule("a map of strings"),
+    libraries=rule(
+        items=rule(
+            f"one of {', '.join(validation.fields(Library))} as the only key",
+            minProperties=1,
+            maxProperties=1,
+        )
+    ),
+    timeout=rule("d.hh:mm:ss (at most 7 days)", pattern=TIMEOUT, default="0.12:00:00"),
+    retries=rule(minimum=0, default=0),
+    retry_interval_seconds=rule(minimum=30, maximum=86400, default=30),
+    secure_input=rule(default=False),
+    secure_output=rule(default=False),
+    user_properties=rule("a map of strings"),
+)
+class NotebookActivity(TypedDict):
     """A Databricks Notebook activity with every setting of the Learn module's table."""
 
     name: str
     """Unique in the pipeline, at most 55 characters."""
-    notebook_path: pulumi.Input[str] | None = None
-    """Absolute workspace path of the notebook (set by the stack for uploaded sources)."""
-    notebook: str | None = None
-    """Local notebook source to upload instead of notebook_path."""
-    description: str | None = None
+    description: NotRequired[str]
     """A meaningful description."""
-    timeout: str = "0.12:00:00"
-    """How long the activity may run before it is cancelled (d.hh:mm:ss)."""
-    retries: int = 0
-    """How many times a failed run is retried."""
-    retry_interval_seconds: int = 30
-    """Seconds between retries (30 to 86400)."""
-    secure_input: bool = False
-    """Keep the activity's input out of logs."""
-    secure_output: bool = False
-    """Keep the activity's output out of logs."""
-    base_parameters: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    notebook: NotRequired[str]
+    """A local notebook source for AdfDatabricks to upload (then run from its workspace
+    folder); NotebookPipeline itself runs notebooks already in the workspace (notebookPath)."""
+    notebook_path: NotRequired[pulumi.Input[str]]
+    """Absolute workspace path of the notebook."""
+    base_parameters: NotRequired[dict[str, pulumi.Input[str]]]
     """Notebook widget values; ADF expressions such as @pipeline().parameters.x allowed."""
-    libraries: Sequence[Library] = ()
+    libraries: NotRequired[list[Library]]
     """Libraries the cluster installs for this activity."""
-    user_properties: Mapping[str, str] = field(default_factory=dict)
+    timeout: NotRequired[str]
+    """How long the activity may run before it is cancelled (d.hh:mm:ss)."""
+    retries: NotRequired[int]
+    """How many times a failed run is retried."""
+    retry_interval_seconds: NotRequired[int]
+    """Seconds between retries (30 to 86400)."""
+    secure_input: NotRequired[bool]
+    """Keep the activity's input out of logs."""
+    secure_output: NotRequired[bool]
+    """Keep the activity's output out of logs."""
+    user_properties: NotRequired[dict[str, str]]
     """Custom properties shown in ADF's monitoring views."""
-    depends_on: Sequence[Dependency] = ()
+    depends_on: NotRequired[list[Dependency]]
     """Activities of the same pipeline that must end first."""
 
 
-@dataclass(frozen=True)
-class PipelineParameter:
+@check(NotebookActivity, "notebook", "notebookPath")
+def _one_notebook(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if ("notebook" in activity) == ("notebookPath" in activity):
+        yield "", "expected exactly one of notebook (a local file) or notebookPath"
+
+
+class PipelineParameter(TypedDict):
     """A pipeline parameter and its default."""
 
     type: ParameterType
     """Data Factory parameter type."""
-    default: Any = None
-    """Default value, of the declared type; None for no default."""
+    default: NotRequired[Any]
+    """Default value, of the declared type."""
 
 
-@dataclass(frozen=True)
-class PipelineSpec:
-    """A pipeline as configured. Validated by components.settings when read from config."""
+_PARAMETER_VALUES: Mapping[ParameterType, tuple[str, Callable[[Any], bool]]] = {
+    ParameterType.STRING: ("a string", lambda v: isinstance(v, str)),
+    ParameterType.SECURE_STRING: ("a string", lambda v: isinstance(v, str)),
+    ParameterType.INT: ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
+    ParameterType.FLOAT: ("a number", lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)),
+    ParameterType.BOOL: ("true or false", lambda v: isinstance(v, bool)),
+    ParameterType.ARRAY: ("a list", lambda v: isinstance(v, list)),
+    ParameterType.OBJECT: ("an object", lambda v: isinstance(v, dict)),
+}
+
+
+def parameter_value_problem(kind: ParameterType | str, value: Any) -> str | None:
+    """What is wrong with `value` for a parameter of type `kind` (a default or a trigger's
+    argument), or None."""
+    kind = ParameterType(kind)
+    expected, accepts = _PARAMETER_VALUES[kind]
+    if isinstance(value, pulumi.Output) or accepts(value):
+        return None
+    # A SecureString value must not reach CI logs, even a wrong one.
+    given = f"a {type(value).__name__}" if kind is ParameterType.SECURE_STRING else describe(value)
+    return f"expected {expected} ({kind.value} parameter), got {given}"
+
+
+@check(PipelineParameter, "type", "default")
+def _default_of_the_type(parameter: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if "default" in parameter:
+        problem = parameter_value_problem(parameter["type"], parameter["default"])
+        if problem:
+            yield "default", problem
+
+
+@rules(
+    name=DATA_FACTORY_NAME,
+    description=TEXT,
+    folder=TEXT,
+    concurrency=rule(minimum=1, maximum=50),
+    parameters=rule(
+        propertyNames={"pattern": NAME_PATTERN, "x-expected": "a parameter name of letters, digits and _"}
+    ),
+    activities=rule("a list of at least one activity", minItems=1),
+)
+class PipelineSpec(TypedDict):
+    """A Data Factory pipeline of Databricks Notebook activities, and when it runs."""
 
     name: str
-    """Pipeline name (ADF naming rules)."""
-    activities: Sequence[NotebookActivity]
-    """At least one Notebook activity."""
-    description: str | None = None
+    """Pipeline name (Data Factory naming rules)."""
+    description: NotRequired[str]
     """A meaningful description."""
-    folder: str | None = None
+    folder: NotRequired[str]
     """Folder the pipeline is shown in within ADF Studio."""
-    concurrency: int | None = None
-    """Maximum concurrent runs."""
-    parameters: Mapping[str, PipelineParameter] = field(default_factory=dict)
+    concurrency: NotRequired[int]
+    """Maximum concurrent runs (1 to 50)."""
+    parameters: NotRequired[dict[str, PipelineParameter]]
     """Pipeline parameters by name."""
+    activities: list[NotebookActivity]
+    """At least one Notebook activity."""
+    schedule: NotRequired[ScheduleSpec]
+    """When the pipeline runs: AdfDatabricks creates a ScheduleTrigger from it. NotebookPipeline
+    checks it against the pipeline (its parameters) and creates no trigger."""
 
 
-@dataclass(frozen=True)
-class NotebookPipelineArgs:
+@check(PipelineSpec, "activities")
+def _activities_form_a_graph(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    activities = pipeline["activities"]
+    first: dict[str, int] = {}
+    for i, activity in enumerate(activities):
+        name = activity["name"]
+        if name in first:
+            yield f"activities[{i}].name", f"duplicate of activities[{first[name]}].name {name!r}"
+        else:
+            first[name] = i
+    dangling = False
+    for i, activity in enumerate(activities):
+        for j, dependency in enumerate(activity.get("dependsOn", [])):
+            if dependency["activity"] not in first or dependency["activity"] == activity["name"]:
+                dangling = True
+                yield (
+                    f"activities[{i}].dependsOn[{j}].activity",
+                    f"expected another activity of this pipeline ({', '.join(first)}),"
+                    f" got {dependency['activity']!r}",
+                )
+    if dangling or len(first) < len(activities):
+        return
+    # Lists, not sets: the cycle reported is the same in every run.
+    graph = {
+        a["name"]: list(dict.fromkeys(d["activity"] for d in a.get("dependsOn", []))) for a in activities
+    }
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as err:
+        yield "activities", f"dependsOn forms a cycle: {' -> '.join(err.args[1])}"
+
+
+@check(PipelineSpec, "parameters", "schedule.parameters")
+def _schedule_passes_declared_parameters(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    schedule = pipeline.get("schedule")
+    arguments = schedule.get("parameters") if isinstance(schedule, dict) else None
+    if not isinstance(arguments, dict):
+        return
+    declared: Mapping[str, Any] = pipeline.get("parameters", {})
+    for key, value in arguments.items():
+        path = f"schedule.parameters.{key}"
+        if key not in declared:
+            yield path, validation.unknown_key(key, list(declared))
+        elif problem := parameter_value_problem(declared[key]["type"], value):
+            yield path, problem
+
+
+def has_secret_arguments(spec: PipelineSpec) -> bool:
+    """The pipeline's schedule passes a value to a SecureString parameter."""
+    declared = spec.get("parameters", {})
+    arguments = spec.get("schedule", {}).get("parameters", {})
+    return any(
+        ParameterType(declared[key]["type"]) is ParameterType.SECURE_STRING
+        for key in arguments
+        if key in declared
+    )
+
+
+class NotebookPipelineArgs(TypedDict):
     """Inputs of NotebookPipeline."""
 
     spec: PipelineSpec
@@ -110,11 +309,23 @@ class NotebookPipelineArgs:
     """The Azure Databricks linked service the activities run through."""
 
 
+@check(NotebookPipelineArgs, "spec")
+def _notebooks_in_the_workspace(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for i, activity in enumerate(args["spec"]["activities"]):
+        if "notebook" in activity:
+            yield (
+                f"spec.activities[{i}].notebook",
+                "expected notebookPath instead: NotebookPipeline runs notebooks already in the"
+                f" workspace (AdfDatabricks uploads local ones), got {describe(activity['notebook'])}",
+            )
+
+
 def _parameter(param: PipelineParameter) -> datafactory.ParameterSpecificationArgs:
-    default = param.default
-    if default is not None and param.type is ParameterType.SECURE_STRING:
+    kind = ParameterType(param["type"])
+    default = param.get("default")
+    if default is not None and kind is ParameterType.SECURE_STRING:
         default = pulumi.Output.secret(default)
-    return datafactory.ParameterSpecificationArgs(type=param.type.value, default_value=default)
+    return datafactory.ParameterSpecificationArgs(type=kind.value, default_value=default)
 
 
 def _activity(
@@ -122,32 +333,35 @@ def _activity(
 ) -> datafactory.DatabricksNotebookActivityArgs:
     return datafactory.DatabricksNotebookActivityArgs(
         type="DatabricksNotebook",
-        name=activity.name,
-        description=activity.description,
-        notebook_path=activity.notebook_path,
-        base_parameters=dict(activity.base_parameters) or None,
-        libraries=[library.adf() for library in activity.libraries] or None,
+        name=activity["name"],
+        description=activity.get("description"),
+        notebook_path=activity.get("notebook_path"),
+        base_parameters=dict(activity.get("base_parameters", {})) or None,
+        # Data Factory's form of a library is the config's: {kind: value}.
+        libraries=[dict(library) for library in activity.get("libraries", [])] or None,
         linked_service_name=datafactory.LinkedServiceReferenceArgs(
             reference_name=linked_service_name, type="LinkedServiceReference"
         ),
         policy=datafactory.ActivityPolicyArgs(
-            timeout=activity.timeout,
-            retry=activity.retries,
-            retry_interval_in_seconds=activity.retry_interval_seconds,
-            secure_input=activity.secure_input,
-            secure_output=activity.secure_output,
+            timeout=activity.get("timeout"),
+            retry=activity.get("retries"),
+            retry_interval_in_seconds=activity.get("retry_interval_seconds"),
+            secure_input=activity.get("secure_input"),
+            secure_output=activity.get("secure_output"),
         ),
         user_properties=[
             datafactory.UserPropertyArgs(name=key, value=value)
-            for key, value in activity.user_properties.items()
+            for key, value in activity.get("user_properties", {}).items()
         ]
         or None,
         depends_on=[
             datafactory.ActivityDependencyArgs(
-                activity=dep.activity,
-                dependency_conditions=[c.value for c in dep.conditions],
+                activity=dependency["activity"],
+                dependency_conditions=[
+                    DependencyCondition(c).value for c in dependency.get("conditions", [])
+                ],
             )
-            for dep in activity.depends_on
+            for dependency in activity.get("depends_on", [])
         ]
         or None,
     )
@@ -164,18 +378,20 @@ class NotebookPipeline(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: NotebookPipelineArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        args = validation.parse(NotebookPipelineArgs, args, f"NotebookPipeline {name}: ")
         super().__init__("adf-databricks:index:NotebookPipeline", name, None, opts)
-        spec = args.spec
+        spec = args["spec"]
+        folder = spec.get("folder")
         self.pipeline = datafactory.Pipeline(
             f"{name}-pipeline",
-            factory_name=args.factory_name,
-            resource_group_name=args.resource_group_name,
-            pipeline_name=spec.name,
-            description=spec.description,
-            folder=datafactory.PipelineFolderArgs(name=spec.folder) if spec.folder else None,
-            concurrency=spec.concurrency,
-            parameters={k: _parameter(p) for k, p in spec.parameters.items()} or None,
-            activities=[_activity(a, args.linked_service_name) for a in spec.activities],
+            factory_name=args["factory_name"],
+            resource_group_name=args["resource_group_name"],
+            pipeline_name=spec["name"],
+            description=spec.get("description"),
+            folder=datafactory.PipelineFolderArgs(name=folder) if folder else None,
+            concurrency=spec.get("concurrency"),
+            parameters={k: _parameter(p) for k, p in spec.get("parameters", {}).items()} or None,
+            activities=[_activity(a, args["linked_service_name"]) for a in spec["activities"]],
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.pipeline_name = self.pipeline.name

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pulumi
 import pulumi_azure as azure
 import pulumi_azure_native.authorization as authorization
@@ -12,12 +10,12 @@ import pulumi_azure_native.resources as resources
 from components.catalog import CatalogVolume
 from components.compute import DatabricksCompute
 from components.data_factory import DataFactory, DataFactoryArgs
-from components.enums import AuthMode, ClusterMode
+from components.enums import AuthMode, ClusterMode, Frequency
 from components.notebooks import Notebooks, NotebooksArgs
-from components.pipeline import NotebookPipeline, NotebookPipelineArgs
+from components.pipeline import NotebookActivity, NotebookPipeline, has_secret_arguments
 from components.run_identity import RunIdentity, RunIdentityArgs
 from components.settings import StackSettings
-from components.trigger import ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
+from components.trigger import ScheduleSpec, ScheduleTrigger
 from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs
 
 
@@ -100,7 +98,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             {"catalog": uc.catalog, "schema": uc.schema, "volume": uc.volume, "run_as": run_as},
             opts=on_workspace,
         )
-        sources = [a.notebook for p in args.pipelines for a in p.spec.activities if a.notebook]
+        sources = [a["notebook"] for p in args.pipelines for a in p["activities"] if "notebook" in a]
         uploaded: dict[str, pulumi.Output[str]] = {}
         if sources:
             uploaded = Notebooks(
@@ -137,7 +135,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         self.pipelines = {}
         self.triggers = {}
         trigger_opts = pulumi.ResourceOptions(parent=self)
-        if any(p.schedule is not None for p in args.pipelines):
+        if any("schedule" in p for p in args.pipelines):
             # pulumi-azure 6 insists on a subscription id; take the one azure-native deploys
             # to, so `az login` (or OIDC in CI) is all either provider needs.
             client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
@@ -153,46 +151,38 @@ class AdfDatabricks(pulumi.ComponentResource):
                 opts=trigger_opts,
             )
             trigger_opts = pulumi.ResourceOptions(parent=self, providers=[classic])
-        for settings in args.pipelines:
+        for configured in args.pipelines:
             # Activities with a local notebook run the uploaded copy and get the stack's volume
             # as their `volume` widget unless they set one.
-            spec = replace(
-                settings.spec,
-                activities=tuple(
-                    a
-                    if a.notebook is None
-                    else replace(
-                        a,
-                        notebook_path=uploaded[a.notebook],
-                        base_parameters={"volume": data.volume_path, **a.base_parameters},
-                    )
-                    for a in settings.spec.activities
-                ),
-            )
+            spec = configured.copy()
+            spec["activities"] = [_uploaded(a, uploaded, data.volume_path) for a in configured["activities"]]
             pipeline = NotebookPipeline(
-                f"{name}-pipeline-{spec.name}",
-                NotebookPipelineArgs(
-                    spec=spec,
-                    factory_name=factory.name,
-                    resource_group_name=group_name,
-                    linked_service_name=self.data_factory.linked_service.name,
-                ),
+                f"{name}-pipeline-{spec['name']}",
+                {
+                    "spec": spec,
+                    "factory_name": factory.name,
+                    "resource_group_name": group_name,
+                    "linked_service_name": self.data_factory.linked_service.name,
+                },
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            self.pipelines[spec.name] = pipeline
-            if settings.schedule is not None:
-                trigger_name = f"{spec.name}-schedule"
+            self.pipelines[spec["name"]] = pipeline
+            schedule = spec.get("schedule")
+            if schedule is not None:
+                trigger_name = f"{spec['name']}-schedule"
                 self.triggers[trigger_name] = ScheduleTrigger(
-                    f"{name}-trigger-{spec.name}",
-                    ScheduleTriggerArgs(
-                        spec=settings.schedule,
-                        trigger_name=trigger_name,
-                        factory_id=factory.id,
-                        pipeline_name=pipeline.pipeline_name,
-                        description=f"Runs {spec.name} {_every(settings.schedule)}",
-                        depends_on=trigger_waits,
+                    f"{name}-trigger-{spec['name']}",
+                    {
+                        "spec": schedule,
+                        "trigger_name": trigger_name,
+                        "factory_id": factory.id,
+                        "pipeline_name": pipeline.pipeline_name,
+                        "description": f"Runs {spec['name']} {_every(schedule)}",
+                        "secret_parameters": has_secret_arguments(spec),
+                    },
+                    opts=pulumi.ResourceOptions.merge(
+                        trigger_opts, pulumi.ResourceOptions(depends_on=trigger_waits)
                     ),
-                    opts=trigger_opts,
                 )
         self.register_outputs(
             {
@@ -205,6 +195,20 @@ class AdfDatabricks(pulumi.ComponentResource):
         )
 
 
+def _uploaded(
+    activity: NotebookActivity, uploaded: dict[str, pulumi.Output[str]], volume: pulumi.Output[str]
+) -> NotebookActivity:
+    """An activity as the pipeline runs it: a local notebook becomes its uploaded copy."""
+    if "notebook" not in activity:
+        return activity
+    ran = activity.copy()
+    del ran["notebook"]
+    ran["notebook_path"] = uploaded[activity["notebook"]]
+    ran["base_parameters"] = {"volume": volume, **activity.get("base_parameters", {})}
+    return ran
+
+
 def _every(schedule: ScheduleSpec) -> str:
-    unit = schedule.frequency.value.lower()
-    return f"every {unit}" if schedule.interval == 1 else f"every {schedule.interval} {unit}s"
+    unit = Frequency(schedule["frequency"]).value.lower()
+    interval = schedule.get("interval", 1)
+    return f"every {unit}" if interval == 1 else f"every {interval} {unit}s"

@@ -10,17 +10,14 @@ without Pulumi, and `from_pulumi_config` only gathers that data from the stack.
 from __future__ import annotations
 
 import difflib
-import graphlib
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import pulumi
-from tzlocal import windows_tz
 
 from components import validation
 from components.catalog import catalog_name, object_name, schema_name, workspace_catalog_name
@@ -28,22 +25,12 @@ from components.compute import ComputeArgs
 from components.data_factory import LinkedServiceSpec
 from components.enums import (
     AuthMode,
-    DependencyCondition,
-    Frequency,
-    ParameterType,
     PublicNetworkAccess,
-    WeekDay,
     WorkspaceSku,
 )
-from components.notebooks import LANGUAGES, notebook_folder
-from components.pipeline import (
-    Dependency,
-    Library,
-    NotebookActivity,
-    PipelineParameter,
-    PipelineSpec,
-)
-from components.trigger import UTC, WALL_CLOCK, ScheduleSpec
+from components.names import DATA_FACTORY_NAME, MAX_NAME_LENGTH, NAME_PATTERN
+from components.notebooks import notebook_folder
+from components.pipeline import ABSOLUTE_WORKSPACE_PATH, PipelineSpec
 from components.workspace import ExistingWorkspace, WorkspaceSpec, workspace_sku
 from components.workspace_access import AuthSpec
 
@@ -59,14 +46,6 @@ class ConfigError(pulumi.RunError):
     def __init__(self, path: str, message: str) -> None:
         self.path = path
         super().__init__(f"{NAMESPACE}:{path}: {message}")
-
-
-@dataclass(frozen=True)
-class PipelineSettings:
-    """A configured pipeline and its optional schedule."""
-
-    spec: PipelineSpec
-    schedule: ScheduleSpec | None = None
 
 
 @dataclass(frozen=True)
@@ -89,8 +68,8 @@ class StackSettings:
     """Pulumi project name."""
     stack: str
     """Stack name (dev, prod, ...)."""
-    pipelines: Sequence[PipelineSettings]
-    """At least one pipeline."""
+    pipelines: Sequence[PipelineSpec]
+    """At least one pipeline (each with its optional schedule)."""
     resource_group_name: str | None = None
     """Existing resource group to deploy into; None creates `<project>-<stack>`."""
     location: str | None = None
@@ -123,8 +102,6 @@ class StackSettings:
 # Each takes a raw value and returns the typed value, or raises ValueError whose text
 # says what was expected and what was given; the readers below add the key path.
 
-ADF_NAME = re.compile(r"^[A-Za-z0-9_][^<>*#.%&:\\+?/]*$")
-TIMEOUT = re.compile(r"^(?:(\d+)\.)?(\d\d):([0-5]\d):([0-5]\d)$")
 RESOURCE_GROUP = re.compile(r"^[-\w.()]{1,90}$")
 WORKSPACE_ID = re.compile(
     r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]+/providers/"
@@ -133,7 +110,6 @@ WORKSPACE_ID = re.compile(
 )
 WORKSPACE_HOST = re.compile(r"^(https://)?adb-\d+\.\d+\.azuredatabricks\.net/?$")
 TAG_FORBIDDEN = set("<>%&\\?/")
-MAX_TIMEOUT_SECONDS = 7 * 24 * 3600
 
 
 def describe(value: Any) -> str:
@@ -203,137 +179,17 @@ def string_map(value: Any) -> dict[str, str]:
     return dict(value)
 
 
-def mapping(value: Any) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise ValueError(f"expected an object, got {describe(value)}")
-    return value
-
-
-def list_of(check: Check[T]) -> Check[list[T]]:
-    def check_list(value: Any) -> list[T]:
-        if not isinstance(value, list):
-            raise ValueError(f"expected a list, got {describe(value)}")
-        return [check(item) for item in value]
-
-    return check_list
-
-
 def adf_name(value: Any) -> str:
-    """Data Factory object names (pipelines, triggers, linked services, runtimes)."""
+    """Data Factory object names (here: the integration runtime; components.names has the rule)."""
     name = string(value)
-    if len(name) > 140 or not ADF_NAME.match(name):
-        raise ValueError(
-            "expected a Data Factory name (letter, digit or _ first; none of . + ? / < > * % & : \\ #;"
-            f" at most 140 characters), got {describe(value)}"
-        )
+    if len(name) > MAX_NAME_LENGTH or not re.search(NAME_PATTERN, name):
+        raise ValueError(f"expected {DATA_FACTORY_NAME.expected}, got {describe(value)}")
     return name
-
-
-def activity_name(value: Any) -> str:
-    name = string(value)
-    if len(name) > 55 or not ADF_NAME.match(name):
-        raise ValueError(
-            "expected an activity name of at most 55 characters (letter, digit or _ first;"
-            f" none of . + ? / < > * % & : \\ #), got {describe(value)}"
-        )
-    return name
-
-
-def timeout(value: Any) -> str:
-    """ADF activity timeout: d.hh:mm:ss (days optional), at most 7 days."""
-    match = TIMEOUT.match(value) if isinstance(value, str) else None
-    if match is None:
-        raise ValueError(f"expected d.hh:mm:ss (at most 7 days), got {describe(value)}")
-    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds
-    if hours > 23 or total == 0 or total > MAX_TIMEOUT_SECONDS:
-        raise ValueError(f"expected d.hh:mm:ss (at most 7 days), got {describe(value)}")
-    return value
-
-
-# Windows time zone ids and the IANA names they map to, from Unicode CLDR's windowsZones.xml as
-# tzlocal generates it: the ids Data Factory's schedule triggers take (Learn,
-# data-factory/how-to-create-schedule-trigger, "Time zone option"; an unknown id fails the
-# trigger's start with InvalidWorkflowTriggerRecurrence "invalid time zone").
-WINDOWS_ZONES: Mapping[str, str] = windows_tz.win_tz
-IANA_ZONES: Mapping[str, str] = windows_tz.tz_win
-SCHEDULE_TIME = re.compile(rf"({WALL_CLOCK})(Z|[+-]\d\d:\d\d)?")
-ONLY_UTC = (
-    "only UTC: Data Factory reads a time zone other than UTC from zoneless times"
-    " (2026-12-01T06:00:00), but the trigger that can be started (pulumi-azure's TriggerSchedule)"
-    " sends RFC 3339 times with Z or an offset, and with those Data Factory ignores timeZone and"
-    " fires in UTC; write the schedule (startTime, hours, minutes) in UTC"
-)
-
-
-def time_zone(value: Any) -> str:
-    """The schedule's time zone: UTC, the one zone pulumi-azure's trigger can honour.
-
-    Data Factory takes times of zones other than UTC only without an offset
-    (`yyyy-MM-ddTHH:mm:ss`; Learn, how-to-create-schedule-trigger, "Schema overview"). azurerm's
-    start_time/end_time pass validation.IsRFC3339Time and go out as Go times, always with Z or
-    an offset (terraform-provider-azurerm data_factory_trigger_schedule_resource.go), and with
-    a Z Data Factory reads the time as UTC whatever timeZone says (Azure/azure-sdk-for-go#6244,
-    "Want PST but read as UTC"; Microsoft's announcement of time zone support: a Z suffix
-    "will render timeZone field useless"). A Windows id other than UTC is therefore refused
-    with that reason, an IANA name or a misspelt id with its Windows spelling first.
-    """
-    name = string(value)
-    if name == UTC:
-        return name
-    by_case = {zone.lower(): zone for zone in WINDOWS_ZONES}
-    iana = {zone.lower(): windows for zone, windows in IANA_ZONES.items()}
-    if name in WINDOWS_ZONES:
-        hint = ""
-    elif name.lower() in by_case:
-        hint = f" (Windows spells it {by_case[name.lower()]!r})"
-    elif name.lower() in iana:
-        hint = f" (an IANA name; Data Factory's id for it is {iana[name.lower()]!r})"
-    else:
-        # "UTC+1" is one character from the id UTC+12: an offset gets no look-alike.
-        offset = re.match(r"(UTC|GMT)?\s*[+-]\d", name, re.IGNORECASE)
-        close = [] if offset else difflib.get_close_matches(name.lower(), by_case, n=1)
-        hint = (
-            f" (not a Windows time zone id; did you mean {by_case[close[0]]!r}?)"
-            if close
-            else " (not a Windows time zone id)"
-        )
-    raise ValueError(f"expected {ONLY_UTC}; got {describe(value)}{hint}")
-
-
-def schedule_time(value: Any) -> str:
-    """A schedule time as Data Factory takes UTC times: `yyyy-MM-ddTHH:mm:ssZ`, whole seconds.
-
-    `+00:00` is rewritten to Z; Data Factory refuses to start a UTC schedule whose times lack
-    the Z. Fractions are refused: azurerm reads times back with Format(time.RFC3339), so a
-    fraction would show as a diff on every preview.
-    """
-    match = SCHEDULE_TIME.fullmatch(value) if isinstance(value, str) else None
-    parsed = None
-    if match:
-        try:
-            parsed = _parse_time(value)
-        except ValueError:
-            parsed = None
-    if match is None or parsed is None:
-        raise ValueError(
-            f"expected a UTC time as yyyy-MM-ddTHH:mm:ssZ (whole seconds), e.g. 2026-12-01T06:00:00Z,"
-            f" got {describe(value)}"
-        )
-    wall, offset = match.groups()
-    if offset is None or parsed.utcoffset() != timedelta(0):
-        raise ValueError(f"expected a UTC time (ending in Z), got {describe(value)}")
-    return f"{wall}Z"
-
-
-def _parse_time(value: str) -> datetime:
-    """A time as schedule_time writes it; Python 3.10's fromisoformat does not read Z."""
-    return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
 
 
 def absolute_workspace_path(value: Any) -> str:
     path = string(value)
-    if not path.startswith("/") or ".." in PurePosixPath(path).parts or path.endswith("/"):
+    if not re.search(ABSOLUTE_WORKSPACE_PATH, path):
         raise ValueError(f"expected an absolute workspace path like /Shared/x, got {describe(value)}")
     return path
 
@@ -522,244 +378,19 @@ def _without_nulls(value: Any) -> Any:
     return {k: v for k, v in value.items() if v is not None} if isinstance(value, dict) else value
 
 
-LIBRARY_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    # kind: (required keys, optional keys) of the object form
-    "pypi": (("package",), ("repo",)),
-    "cran": (("package",), ("repo",)),
-    "maven": (("coordinates",), ("repo", "exclusions")),
-}
-LIBRARY_PATHS = ("jar", "egg", "whl")
-
-
-def _library(path: str, value: Any) -> Library:
-    kinds = (*LIBRARY_PATHS, *LIBRARY_FIELDS)
-    if not isinstance(value, dict) or len(value) != 1:
-        raise ConfigError(path, f"expected one of {', '.join(kinds)} as the only key, got {describe(value)}")
-    obj = _Object(value, path, kinds)
-    kind = next(iter(value))
-    if kind in LIBRARY_PATHS:
-        return Library(kind, obj.get(kind, string))
-    required, optional = LIBRARY_FIELDS[kind]
-    spec = _Object(value[kind], f"{path}.{kind}", (*required, *optional))
-    result: dict[str, Any] = {k: spec.get(k, string) for k in required}
-    for key in optional:
-        if spec.has(key):
-            check = list_of(string) if key == "exclusions" else string
-            result[key] = spec.get(key, check)
-    return Library(kind, result)
-
-
-ACTIVITY_KEYS = (
-    "name",
-    "description",
-    "notebook",
-    "notebookPath",
-    "baseParameters",
-    "libraries",
-    "timeout",
-    "retries",
-    "retryIntervalSeconds",
-    "secureInput",
-    "secureOutput",
-    "userProperties",
-    "dependsOn",
-)
-
-
-def _activity(path: str, value: Any, base_dir: Path) -> NotebookActivity:
-    obj = _Object(value, path, ACTIVITY_KEYS)
-    name = obj.get("name", activity_name)
-    if obj.has("notebook") == obj.has("notebookPath"):
-        raise ConfigError(path, "expected exactly one of notebook (a local file) or notebookPath")
-    notebook = obj.get("notebook", string, None)
-    if notebook is not None:
-        suffixes = ", ".join(LANGUAGES)
-        if Path(notebook).suffix.lower() not in LANGUAGES:
-            raise ConfigError(f"{path}.notebook", f"expected a {suffixes} file, got {notebook!r}")
-        if not (base_dir / notebook).is_file():
-            raise ConfigError(f"{path}.notebook", f"no such file {notebook!r} in {base_dir}")
-    depends = []
-    for dep_path, dep in _items(obj, "dependsOn"):
-        d = _Object(dep, dep_path, ("activity", "conditions"))
-        conditions = d.get("conditions", list_of(enum(DependencyCondition)), None)
-        if conditions == []:
-            raise ConfigError(f"{dep_path}.conditions", "expected at least one condition, got []")
-        depends.append(
-            Dependency(
-                activity=d.get("activity", string),
-                conditions=tuple(conditions or [DependencyCondition.SUCCEEDED]),
-            )
-        )
-    return NotebookActivity(
-        name=name,
-        notebook=notebook,
-        notebook_path=obj.get("notebookPath", absolute_workspace_path, None),
-        description=obj.get("description", string, None),
-        timeout=obj.get("timeout", timeout, "0.12:00:00"),
-        retries=obj.get("retries", integer(0), 0),
-        retry_interval_seconds=obj.get("retryIntervalSeconds", integer(30, 86400), 30),
-        secure_input=obj.get("secureInput", boolean, False),
-        secure_output=obj.get("secureOutput", boolean, False),
-        base_parameters=obj.get("baseParameters", string_map, {}),
-        libraries=tuple(_library(p, v) for p, v in _items(obj, "libraries")),
-        user_properties=obj.get("userProperties", string_map, {}),
-        depends_on=tuple(depends),
-    )
-
-
-PARAMETER_TYPES: dict[ParameterType, tuple[str, Callable[[Any], bool]]] = {
-    ParameterType.STRING: ("a string", lambda v: isinstance(v, str)),
-    ParameterType.SECURE_STRING: ("a string", lambda v: isinstance(v, str)),
-    ParameterType.INT: ("an integer", lambda v: isinstance(v, int) and not isinstance(v, bool)),
-    ParameterType.FLOAT: (
-        "a number",
-        lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-    ),
-    ParameterType.BOOL: ("true or false", lambda v: isinstance(v, bool)),
-    ParameterType.ARRAY: ("a list", lambda v: isinstance(v, list)),
-    ParameterType.OBJECT: ("an object", lambda v: isinstance(v, dict)),
-}
-
-
-def parameter_value(kind: ParameterType) -> Check[Any]:
-    expected, accepts = PARAMETER_TYPES[kind]
-
-    def check(value: Any) -> Any:
-        if not accepts(value):
-            # A SecureString value must not reach CI logs, even a wrong one.
-            given = f"a {type(value).__name__}" if kind is ParameterType.SECURE_STRING else describe(value)
-            raise ValueError(f"expected {expected} ({kind.value} parameter), got {given}")
-        return value
-
-    return check
-
-
-def trigger_argument(value: Any) -> str:
-    """Schedule trigger parameters travel as strings; structured ones as JSON."""
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, sort_keys=True)
-
-
-def _parameters(obj: _Object) -> dict[str, PipelineParameter]:
-    result = {}
-    for key, spec in obj.get("parameters", mapping, {}).items():
-        path = f"{obj.path}.parameters.{key}"
-        if not ADF_NAME.match(key):
-            raise ConfigError(path, "expected a parameter name of letters, digits and _")
-        p = _Object(spec, path, ("type", "default"))
-        kind = p.get("type", enum(ParameterType))
-        result[key] = PipelineParameter(kind, p.get("default", parameter_value(kind), None))
-    return result
-
-
-def _schedule(path: str, value: Any, parameters: Mapping[str, PipelineParameter]) -> ScheduleSpec:
-    obj = _Object(
-        value,
-        path,
-        (
-            "frequency",
-            "interval",
-            "startTime",
-            "endTime",
-            "timeZone",
-            "hours",
-            "minutes",
-            "weekDays",
-            "monthDays",
-            "parameters",
-            "enabled",
-        ),
-    )
-    frequency = obj.get("frequency", enum(Frequency))
-    zone = obj.get("timeZone", time_zone, UTC)
-    start = obj.get("startTime", schedule_time)
-    end = obj.get("endTime", schedule_time, None)
-    if end is not None and _parse_time(end) <= _parse_time(start):
-        raise ConfigError(f"{path}.endTime", f"expected a time after startTime ({start}), got {end!r}")
-    allowed = {
-        "hours": (Frequency.DAY, Frequency.WEEK, Frequency.MONTH),
-        "minutes": (Frequency.HOUR, Frequency.DAY, Frequency.WEEK, Frequency.MONTH),
-        "weekDays": (Frequency.WEEK,),
-        "monthDays": (Frequency.MONTH,),
-    }
-    for key, frequencies in allowed.items():
-        if obj.has(key) and frequency not in frequencies:
-            names = " or ".join(f.value for f in frequencies)
-            raise ConfigError(f"{path}.{key}", f"applies only with frequency {names}, not {frequency.value}")
-    month_days = obj.get("monthDays", list_of(integer(-31, 31)), [])
-    if 0 in month_days:
-        raise ConfigError(f"{path}.monthDays", "expected days from -31 to 31 other than 0, got 0")
-    arguments = {}
-    secret = False
-    args_obj = _Object(obj.value.get("parameters", {}), f"{path}.parameters", list(parameters))
-    for key, item in args_obj.value.items():
-        kind = parameters[key].type
-        checked = at(f"{path}.parameters.{key}", parameter_value(kind), item)
-        arguments[key] = trigger_argument(checked)
-        secret = secret or kind is ParameterType.SECURE_STRING
-    return ScheduleSpec(
-        frequency=frequency,
-        start_time=start,
-        interval=obj.get("interval", integer(1), 1),
-        end_time=end,
-        time_zone=zone,
-        hours=tuple(sorted(set(obj.get("hours", list_of(integer(0, 23)), [])))),
-        minutes=tuple(sorted(set(obj.get("minutes", list_of(integer(0, 59)), [])))),
-        week_days=tuple(dict.fromkeys(obj.get("weekDays", list_of(enum(WeekDay)), []))),
-        month_days=tuple(sorted(set(month_days))),
-        parameters=arguments,
-        secret_parameters=secret,
-        enabled=obj.get("enabled", boolean, True),
-    )
-
-
-def _pipeline(path: str, value: Any, base_dir: Path) -> PipelineSettings:
-    obj = _Object(
-        value,
-        path,
-        ("name", "description", "folder", "concurrency", "parameters", "activities", "schedule"),
-    )
-    name = obj.get("name", adf_name)
-    items = _items(obj, "activities")
-    if not items:
-        raise ConfigError(f"{path}.activities", "expected at least one activity")
-    activities = [_activity(p, v, base_dir) for p, v in items]
-    names: dict[str, int] = {}
-    for i, activity in enumerate(activities):
-        if activity.name in names:
-            raise ConfigError(
-                f"{path}.activities[{i}].name",
-                f"duplicate of activities[{names[activity.name]}].name {activity.name!r}",
-            )
-        names[activity.name] = i
-    graph = {}
-    for i, activity in enumerate(activities):
-        for j, dep in enumerate(activity.depends_on):
-            if dep.activity not in names or dep.activity == activity.name:
-                raise ConfigError(
-                    f"{path}.activities[{i}].dependsOn[{j}].activity",
-                    f"expected another activity of this pipeline ({', '.join(names)}), got {dep.activity!r}",
-                )
-        graph[activity.name] = {dep.activity for dep in activity.depends_on}
-    try:
-        tuple(graphlib.TopologicalSorter(graph).static_order())
-    except graphlib.CycleError as err:
-        cycle = " -> ".join(err.args[1])
-        raise ConfigError(f"{path}.activities", f"dependsOn forms a cycle: {cycle}") from None
-    parameters = _parameters(obj)
-    schedule = None
-    if obj.has("schedule"):
-        schedule = _schedule(f"{path}.schedule", obj.value["schedule"], parameters)
-    spec = PipelineSpec(
-        name=name,
-        activities=tuple(activities),
-        description=obj.get("description", string, None),
-        folder=obj.get("folder", string, None),
-        concurrency=obj.get("concurrency", integer(1, 50), None),
-        parameters=parameters,
-    )
-    return PipelineSettings(spec=spec, schedule=schedule)
+def _pipeline(path: str, value: Any, base_dir: Path) -> PipelineSpec:
+    """A `pipelines` entry: PipelineSpec's rules (components.pipeline), then its local notebooks."""
+    # An explicit null counts as absent, as everywhere in the config.
+    document = validation.to_document(PipelineSpec, value) if isinstance(value, dict) else value
+    found = validation.problems(PipelineSpec, document, path)
+    if found:
+        # The first in key order, until the config loader reports them all.
+        raise ConfigError(found[0].path, found[0].message)
+    for i, activity in enumerate(document["activities"]):
+        notebook = activity.get("notebook")
+        if notebook is not None and not (base_dir / notebook).is_file():
+            raise ConfigError(f"{path}.activities[{i}].notebook", f"no such file {notebook!r} in {base_dir}")
+    return cast(PipelineSpec, validation.from_document(PipelineSpec, document))
 
 
 def _unity_catalog(value: Any, workspace: WorkspaceSpec, project: str, stack: str) -> UnityCatalogSettings:
@@ -801,21 +432,22 @@ def load(
     pipelines = [_pipeline(p, v, base_dir) for p, v in items]
     seen: dict[str, int] = {}
     for i, pipeline in enumerate(pipelines):
-        if pipeline.spec.name in seen:
+        if pipeline["name"] in seen:
             raise ConfigError(
-                f"pipelines[{i}].name", f"duplicate of pipelines[{seen[pipeline.spec.name]}].name"
+                f"pipelines[{i}].name", f"duplicate of pipelines[{seen[pipeline['name']]}].name"
             )
-        seen[pipeline.spec.name] = i
-    sources = {}
+        seen[pipeline["name"]] = i
+    sources: dict[str, str] = {}
     for i, pipeline in enumerate(pipelines):
-        for j, activity in enumerate(pipeline.spec.activities):
-            if activity.notebook is None:
+        for j, activity in enumerate(pipeline["activities"]):
+            notebook = activity.get("notebook")
+            if notebook is None:
                 continue
-            stem = Path(activity.notebook).stem
-            if sources.setdefault(stem, activity.notebook) != activity.notebook:
+            stem = Path(notebook).stem
+            if sources.setdefault(stem, notebook) != notebook:
                 raise ConfigError(
                     f"pipelines[{i}].activities[{j}].notebook",
-                    f"{activity.notebook!r} would overwrite {sources[stem]!r} in the workspace folder",
+                    f"{notebook!r} would overwrite {sources[stem]!r} in the workspace folder",
                 )
     runtime = top.get("integrationRuntime", adf_name, None)
     user_tags = top.get("tags", tags, {})

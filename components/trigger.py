@@ -1,72 +1,216 @@
-"""ScheduleTrigger: a Data Factory schedule trigger that is started, and safely updated, by Pulumi."""
+"""ScheduleTrigger: a Data Factory schedule trigger that is started, and safely updated, by Pulumi.
 
-from __future__ import annotations
+`ScheduleSpec` is also the stack config's `pipelines[].schedule`: the rules declared here
+check both (paths relative to the schedule: `startTime`, `timeZone`).
+"""
 
+import copy
+import difflib
+import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta
+from typing import Any, TypedDict
 
 import pulumi
 import pulumi_azure.datafactory as azure_datafactory
+from typing_extensions import NotRequired
+from tzlocal import windows_tz
 
+from components import validation
 from components.enums import Frequency, WeekDay
+from components.names import DATA_FACTORY_NAME
+from components.validation import check, describe, rule, rules
 
 UTC = "UTC"
 """Data Factory's id of the UTC time zone, the default."""
 WALL_CLOCK = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"
 """Data Factory's yyyy-MM-ddTHH:mm:ss, whole seconds (azurerm reads back no fraction)."""
+SCHEDULE_TIME = rf"^({WALL_CLOCK})(Z|[+-]\d{{2}}:\d{{2}})?$"
+"""The shape of a schedule time; schedule_time says which of these are UTC times."""
+TIME_FORMAT = "a UTC time as yyyy-MM-ddTHH:mm:ssZ (whole seconds), e.g. 2026-12-01T06:00:00Z"
+"""How messages name a valid schedule time."""
+
+# Windows time zone ids and the IANA names they map to, from Unicode CLDR's windowsZones.xml as
+# tzlocal generates it: the ids Data Factory's schedule triggers take (Learn,
+# data-factory/how-to-create-schedule-trigger, "Time zone option"; an unknown id fails the
+# trigger's start with InvalidWorkflowTriggerRecurrence "invalid time zone").
+WINDOWS_ZONES: Mapping[str, str] = windows_tz.win_tz
+IANA_ZONES: Mapping[str, str] = windows_tz.tz_win
+ONLY_UTC = (
+    "only UTC: Data Factory reads a time zone other than UTC from zoneless times"
+    " (2026-12-01T06:00:00), but the trigger that can be started (pulumi-azure's TriggerSchedule)"
+    " sends RFC 3339 times with Z or an offset, and with those Data Factory ignores timeZone and"
+    " fires in UTC; write the schedule (startTime, hours, minutes) in UTC"
+)
+
+# Which recurrence keys each frequency takes (Learn, data-factory/how-to-create-schedule-trigger,
+# "Schema defaults, limits, and examples": hours and minutes need Day, Week or Month (minutes
+# also Hour), weekDays Week, monthDays Month).
+ONLY_WITH: Mapping[str, tuple[Frequency, ...]] = {
+    "hours": (Frequency.DAY, Frequency.WEEK, Frequency.MONTH),
+    "minutes": (Frequency.HOUR, Frequency.DAY, Frequency.WEEK, Frequency.MONTH),
+    "weekDays": (Frequency.WEEK,),
+    "monthDays": (Frequency.MONTH,),
+}
 
 
-def azurerm_time(value: str, time_zone: str) -> str:
-    """A schedule time as pulumi-azure's TriggerSchedule sends it: UTC, `yyyy-MM-ddTHH:mm:ssZ`.
+_NOT_ZERO: dict[str, Any] = {"not": {"const": 0}}
+"""JSON Schema for "not 0" (`not` is a Python keyword)."""
 
-    Only UTC schedules: azurerm sends RFC 3339 times (with Z or an offset) and Data Factory
-    reads those as UTC whatever timeZone says, while it takes other zones' times only without
-    an offset (see components.settings.time_zone for the sources). Whole seconds, because
-    azurerm reads times back with Format(time.RFC3339) and a fraction would diff on every
-    preview. Refused here too, so the component is safe to use without this project's config.
+
+def time_zone(value: Any) -> str:
+    """The schedule's time zone: UTC, the one zone pulumi-azure's trigger can honour.
+
+    Data Factory takes times of zones other than UTC only without an offset
+    (`yyyy-MM-ddTHH:mm:ss`; Learn, how-to-create-schedule-trigger, "Schema overview"). azurerm's
+    start_time/end_time pass validation.IsRFC3339Time and go out as Go times, always with Z or
+    an offset (terraform-provider-azurerm data_factory_trigger_schedule_resource.go), and with
+    a Z Data Factory reads the time as UTC whatever timeZone says (Azure/azure-sdk-for-go#6244,
+    "Want PST but read as UTC"; Microsoft's announcement of time zone support: a Z suffix
+    "will render timeZone field useless"). A Windows id other than UTC is therefore refused
+    with that reason, an IANA name or a misspelt id with its Windows spelling first.
     """
-    if time_zone != UTC or not re.fullmatch(WALL_CLOCK + "Z", value):
-        raise ValueError(
-            f"schedule time {value!r} with time zone {time_zone!r}: expected time zone UTC and a"
-            " UTC time like 2026-12-01T06:00:00Z"
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a non-empty string, got {describe(value)}")
+    if value == UTC:
+        return value
+    by_case = {zone.lower(): zone for zone in WINDOWS_ZONES}
+    iana = {zone.lower(): windows for zone, windows in IANA_ZONES.items()}
+    if value in WINDOWS_ZONES:
+        hint = ""
+    elif value.lower() in by_case:
+        hint = f" (Windows spells it {by_case[value.lower()]!r})"
+    elif value.lower() in iana:
+        hint = f" (an IANA name; Data Factory's id for it is {iana[value.lower()]!r})"
+    else:
+        # "UTC+1" is one character from the id UTC+12: an offset gets no look-alike.
+        offset = re.match(r"(UTC|GMT)?\s*[+-]\d", value, re.IGNORECASE)
+        close = [] if offset else difflib.get_close_matches(value.lower(), by_case, n=1)
+        hint = (
+            f" (not a Windows time zone id; did you mean {by_case[close[0]]!r}?)"
+            if close
+            else " (not a Windows time zone id)"
         )
-    return value
+    raise ValueError(f"expected {ONLY_UTC}; got {describe(value)}{hint}")
 
 
-@dataclass(frozen=True)
-class ScheduleSpec:
-    """When a pipeline runs. Validated by components.settings when read from config."""
+def schedule_time(value: Any) -> str:
+    """A schedule time as Data Factory takes UTC times: `yyyy-MM-ddTHH:mm:ssZ`, whole seconds.
+
+    `+00:00` is rewritten to Z; Data Factory refuses to start a UTC schedule whose times lack
+    the Z. Fractions are refused: azurerm reads times back with Format(time.RFC3339), so a
+    fraction would show as a diff on every preview.
+    """
+    match = re.fullmatch(SCHEDULE_TIME, value) if isinstance(value, str) else None
+    parsed = None
+    if match:
+        try:
+            parsed = _parse_time(value)
+        except ValueError:
+            parsed = None
+    if match is None or parsed is None:
+        raise ValueError(f"expected {TIME_FORMAT}, got {describe(value)}")
+    wall, offset = match.groups()
+    if offset is None or parsed.utcoffset() != timedelta(0):
+        raise ValueError(f"expected a UTC time (ending in Z), got {describe(value)}")
+    return f"{wall}Z"
+
+
+def _parse_time(value: str) -> datetime:
+    """A time as schedule_time writes it; Python 3.10's fromisoformat does not read Z."""
+    return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
+
+
+def trigger_argument(value: Any) -> pulumi.Input[str]:
+    """Schedule trigger parameters travel as strings; structured ones as JSON."""
+    if isinstance(value, pulumi.Output):
+        return value.apply(trigger_argument)
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True)
+
+
+@rules(
+    interval=rule(minimum=1, default=1),
+    start_time=rule(TIME_FORMAT, pattern=SCHEDULE_TIME),
+    end_time=rule(TIME_FORMAT, pattern=SCHEDULE_TIME),
+    time_zone=rule(default=UTC),
+    hours=rule(items=rule(minimum=0, maximum=23)),
+    minutes=rule(items=rule(minimum=0, maximum=59)),
+    month_days=rule(items=rule("days from -31 to 31 other than 0", minimum=-31, maximum=31, **_NOT_ZERO)),
+    enabled=rule(default=True),
+)
+class ScheduleSpec(TypedDict):
+    """When a pipeline runs (a Data Factory schedule trigger's recurrence)."""
 
     frequency: Frequency
     """Recurrence unit."""
+    interval: NotRequired[int]
+    """Run every `interval` units."""
     start_time: str
     """First run, a UTC time `2026-12-01T06:00:00Z`; never the clock, so previews stay unchanged."""
-    interval: int = 1
-    """Run every `interval` units."""
-    end_time: str | None = None
-    """No runs after this time; written like start_time."""
-    time_zone: str = UTC
-    """Time zone the schedule is read in: only `UTC` (see azurerm_time)."""
-    hours: Sequence[int] = ()
+    end_time: NotRequired[str]
+    """No runs after this time; written like startTime."""
+    time_zone: NotRequired[str]
+    """Time zone the schedule is read in: only `UTC` (pulumi-azure's trigger sends times with
+    Z, which Data Factory reads as UTC whatever the zone)."""
+    hours: NotRequired[list[int]]
     """Hours of the day to run at (Day, Week, Month)."""
-    minutes: Sequence[int] = ()
+    minutes: NotRequired[list[int]]
     """Minutes of the hour to run at (Hour, Day, Week, Month)."""
-    week_days: Sequence[WeekDay] = ()
+    week_days: NotRequired[list[WeekDay]]
     """Days of the week (Week)."""
-    month_days: Sequence[int] = ()
+    month_days: NotRequired[list[int]]
     """Days of the month, negative counting from the end (Month)."""
-    parameters: Mapping[str, str] = field(default_factory=dict)
-    """Pipeline parameter values passed to each run."""
-    secret_parameters: bool = False
-    """The values include a SecureString parameter: keep them all secret."""
-    enabled: bool = True
+    parameters: NotRequired[dict[str, Any]]
+    """Pipeline parameter values passed to each run, of the parameters' declared types;
+    they travel as strings (structured values as JSON)."""
+    enabled: NotRequired[bool]
     """Started (fires) when true; created stopped when false."""
 
 
-@dataclass(frozen=True)
-class ScheduleTriggerArgs:
-    """Inputs of ScheduleTrigger."""
+@check(ScheduleSpec, "startTime", "endTime")
+def _times_are_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    times: dict[str, str] = {}
+    for key in ("startTime", "endTime"):
+        if isinstance(schedule.get(key), str):
+            try:
+                times[key] = schedule_time(schedule[key])
+            except ValueError as err:
+                yield key, str(err)
+    if len(times) == 2 and _parse_time(times["endTime"]) <= _parse_time(times["startTime"]):
+        yield (
+            "endTime",
+            f"expected a time after startTime ({times['startTime']}), got {schedule['endTime']!r}",
+        )
+
+
+@check(ScheduleSpec, "timeZone")
+def _time_zone_is_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    try:
+        time_zone(schedule["timeZone"])
+    except ValueError as err:
+        yield "timeZone", str(err)
+
+
+def _only_with(key: str, frequencies: tuple[Frequency, ...]) -> None:
+    @check(ScheduleSpec, "frequency", key)
+    def applies(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+        frequency = Frequency(schedule["frequency"])
+        if key in schedule and frequency not in frequencies:
+            names = " or ".join(f.value for f in frequencies)
+            yield key, f"applies only with frequency {names}, not {frequency.value}"
+
+
+for _key, _frequencies in ONLY_WITH.items():
+    _only_with(_key, _frequencies)
+
+
+@rules(trigger_name=DATA_FACTORY_NAME, pipeline_name=DATA_FACTORY_NAME, secret_parameters=rule(default=False))
+class ScheduleTriggerArgs(TypedDict):
+    """Inputs of ScheduleTrigger. It starts once what `opts.depends_on` names exists (e.g. the
+    role assignments its runs need), and is stopped and deleted before it."""
 
     spec: ScheduleSpec
     """The schedule."""
@@ -76,11 +220,10 @@ class ScheduleTriggerArgs:
     """ARM id of the factory."""
     pipeline_name: pulumi.Input[str]
     """Pipeline the trigger runs."""
-    description: str | None = None
+    description: NotRequired[str]
     """A meaningful description."""
-    depends_on: Sequence[pulumi.Resource] = ()
-    """Created (and so started) only after these, e.g. the wait after the role assignments its
-    runs need (WorkspaceAccess.grants_propagated); stopped and deleted before them."""
+    secret_parameters: NotRequired[bool]
+    """The schedule's parameters include a SecureString parameter's value: keep them all secret."""
 
 
 class ScheduleTrigger(pulumi.ComponentResource):
@@ -90,7 +233,8 @@ class ScheduleTrigger(pulumi.ComponentResource):
     issue #3540), so this uses pulumi-azure's TriggerSchedule, whose `activated` flag starts
     the trigger after create, stops it around updates and restarts it, and stops it before
     delete. pulumi-azure 6 needs a subscription id: pass a `pulumi_azure.Provider` with
-    `opts=ResourceOptions(providers=[...])`, or set `azure:subscriptionId`.
+    `opts=ResourceOptions(providers=[...])`, or set `azure:subscriptionId`. The trigger waits
+    for what `opts.depends_on` names.
     """
 
     trigger: azure_datafactory.TriggerSchedule
@@ -101,35 +245,52 @@ class ScheduleTrigger(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: ScheduleTriggerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("adf-databricks:index:ScheduleTrigger", name, None, opts)
-        spec = args.spec
-        advanced = spec.hours or spec.minutes or spec.week_days or spec.month_days
-        parameters: pulumi.Input[dict[str, str]] | None = dict(spec.parameters) or None
-        if parameters and spec.secret_parameters:
+        args = validation.parse(ScheduleTriggerArgs, args, f"ScheduleTrigger {name}: ")
+        # What the component waits for is what its trigger, which starts runs, must wait for:
+        # a component's depends_on does not reach its children. The component itself is
+        # registered without it, as it always was (no change to existing stacks' state).
+        waits = opts.depends_on if opts is not None else None
+        own = copy.copy(opts)
+        if own is not None:
+            own.depends_on = None
+        super().__init__("adf-databricks:index:ScheduleTrigger", name, None, own)
+        spec = args["spec"]
+        hours = sorted(set(spec.get("hours", [])))
+        minutes = sorted(set(spec.get("minutes", [])))
+        week_days = [WeekDay(d).value for d in dict.fromkeys(spec.get("week_days", []))]
+        month_days = sorted(set(spec.get("month_days", [])))
+        parameters: pulumi.Input[dict[str, pulumi.Input[str]]] | None = {
+            key: trigger_argument(value) for key, value in spec.get("parameters", {}).items()
+        } or None
+        if parameters and args.get("secret_parameters"):
             parameters = pulumi.Output.secret(parameters)
+        end_time = spec.get("end_time")
         self.trigger = azure_datafactory.TriggerSchedule(
             f"{name}-trigger",
-            name=args.trigger_name,
-            data_factory_id=args.factory_id,
-            description=args.description,
+            name=args["trigger_name"],
+            data_factory_id=args["factory_id"],
+            description=args.get("description"),
             pipelines=[
-                azure_datafactory.TriggerSchedulePipelineArgs(name=args.pipeline_name, parameters=parameters)
+                azure_datafactory.TriggerSchedulePipelineArgs(
+                    name=args["pipeline_name"], parameters=parameters
+                )
             ],
-            frequency=spec.frequency.value,
-            interval=spec.interval,
-            start_time=azurerm_time(spec.start_time, spec.time_zone),
-            end_time=azurerm_time(spec.end_time, spec.time_zone) if spec.end_time else None,
-            time_zone=spec.time_zone,
+            frequency=Frequency(spec["frequency"]).value,
+            interval=spec.get("interval"),
+            # Validated as UTC; sent with Z, as Data Factory takes UTC times.
+            start_time=schedule_time(spec["start_time"]),
+            end_time=schedule_time(end_time) if end_time else None,
+            time_zone=spec.get("time_zone"),
             schedule=azure_datafactory.TriggerScheduleScheduleArgs(
-                hours=list(spec.hours) or None,
-                minutes=list(spec.minutes) or None,
-                days_of_weeks=[d.value for d in spec.week_days] or None,
-                days_of_months=list(spec.month_days) or None,
+                hours=hours or None,
+                minutes=minutes or None,
+                days_of_weeks=week_days or None,
+                days_of_months=month_days or None,
             )
-            if advanced
+            if hours or minutes or week_days or month_days
             else None,
-            activated=spec.enabled,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.depends_on)),
+            activated=spec.get("enabled"),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=waits),
         )
         self.activated = self.trigger.activated
         self.register_outputs({"name": self.trigger.name, "activated": self.activated})

@@ -333,13 +333,20 @@ def _messages(error: ValidationError, path: str) -> Iterator[Problem]:
     elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = list(schema.get("properties", {}))
         for key in error.instance:
-            if key in known:
-                continue
-            close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(known)}"
-            yield Problem(join(here, str(key)), f"unknown key{hint}")
+            if key not in known:
+                yield Problem(join(here, str(key)), unknown_key(str(key), known))
     else:
         yield Problem(here, f"expected {_expected(schema)}, got {describe(error.instance)}")
+
+
+def unknown_key(key: str, known: Sequence[str]) -> str:
+    """The message for a key an object does not take, naming the closest known key."""
+    close = difflib.get_close_matches(key, known, n=1)
+    return (
+        f"unknown key; did you mean '{close[0]}'?"
+        if close
+        else f"unknown key; known keys: {', '.join(known)}"
+    )
 
 
 def _order(document: Any, path: str = "") -> dict[str, int]:

@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi.provider.experimental.analyzer import Analyzer
+
+from components import validation
+from components.pipeline import NotebookActivity, NotebookPipeline, PipelineSpec
+from components.trigger import ScheduleTrigger
+from components.validation import InvalidArgs
 from tests.conftest import Render, activity, base, pipeline
 from tools import engine
 
@@ -134,3 +146,319 @@ def test_one_pipeline_per_config_entry(render: Render) -> None:
     # The shared notebook is uploaded once.
     assert len(result.of_type("databricks:index/notebook:Notebook")) == 1
     assert result.outputs["pipelines"] == ["process-data", "audit"]
+
+
+# ---------------------------------------------------------------- the rules, table-style
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("0.12:00:00", True),
+        ("01:30:00", True),
+        ("7.00:00:00", True),
+        ("6.23:59:59", True),
+        ("07.00:00:00", True),
+        ("0.00:00:01", True),
+        ("7.00:00:01", False),
+        ("8.00:00:00", False),
+        ("10.00:00:00", False),
+        ("1h", False),
+        ("0.24:00:00", False),
+        ("0.00:60:00", False),
+        ("0.00:00:60", False),
+        ("0.00:00:00", False),
+        ("00:00:00", False),
+        ("1:00:00", False),
+        (3600, False),
+    ],
+)
+def test_timeout(value: Any, ok: bool) -> None:
+    """Data Factory's d.hh:mm:ss, more than nothing and at most 7 days."""
+    found = validation.problems(
+        NotebookActivity, {"name": "a", "notebookPath": "/Shared/a", "timeout": value}
+    )
+    if ok:
+        assert found == []
+    else:
+        assert [str(p) for p in found] == [f"timeout: expected d.hh:mm:ss (at most 7 days), got {value!r}"]
+
+
+@pytest.mark.parametrize(
+    ("path", "ok"),
+    [
+        ("/Shared/x", True),
+        ("/Users/me@example.com/etl/load", True),
+        ("/a/..b", True),
+        ("Shared/x", False),
+        ("/", False),
+        ("/Shared/x/", False),
+        ("/Shared/../x", False),
+        ("/Shared/..", False),
+        ("", False),
+    ],
+)
+def test_notebook_path(path: str, ok: bool) -> None:
+    found = validation.problems(NotebookActivity, {"name": "a", "notebookPath": path})
+    assert (found == []) is ok, found
+
+
+@pytest.mark.parametrize(
+    ("notebook", "ok"),
+    [
+        ("etl/load.py", True),
+        ("load.SQL", True),
+        ("x.scala", True),
+        ("a.R", True),
+        ("README.md", False),
+        # Path(...).suffix: a hidden file has none.
+        (".py", False),
+        ("etl/.py", False),
+        ("load.pyc", False),
+    ],
+)
+def test_notebook_languages(notebook: str, ok: bool) -> None:
+    found = validation.problems(NotebookActivity, {"name": "a", "notebook": notebook})
+    assert (found == []) is ok, found
+
+
+# ---------------------------------------------------------------- the component on its own
+
+PENDING: list[Callable[[], None]] = []
+"""What `build`'s one-component program declares."""
+
+
+def build(tmp_path: Path, declare: Callable[[], None]) -> engine.Result:
+    """Run a program that declares only what `declare` does, as a component user would."""
+    program = tmp_path / "pipeline_program.py"
+    program.write_text("from tests.test_pipeline import PENDING\nPENDING[0]()\n")
+    PENDING[:] = [declare]
+    return engine.run({}, "test", preview=False, program=program)
+
+
+def args(**spec: Any) -> dict[str, Any]:
+    return {
+        "spec": {"name": "load", "activities": [{"name": "Load", "notebook_path": "/Shared/load"}], **spec},
+        "factory_name": "factory",
+        "resource_group_name": "rg",
+        "linked_service_name": "AzureDatabricks",
+    }
+
+
+def test_component_takes_closed_sets_as_plain_strings(tmp_path: Path) -> None:
+    """Args as another language sends them: a plain dict, enum values as strings."""
+    spec = args(
+        parameters={"key": {"type": "SecureString", "default": "s3cr3t-value"}, "n": {"type": "Int"}},
+        activities=[
+            {"name": "Load", "notebook_path": "/Shared/load"},
+            {
+                "name": "Audit",
+                "notebook_path": "/Shared/audit",
+                "depends_on": [{"activity": "Load", "conditions": ["Failed", "Skipped"]}],
+            },
+        ],
+    )
+    sent = build(tmp_path, lambda: NotebookPipeline("p", spec)).one(PIPELINE)
+    assert sent.inputs["parameters"] == {
+        "key": {"type": "SecureString", "defaultValue": engine.SECRET},
+        "n": {"type": "Int"},
+    }
+    assert sent.raw_inputs["parameters"]["key"]["defaultValue"] == "s3cr3t-value"
+    load, audit = sent.inputs["activities"]
+    assert load["policy"] == {
+        "timeout": "0.12:00:00",
+        "retry": 0,
+        "retryIntervalInSeconds": 30,
+        "secureInput": False,
+        "secureOutput": False,
+    }
+    assert "dependsOn" not in load
+    assert audit["dependsOn"] == [{"activity": "Load", "dependencyConditions": ["Failed", "Skipped"]}]
+
+
+def test_component_refuses_bad_args_with_every_problem() -> None:
+    bad = args(
+        name="load.data",
+        concurrency=0,
+        parameters={"n": {"type": "Int", "default": "5"}, "s": {"type": "Text"}},
+        activities=[
+            {"name": "Load", "notebook_path": "Shared/load", "timeout": "1h", "retrys": 2},
+            {"name": "x" * 56, "notebook_path": "/Shared/b", "retry_interval_seconds": 10},
+        ],
+        schedule={"frequency": "Day", "start_time": "tomorrow"},
+    )
+    with pytest.raises(InvalidArgs) as caught:
+        NotebookPipeline("p", bad)
+    assert isinstance(caught.value, pulumi.RunError)
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.name: expected a Data Factory name (letter, digit or _ first; none of . + ? / < > * % & :"
+        " \\ #; at most 140 characters), got 'load.data'",
+        "spec.activities[0].notebookPath: expected an absolute workspace path like /Shared/x, got 'Shared/load'",
+        "spec.activities[0].timeout: expected d.hh:mm:ss (at most 7 days), got '1h'",
+        "spec.activities[0].retrys: unknown key; did you mean 'retries'?",
+        "spec.activities[1].name: expected an activity name of at most 55 characters (letter, digit or _"
+        f" first; none of . + ? / < > * % & : \\ #), got '{'x' * 56}'",
+        "spec.activities[1].retryIntervalSeconds: expected an integer from 30 to 86400, got 10",
+        "spec.concurrency: expected an integer from 1 to 50, got 0",
+        "spec.parameters.n.default: expected an integer (Int parameter), got '5'",
+        "spec.parameters.s.type: expected one of String, Int, Float, Bool, Array, Object, SecureString,"
+        " got 'Text'",
+        "spec.schedule.startTime: expected a UTC time as yyyy-MM-ddTHH:mm:ssZ (whole seconds),"
+        " e.g. 2026-12-01T06:00:00Z, got 'tomorrow'",
+    ]
+    assert str(caught.value).splitlines()[0].startswith("NotebookPipeline p: spec.name: ")
+
+
+def test_component_refuses_activities_that_cannot_form_a_pipeline() -> None:
+    bad = args(
+        activities=[
+            {"name": "A", "notebook_path": "/Shared/a", "depends_on": [{"activity": "B"}]},
+            {"name": "A", "notebook_path": "/Shared/b", "depends_on": [{"activity": "A", "conditions": []}]},
+            {"name": "C", "depends_on": [{"activity": "Nope"}]},
+        ]
+    )
+    with pytest.raises(InvalidArgs) as caught:
+        NotebookPipeline("p", bad)
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.activities[1].dependsOn[0].conditions: expected a list of at least one condition, got a list []",
+        "spec.activities[2]: expected exactly one of notebook (a local file) or notebookPath",
+    ]
+    fixed = args(
+        activities=[
+            {"name": "A", "notebook_path": "/Shared/a", "depends_on": [{"activity": "B"}]},
+            {"name": "A", "notebook_path": "/Shared/b"},
+            {"name": "C", "notebook_path": "/Shared/c", "depends_on": [{"activity": "Nope"}]},
+        ]
+    )
+    with pytest.raises(InvalidArgs) as caught:
+        NotebookPipeline("p", fixed)
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.activities[0].dependsOn[0].activity: expected another activity of this pipeline (A, C), got 'B'",
+        "spec.activities[1].name: duplicate of activities[0].name 'A'",
+        "spec.activities[2].dependsOn[0].activity: expected another activity of this pipeline (A, C),"
+        " got 'Nope'",
+    ]
+
+
+def test_component_refuses_a_dependency_cycle() -> None:
+    cycle = args(
+        activities=[
+            {"name": "A", "notebook_path": "/Shared/a", "depends_on": [{"activity": "C"}]},
+            {"name": "B", "notebook_path": "/Shared/b", "depends_on": [{"activity": "A"}]},
+            {"name": "C", "notebook_path": "/Shared/c", "depends_on": [{"activity": "B"}]},
+        ]
+    )
+    with pytest.raises(InvalidArgs, match=r"spec\.activities: dependsOn forms a cycle: (\w -> ){3}\w$"):
+        NotebookPipeline("p", cycle)
+
+
+def test_component_checks_the_schedule_against_its_parameters() -> None:
+    bad = args(
+        parameters={"folder": {"type": "String"}, "key": {"type": "SecureString"}},
+        schedule={
+            "frequency": "Day",
+            "start_time": "2026-01-01T06:00:00Z",
+            "parameters": {"foldr": "x", "key": 12345},
+        },
+    )
+    with pytest.raises(InvalidArgs) as caught:
+        NotebookPipeline("p", bad)
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.schedule.parameters.foldr: unknown key; did you mean 'folder'?",
+        # A SecureString value is not echoed, even a wrong one.
+        "spec.schedule.parameters.key: expected a string (SecureString parameter), got a int",
+    ]
+
+
+def test_component_creates_no_trigger(tmp_path: Path) -> None:
+    """The schedule is checked with the pipeline; AdfDatabricks creates the ScheduleTrigger."""
+    scheduled = args(schedule={"frequency": "Day", "start_time": "2026-01-01T06:00:00Z"})
+    result = build(tmp_path, lambda: NotebookPipeline("p", scheduled))
+    assert len(result.of_type(PIPELINE)) == 1
+    assert result.of_type("azure:datafactory/triggerSchedule:TriggerSchedule") == []
+
+
+def test_component_refuses_a_local_notebook() -> None:
+    """It cannot upload one: the activity would reach Data Factory without a notebookPath."""
+    local = args(activities=[{"name": "Load", "notebook": "notebooks/process_data.py"}])
+    with pytest.raises(InvalidArgs) as caught:
+        NotebookPipeline("p", local)
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.activities[0].notebook: expected notebookPath instead: NotebookPipeline runs notebooks"
+        " already in the workspace (AdfDatabricks uploads local ones), got 'notebooks/process_data.py'"
+    ]
+
+
+CONFIG_KEYS = {
+    "PipelineSpec": ["name", "description", "folder", "concurrency", "parameters", "activities", "schedule"],
+    "NotebookActivity": [
+        "name",
+        "description",
+        "notebook",
+        "notebookPath",
+        "baseParameters",
+        "libraries",
+        "timeout",
+        "retries",
+        "retryIntervalSeconds",
+        "secureInput",
+        "secureOutput",
+        "userProperties",
+        "dependsOn",
+    ],
+    "Dependency": ["activity", "conditions"],
+    "Library": ["jar", "egg", "whl", "pypi", "cran", "maven"],
+    "PyPiLibrary": ["package", "repo"],
+    "CranLibrary": ["package", "repo"],
+    "MavenLibrary": ["coordinates", "repo", "exclusions"],
+    "PipelineParameter": ["type", "default"],
+    "ScheduleSpec": [
+        "frequency",
+        "interval",
+        "startTime",
+        "endTime",
+        "timeZone",
+        "hours",
+        "minutes",
+        "weekDays",
+        "monthDays",
+        "parameters",
+        "enabled",
+    ],
+}
+"""The keys of a `pipelines` entry of a stack file, by the type that holds them."""
+
+
+def test_components_are_usable_from_other_languages() -> None:
+    """Pulumi's component analyzer accepts the args and outputs, and names every property as
+    the stack config does, so a YAML program and a stack file speak one vocabulary."""
+    result = Analyzer("adf-databricks").analyze([NotebookPipeline, ScheduleTrigger])
+    types = result["type_definitions"]
+    schema = validation.json_schema(PipelineSpec)
+    checked = {**schema["$defs"], "PipelineSpec": schema}
+    for name, keys in CONFIG_KEYS.items():
+        assert list(types[name].properties) == keys, name
+        # The same names as the rules check and the stack-file schema lists.
+        assert list(checked[name]["properties"]) == keys, name
+        assert all(p.description for p in types[name].properties.values()), name
+    assert {m.value for m in types["Frequency"].enum or []} == {"Minute", "Hour", "Day", "Week", "Month"}
+    components = result["component_definitions"]
+    pipeline_component = components["NotebookPipeline"]
+    assert list(pipeline_component.inputs) == [
+        "spec",
+        "factoryName",
+        "resourceGroupName",
+        "linkedServiceName",
+    ]
+    assert list(pipeline_component.outputs) == ["pipeline", "pipelineName"]
+    trigger_component = components["ScheduleTrigger"]
+    assert list(trigger_component.inputs) == [
+        "spec",
+        "triggerName",
+        "factoryId",
+        "pipelineName",
+        "description",
+        "secretParameters",
+    ]
+    assert list(trigger_component.outputs) == ["trigger", "activated"]
+    assert all(p.description for c in components.values() for p in [*c.inputs.values(), *c.outputs.values()])

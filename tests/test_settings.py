@@ -24,28 +24,6 @@ def check(raw: dict[str, Any], stack: str = "test") -> settings.StackSettings:
 @pytest.mark.parametrize(
     ("value", "ok"),
     [
-        ("0.12:00:00", True),
-        ("01:30:00", True),
-        ("7.00:00:00", True),
-        ("7.00:00:01", False),
-        ("1h", False),
-        ("0.24:00:00", False),
-        ("0.00:60:00", False),
-        ("0.00:00:00", False),
-        (3600, False),
-    ],
-)
-def test_timeout(value: Any, ok: bool) -> None:
-    if ok:
-        assert settings.timeout(value) == value
-    else:
-        with pytest.raises(ValueError, match=r"expected d\.hh:mm:ss \(at most 7 days\)"):
-            settings.timeout(value)
-
-
-@pytest.mark.parametrize(
-    ("value", "ok"),
-    [
         ("process-data", True),
         ("_x y", True),
         ("a.b", False),
@@ -61,91 +39,6 @@ def test_adf_name(value: str, ok: bool) -> None:
     else:
         with pytest.raises(ValueError, match="expected"):
             settings.adf_name(value)
-
-
-@pytest.mark.parametrize(
-    ("value", "sent"),
-    [
-        ("2026-01-01T06:00:00Z", "2026-01-01T06:00:00Z"),
-        ("2026-01-01T06:00:00+00:00", "2026-01-01T06:00:00Z"),
-        ("2026-12-31T23:59:59Z", "2026-12-31T23:59:59Z"),
-    ],
-)
-def test_schedule_time_accepts(value: str, sent: str) -> None:
-    assert settings.schedule_time(value) == sent
-
-
-@pytest.mark.parametrize(
-    ("value", "fragment"),
-    [
-        # Data Factory refuses to start a UTC trigger whose times lack the Z.
-        ("2026-01-01T06:00:00", "expected a UTC time (ending in Z)"),
-        ("2026-01-01T06:00:00+01:00", "expected a UTC time (ending in Z)"),
-        # azurerm reads back whole seconds (Format(time.RFC3339)): a fraction would diff forever.
-        ("2026-01-01T06:00:00.5Z", "yyyy-MM-ddTHH:mm:ssZ (whole seconds)"),
-        # Forms Python reads but azurerm's RFC 3339 check or Data Factory's format do not.
-        ("2026-01-01T06:00Z", "e.g. 2026-12-01T06:00:00Z"),
-        ("2026-01-01 06:00:00Z", "e.g. 2026-12-01T06:00:00Z"),
-        ("2026-01-01", "e.g. 2026-12-01T06:00:00Z"),
-        ("2026-01-01T06:00:00z", "e.g. 2026-12-01T06:00:00Z"),
-        ("2026-02-30T06:00:00Z", "e.g. 2026-12-01T06:00:00Z"),
-        ("tomorrow", "got 'tomorrow'"),
-        (20260101, "got 20260101"),
-    ],
-)
-def test_schedule_time_refuses(value: Any, fragment: str) -> None:
-    with pytest.raises(ValueError) as caught:
-        settings.schedule_time(value)
-    assert fragment in str(caught.value)
-
-
-def test_time_zone_accepts_utc() -> None:
-    assert settings.time_zone("UTC") == "UTC"
-
-
-@pytest.mark.parametrize(
-    ("value", "fragment"),
-    [
-        # A real Windows id: refused for the reason alone (Data Factory would fire in UTC).
-        ("W. Europe Standard Time", "; got 'W. Europe Standard Time'"),
-        ("UTC+12", "; got 'UTC+12'"),
-        ("Europe/Berlin", "(an IANA name; Data Factory's id for it is 'W. Europe Standard Time')"),
-        ("America/New_York", "Data Factory's id for it is 'Eastern Standard Time'"),
-        ("Asia/Calcutta", "Data Factory's id for it is 'India Standard Time'"),
-        ("Etc/UTC", "Data Factory's id for it is 'UTC'"),
-        ("europe/berlin", "Data Factory's id for it is 'W. Europe Standard Time'"),
-        # tzdata's own aliases are IANA names too.
-        ("CET", "Data Factory's id for it is 'Romance Standard Time'"),
-        ("w. europe standard time", "(Windows spells it 'W. Europe Standard Time')"),
-        ("W Europe Standard Time", "did you mean 'W. Europe Standard Time'?"),
-        ("Pacific Standard Tme", "did you mean 'Pacific Standard Time'?"),
-        # "UTC+1" is one character from UTC+12: an offset gets no look-alike.
-        ("UTC+1", "got 'UTC+1' (not a Windows time zone id)"),
-        ("+01:00", "(not a Windows time zone id)"),
-        ("", "expected a non-empty string"),
-    ],
-)
-def test_time_zone_refuses(value: str, fragment: str) -> None:
-    with pytest.raises(ValueError, match="expected") as caught:
-        settings.time_zone(value)
-    message = str(caught.value)
-    assert fragment in message
-    if value:
-        assert "Data Factory ignores timeZone and fires in UTC" in message
-
-
-def test_time_zone_hints_cover_data_factorys_documented_list() -> None:
-    """Every id in Learn's "Time zone option" table is a known Windows id (no look-alike hint)."""
-    documented = [
-        "Pacific Standard Time",
-        "Central Standard Time",
-        "Eastern Standard Time",
-        "GMT Standard Time",
-        "W. Europe Standard Time",
-        "India Standard Time",
-        "China Standard Time",
-    ]
-    assert all(zone in settings.WINDOWS_ZONES for zone in documented)
 
 
 def test_strict_types() -> None:
@@ -177,13 +70,16 @@ def test_defaults() -> None:
     assert s.workspace.sku.value == "premium"
     assert s.workspace.no_public_ip is True
     assert s.tags == {"environment": "test", "managed-by": "pulumi"}
-    act = s.pipelines[0].spec.activities[0]
-    assert (act.timeout, act.retries, act.retry_interval_seconds) == ("0.12:00:00", 0, 30)
-    assert (act.secure_input, act.secure_output) == (False, False)
-    schedule = s.pipelines[0].schedule
-    assert schedule is not None
-    assert (schedule.interval, schedule.time_zone, schedule.enabled) == (1, "UTC", True)
-    assert schedule.frequency is Frequency.DAY
+    act = s.pipelines[0]["activities"][0]
+    assert (act.get("timeout"), act.get("retries"), act.get("retry_interval_seconds")) == (
+        "0.12:00:00",
+        0,
+        30,
+    )
+    assert (act.get("secure_input"), act.get("secure_output")) == (False, False)
+    schedule = s.pipelines[0]["schedule"]
+    assert (schedule.get("interval"), schedule.get("time_zone"), schedule.get("enabled")) == (1, "UTC", True)
+    assert schedule["frequency"] is Frequency.DAY
 
 
 def test_cluster_edges_accepted() -> None:
@@ -217,7 +113,8 @@ def test_token_rotation_default_follows_short_lifetimes() -> None:
     assert (s.auth.token_lifetime_days, s.auth.rotate_after_days) == (30, 20)
 
 
-def test_trigger_parameters_are_typed_then_stringified() -> None:
+def test_trigger_parameters_keep_their_types() -> None:
+    """ScheduleTrigger sends them as strings (tests/test_trigger.py)."""
     p = pipeline(
         parameters={
             "n": {"type": "Int", "default": 1},
@@ -230,21 +127,14 @@ def test_trigger_parameters_are_typed_then_stringified() -> None:
             "parameters": {"n": 5, "flags": ["a"], "folder": "x"},
         },
     )
-    schedule = check(base(pipelines=[p])).pipelines[0].schedule
-    assert schedule is not None
-    assert schedule.parameters == {"n": "5", "flags": '["a"]', "folder": "x"}
-
-
-def test_utc_times_are_written_with_z() -> None:
-    p = pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T06:00:00+00:00"})
-    schedule = check(base(pipelines=[p])).pipelines[0].schedule
-    assert schedule is not None and schedule.start_time == "2026-01-01T06:00:00Z"
+    schedule = check(base(pipelines=[p])).pipelines[0]["schedule"]
+    assert schedule.get("parameters") == {"n": 5, "flags": ["a"], "folder": "x"}
 
 
 def test_parameter_types() -> None:
     p = pipeline(parameters={"s": {"type": "SecureString", "default": "x"}})
-    spec = check(base(pipelines=[p])).pipelines[0].spec
-    assert spec.parameters["s"].type is ParameterType.SECURE_STRING
+    spec = check(base(pipelines=[p])).pipelines[0]
+    assert spec.get("parameters", {})["s"]["type"] is ParameterType.SECURE_STRING
 
 
 # ---------------------------------------------------------------- one test per rule
@@ -678,8 +568,8 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
     (
         "base parameters are strings",
         base(pipelines=[pipeline(activities=[activity(baseParameters={"n": 5})])]),
-        "pipelines[0].activities[0].baseParameters",
-        "map of strings, got 5 for 'n'",
+        "pipelines[0].activities[0].baseParameters.n",
+        "expected a string, got 5",
     ),
     (
         "user properties are strings",
@@ -741,7 +631,7 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
                 )
             ]
         ),
-        "pipelines[0].activities[1].dependsOn[0].conditions",
+        "pipelines[0].activities[1].dependsOn[0].conditions[0]",
         "Succeeded, Failed, Skipped, Completed",
     ),
     (
@@ -848,7 +738,7 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
                 pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "hours": [24]})
             ]
         ),
-        "pipelines[0].schedule.hours",
+        "pipelines[0].schedule.hours[0]",
         "from 0 to 23, got 24",
     ),
     (
@@ -858,7 +748,7 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
                 pipeline(schedule={"frequency": "Day", "startTime": "2026-01-01T00:00:00Z", "minutes": [60]})
             ]
         ),
-        "pipelines[0].schedule.minutes",
+        "pipelines[0].schedule.minutes[0]",
         "from 0 to 59, got 60",
     ),
     (
@@ -892,7 +782,7 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
                 )
             ]
         ),
-        "pipelines[0].schedule.weekDays",
+        "pipelines[0].schedule.weekDays[0]",
         "Monday, Tuesday",
     ),
     (
@@ -916,7 +806,7 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
                 )
             ]
         ),
-        "pipelines[0].schedule.monthDays",
+        "pipelines[0].schedule.monthDays[0]",
         "other than 0",
     ),
     (
@@ -928,7 +818,7 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
                 )
             ]
         ),
-        "pipelines[0].schedule.monthDays",
+        "pipelines[0].schedule.monthDays[0]",
         "from -31 to 31",
     ),
     (

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pulumi_azure_native.resources as resources
 import pytest
 
-from components.trigger import azurerm_time
+from components import trigger
+from components.enums import Frequency
+from components.trigger import ScheduleTrigger
+from components.validation import InvalidArgs
 from tests.conftest import Render, base, pipeline
 from tools import engine
 
@@ -80,6 +89,29 @@ def test_secure_string_arguments_stay_secret(render: Render) -> None:
     assert trigger.raw_inputs["pipelines"][0]["parameters"] == {"folder": "x", "key": "s3cr3t-value"}
 
 
+def test_trigger_arguments_travel_as_strings(render: Render) -> None:
+    p = pipeline(
+        parameters={
+            "n": {"type": "Int", "default": 1},
+            "flags": {"type": "Array"},
+            "opts": {"type": "Object"},
+            "folder": {"type": "String"},
+        },
+        schedule={
+            "frequency": "Hour",
+            "startTime": "2026-01-01T00:00:00Z",
+            "parameters": {"n": 5, "flags": ["a"], "opts": {"b": 1, "a": True}, "folder": "x"},
+        },
+    )
+    trigger = render(base(pipelines=[p])).one(TRIGGER).inputs
+    assert trigger["pipelines"][0]["parameters"] == {
+        "n": "5",
+        "flags": '["a"]',
+        "opts": '{"a": true, "b": 1}',
+        "folder": "x",
+    }
+
+
 def test_trigger_uses_an_explicit_provider_with_the_subscription(render: Render) -> None:
     """pulumi-azure 6 refuses to start without a subscription id; azure-native's is used."""
     result = render(base())
@@ -142,22 +174,226 @@ def test_utc_schedule_is_sent_as_written(render: Render) -> None:
     assert trigger["timeZone"] == "UTC"
 
 
-def test_azurerm_time_sends_utc_as_written() -> None:
-    assert azurerm_time("2026-12-01T06:00:00Z", "UTC") == "2026-12-01T06:00:00Z"
+# ---------------------------------------------------------------- the rules, table-style
+
+
+@pytest.mark.parametrize(
+    ("value", "sent"),
+    [
+        ("2026-01-01T06:00:00Z", "2026-01-01T06:00:00Z"),
+        ("2026-01-01T06:00:00+00:00", "2026-01-01T06:00:00Z"),
+        ("2026-12-31T23:59:59Z", "2026-12-31T23:59:59Z"),
+    ],
+)
+def test_schedule_time_accepts(value: str, sent: str) -> None:
+    assert trigger.schedule_time(value) == sent
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        # Data Factory refuses to start a UTC trigger whose times lack the Z.
+        ("2026-01-01T06:00:00", "expected a UTC time (ending in Z)"),
+        ("2026-01-01T06:00:00+01:00", "expected a UTC time (ending in Z)"),
+        # azurerm reads back whole seconds (Format(time.RFC3339)): a fraction would diff forever.
+        ("2026-01-01T06:00:00.5Z", "yyyy-MM-ddTHH:mm:ssZ (whole seconds)"),
+        # Forms Python reads but azurerm's RFC 3339 check or Data Factory's format do not.
+        ("2026-01-01T06:00Z", "e.g. 2026-12-01T06:00:00Z"),
+        ("2026-01-01 06:00:00Z", "e.g. 2026-12-01T06:00:00Z"),
+        ("2026-01-01", "e.g. 2026-12-01T06:00:00Z"),
+        ("2026-01-01T06:00:00z", "e.g. 2026-12-01T06:00:00Z"),
+        ("2026-02-30T06:00:00Z", "e.g. 2026-12-01T06:00:00Z"),
+        ("tomorrow", "got 'tomorrow'"),
+        (20260101, "got 20260101"),
+    ],
+)
+def test_schedule_time_refuses(value: Any, fragment: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        trigger.schedule_time(value)
+    assert fragment in str(caught.value)
+
+
+def test_time_zone_accepts_utc() -> None:
+    assert trigger.time_zone("UTC") == "UTC"
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        # A real Windows id: refused for the reason alone (Data Factory would fire in UTC).
+        ("W. Europe Standard Time", "; got 'W. Europe Standard Time'"),
+        ("UTC+12", "; got 'UTC+12'"),
+        ("Europe/Berlin", "(an IANA name; Data Factory's id for it is 'W. Europe Standard Time')"),
+        ("America/New_York", "Data Factory's id for it is 'Eastern Standard Time'"),
+        ("Asia/Calcutta", "Data Factory's id for it is 'India Standard Time'"),
+        ("Etc/UTC", "Data Factory's id for it is 'UTC'"),
+        ("europe/berlin", "Data Factory's id for it is 'W. Europe Standard Time'"),
+        # tzdata's own aliases are IANA names too.
+        ("CET", "Data Factory's id for it is 'Romance Standard Time'"),
+        ("w. europe standard time", "(Windows spells it 'W. Europe Standard Time')"),
+        ("W Europe Standard Time", "did you mean 'W. Europe Standard Time'?"),
+        ("Pacific Standard Tme", "did you mean 'Pacific Standard Time'?"),
+        # "UTC+1" is one character from UTC+12: an offset gets no look-alike.
+        ("UTC+1", "got 'UTC+1' (not a Windows time zone id)"),
+        ("+01:00", "(not a Windows time zone id)"),
+        ("", "expected a non-empty string"),
+    ],
+)
+def test_time_zone_refuses(value: str, fragment: str) -> None:
+    with pytest.raises(ValueError, match="expected") as caught:
+        trigger.time_zone(value)
+    message = str(caught.value)
+    assert fragment in message
+    if value:
+        assert "Data Factory ignores timeZone and fires in UTC" in message
+
+
+def test_time_zone_hints_cover_data_factorys_documented_list() -> None:
+    """Every id in Learn's "Time zone option" table is a known Windows id (no look-alike hint)."""
+    documented = [
+        "Pacific Standard Time",
+        "Central Standard Time",
+        "Eastern Standard Time",
+        "GMT Standard Time",
+        "W. Europe Standard Time",
+        "India Standard Time",
+        "China Standard Time",
+    ]
+    assert all(zone in trigger.WINDOWS_ZONES for zone in documented)
+
+
+# ---------------------------------------------------------------- the component on its own
+
+PENDING: list[Callable[[], None]] = []
+"""What `build`'s one-component program declares."""
+
+
+def build(tmp_path: Path, declare: Callable[[], None]) -> engine.Result:
+    """Run a program that declares only what `declare` does, as a component user would."""
+    program = tmp_path / "trigger_program.py"
+    program.write_text("from tests.test_trigger import PENDING\nPENDING[0]()\n")
+    PENDING[:] = [declare]
+    return engine.run({}, "test", preview=False, program=program)
+
+
+def args(**spec: Any) -> dict[str, Any]:
+    return {
+        "spec": {"frequency": "Day", "start_time": "2026-01-01T06:00:00Z", **spec},
+        "trigger_name": "nightly",
+        "factory_id": "/subscriptions/x/resourceGroups/rg/providers/Microsoft.DataFactory/factories/f",
+        "pipeline_name": "load",
+    }
+
+
+def test_component_takes_closed_sets_as_plain_strings(tmp_path: Path) -> None:
+    """Args as another language sends them: a plain dict, enum values as strings."""
+    weekly = args(frequency="Week", week_days=["Friday", "Monday", "Friday"], hours=[18, 6], minutes=[0])
+    result = build(tmp_path, lambda: ScheduleTrigger("t", weekly))
+    sent = result.one(TRIGGER).inputs
+    assert sent["frequency"] == "Week"
+    assert sent["schedule"] == {"hours": [6, 18], "minutes": [0], "daysOfWeeks": ["Friday", "Monday"]}
+    assert (sent["interval"], sent["timeZone"], sent["activated"]) == (1, "UTC", True)
+    # The same with the enum member.
+    again = build(
+        tmp_path,
+        lambda: ScheduleTrigger("t", {**weekly, "spec": {**weekly["spec"], "frequency": Frequency.WEEK}}),
+    )
+    assert again.one(TRIGGER).inputs == sent
+
+
+def test_component_sends_utc_times_with_z(tmp_path: Path) -> None:
+    """`+00:00` is a UTC time as config takes it; Data Factory wants the Z."""
+    spec = args(start_time="2026-01-01T06:00:00+00:00", end_time="2027-01-01T00:00:00-00:00")
+    sent = build(tmp_path, lambda: ScheduleTrigger("t", spec)).one(TRIGGER).inputs
+    assert (sent["startTime"], sent["endTime"]) == ("2026-01-01T06:00:00Z", "2027-01-01T00:00:00Z")
+
+
+def test_component_keeps_secret_arguments_secret(tmp_path: Path) -> None:
+    secret = {**args(parameters={"key": "s3cr3t-value"}), "secret_parameters": True}
+    sent = build(tmp_path, lambda: ScheduleTrigger("t", secret)).one(TRIGGER)
+    assert sent.inputs["pipelines"] == [{"name": "load", "parameters": engine.SECRET}]
+    assert sent.raw_inputs["pipelines"][0]["parameters"] == {"key": "s3cr3t-value"}
+
+
+def test_component_trigger_waits_for_its_depends_on(tmp_path: Path) -> None:
+    """What the component waits for, its trigger (which starts runs) waits for; the component
+    itself is registered as before, so existing stacks' state does not change."""
+
+    def declare() -> None:
+        wait = resources.ResourceGroup("grants", location="westeurope")
+        ScheduleTrigger("t", args(), opts=pulumi.ResourceOptions(depends_on=[wait]))
+
+    result = build(tmp_path, declare)
+    wait = result.one("azure-native:resources:ResourceGroup").urn
+    assert wait in result.one(TRIGGER).dependencies
+    assert result.one("adf-databricks:index:ScheduleTrigger").dependencies == []
 
 
 @pytest.mark.parametrize(
     ("value", "zone"),
     [
         ("2026-12-01T06:00:00", "UTC"),
-        ("2026-12-01T06:00:00+00:00", "UTC"),
         ("2026-12-01T06:00:00.5Z", "UTC"),
         # Data Factory would read these as UTC and ignore the zone.
         ("2026-12-01T06:00:00Z", "W. Europe Standard Time"),
         ("2026-12-01T06:00:00", "W. Europe Standard Time"),
     ],
 )
-def test_azurerm_time_refuses_other_forms(value: str, zone: str) -> None:
+def test_component_refuses_times_it_cannot_send(value: str, zone: str) -> None:
     """The component is usable without this project's settings: a wrong form fails, not shifts."""
-    with pytest.raises(ValueError, match="schedule time"):
-        azurerm_time(value, zone)
+    # No mocks are set: reaching the engine would fail differently.
+    with pytest.raises(InvalidArgs, match=r"ScheduleTrigger t: spec\.(startTime|timeZone): expected"):
+        ScheduleTrigger("t", args(start_time=value, time_zone=zone))
+
+
+def test_component_refuses_bad_args_with_every_problem() -> None:
+    bad = {
+        **args(
+            frequency="Daily",
+            interval=0,
+            start_time="tomorrow 6am",
+            time_zone="Europe/Berlin",
+            hours=[24],
+            month_days=[0],
+            enabled="yes",
+        ),
+        "trigger_name": "a/b",
+        "colour": "red",
+    }
+    with pytest.raises(InvalidArgs) as caught:
+        ScheduleTrigger("t", bad)
+    assert isinstance(caught.value, pulumi.RunError)
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.frequency: expected one of Minute, Hour, Day, Week, Month, got 'Daily'",
+        # In the order the keys are written: args() writes frequency and start_time first.
+        "spec.startTime: expected a UTC time as yyyy-MM-ddTHH:mm:ssZ (whole seconds),"
+        " e.g. 2026-12-01T06:00:00Z, got 'tomorrow 6am'",
+        "spec.interval: expected an integer >= 1, got 0",
+        "spec.timeZone: expected " + trigger.ONLY_UTC + "; got 'Europe/Berlin'"
+        " (an IANA name; Data Factory's id for it is 'W. Europe Standard Time')",
+        "spec.hours[0]: expected an integer from 0 to 23, got 24",
+        "spec.monthDays[0]: expected days from -31 to 31 other than 0, got 0",
+        "spec.enabled: expected true or false, got 'yes'",
+        "triggerName: expected a Data Factory name (letter, digit or _ first;"
+        " none of . + ? / < > * % & : \\ #; at most 140 characters), got 'a/b'",
+        "colour: unknown key; known keys: spec, triggerName, factoryId, pipelineName, description,"
+        " secretParameters",
+    ]
+    assert str(caught.value).splitlines()[0].startswith("ScheduleTrigger t: spec.frequency: ")
+
+
+def test_component_refuses_keys_of_another_frequency() -> None:
+    with pytest.raises(InvalidArgs) as caught:
+        ScheduleTrigger("t", args(frequency="Hour", hours=[1], week_days=["Monday"], month_days=[1]))
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.hours: applies only with frequency Day or Week or Month, not Hour",
+        "spec.weekDays: applies only with frequency Week, not Hour",
+        "spec.monthDays: applies only with frequency Month, not Hour",
+    ]
+
+
+def test_component_refuses_an_end_before_the_start() -> None:
+    with pytest.raises(
+        InvalidArgs, match=r"spec\.endTime: expected a time after startTime \(2026-01-01T06:00:00Z\)"
+    ):
+        ScheduleTrigger("t", args(end_time="2026-01-01T05:00:00Z"))
