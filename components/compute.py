@@ -21,6 +21,7 @@ import pulumi_databricks as databricks
 
 from components import validation
 from components.enums import ClusterMode, DataSecurityMode, InitScriptSource
+from components.notebooks import is_service_principal
 from components.validation import Rule, check, describe, rule, rules
 
 PYSPARK_PYTHON = {"3": "/databricks/python3/bin/python3"}
@@ -240,6 +241,13 @@ class ComputeArgs(TypedDict):
     id), or Databricks refuses ADF's runs on it. Required then; unused otherwise (job clusters
     belong to the identity that submits the run). The stack fills it; its config does not
     take it."""
+    run_as: NotRequired[pulumi.Input[str] | None]
+    """The principal Data Factory's runs execute as (a user name, or a service principal's
+    application id) when it is not whoever deploys: it gets Can Attach To on the pool and Can
+    Restart on the interactive cluster this component creates, what running there takes
+    (Databricks docs, compute/clusters-manage "Compute permissions", pools "Pool permissions").
+    Leave it out when the deployer's token runs them: the deployer owns what it creates. The
+    stack fills it; its config does not take it."""
     autotermination_minutes: NotRequired[int]
     """Idle minutes before the cluster stops (10 to 10000; default 30). Mode interactive."""
     existing_cluster_id: NotRequired[pulumi.Input[str]]
@@ -516,6 +524,20 @@ def _log_conf(destination: str) -> databricks.ClusterClusterLogConfArgs:
     )
 
 
+RUN_AS_LEVELS = {"cluster": "CAN_RESTART", "pool": "CAN_ATTACH_TO"}
+"""The least that lets a run use it: attach to and restart a terminated interactive cluster;
+draw instances from a pool (terraform-provider-databricks docs/resources/permissions.md,
+"Cluster usage" and "Instance Pool usage")."""
+
+
+def _control(principal: str, level: str) -> databricks.PermissionsAccessControlArgs:
+    if is_service_principal(principal):
+        return databricks.PermissionsAccessControlArgs(
+            service_principal_name=principal, permission_level=level
+        )
+    return databricks.PermissionsAccessControlArgs(user_name=principal, permission_level=level)
+
+
 class DatabricksCompute(pulumi.ComponentResource):
     """Creates the interactive cluster or instance pool a mode needs, and exposes the
     Azure Databricks linked service's cluster fields for that mode.
@@ -570,6 +592,7 @@ class DatabricksCompute(pulumi.ComponentResource):
                 single_user_name=a.get("single_user_name") if dedicated else None,
                 opts=pulumi.ResourceOptions(parent=self),
             )
+            self._grant_run_as(name, a, "cluster", cluster_id=self.cluster.id)
             return {"existing_cluster_id": self.cluster.id}
         fields: dict[str, Any] = {
             "new_cluster_version": a["spark_version"],
@@ -591,6 +614,7 @@ class DatabricksCompute(pulumi.ComponentResource):
                 custom_tags=dict(a["custom_tags"]) or None,
                 opts=pulumi.ResourceOptions(parent=self),
             )
+            self._grant_run_as(name, a, "pool", instance_pool_id=self.pool.id)
             fields["instance_pool_id"] = self.pool.id
         else:
             fields["new_cluster_node_type"] = a["node_type"]
@@ -614,3 +638,19 @@ class DatabricksCompute(pulumi.ComponentResource):
             }
         )
         return {k: v for k, v in fields.items() if v not in (None, {}, [])}
+
+    def _grant_run_as(self, name: str, a: Mapping[str, Any], what: str, **target: Any) -> None:
+        """Let the principal ADF runs as use the cluster or pool (without Can Manage)."""
+        if a.get("run_as") is None:
+            return
+        level = RUN_AS_LEVELS[what]
+        databricks.Permissions(
+            f"{name}-{what}-permissions",
+            # Not authoritative for admins and the creator, whose rights Databricks keeps; for
+            # anyone else it is: access given by hand is removed on the next `pulumi up`.
+            access_controls=[
+                pulumi.Output.from_input(a["run_as"]).apply(lambda principal: _control(principal, level))
+            ],
+            opts=pulumi.ResourceOptions(parent=self),
+            **target,
+        )

@@ -81,17 +81,19 @@ class AdfDatabricks(pulumi.ComponentResource):
             opts=on_workspace,
         )
         self.run_as = self.run_identity.run_as
+        # What the notebooks run as, and where they write. In token mode Data Factory runs them
+        # as the deploying principal, which owns the cluster, pool, folder, schema and volume it
+        # creates: it needs no grant, and a lower one would be refused or would replace its own
+        # (see ComputeArgs.run_as, NotebooksArgs.run_as and CatalogVolumeArgs).
+        run_as = self.run_as if args.auth.mode is not AuthMode.TOKEN else None
         # A dedicated (SINGLE_USER) interactive cluster runs only its single user's commands,
         # so it belongs to the identity ADF runs as; job clusters belong to whoever submits.
         compute = DatabricksCompute(
-            f"{name}-compute", {**args.cluster, "single_user_name": self.run_as}, opts=on_workspace
+            f"{name}-compute",
+            {**args.cluster, "single_user_name": self.run_as, "run_as": run_as},
+            opts=on_workspace,
         )
 
-        # What the notebooks run as, and where they write (issue 7, defects 15 and 16). In token
-        # mode Data Factory runs them as the deploying principal, which owns the folder, schema
-        # and volume it creates: it needs no grant, and a lower one would be refused or would
-        # replace its own (see NotebooksArgs.run_as and CatalogVolumeArgs).
-        run_as = self.run_as if args.auth.mode is not AuthMode.TOKEN else None
         uc = args.unity_catalog
         data = CatalogVolume(
             f"{name}-unity-catalog",

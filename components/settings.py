@@ -368,7 +368,9 @@ def _cluster(value: Any) -> ComputeArgs:
     if isinstance(value, dict):
         # An explicit null counts as absent, as it does for the other sections.
         value = {k: _without_nulls(v) if k == "pool" else v for k, v in value.items() if v is not None}
-    found = validation.problems(ComputeArgs, value, "cluster", exclude={ComputeArgs: ["single_user_name"]})
+    found = validation.problems(
+        ComputeArgs, value, "cluster", exclude={ComputeArgs: ["single_user_name", "run_as"]}
+    )
     if found:
         raise ConfigError(found[0].path, found[0].message)
     return cast(ComputeArgs, validation.from_document(ComputeArgs, value))

@@ -490,9 +490,9 @@ def test_package_schema_speaks_the_config_vocabulary() -> None:
     """Pulumi's analyzer accepts the args and outputs; its property names are the config keys."""
     analyzed = Analyzer("adf-databricks").analyze([DatabricksCompute])
     component = analyzed["component_definitions"]["DatabricksCompute"]
-    # singleUserName is a component input the stack fills; config does not take it.
-    assert sorted(component.inputs) == sorted([*CONFIG_KEYS, "singleUserName"])
-    stack_schema = validation.json_schema(ComputeArgs, exclude={ComputeArgs: ["single_user_name"]})
+    # singleUserName and runAs are component inputs the stack fills; config does not take them.
+    assert sorted(component.inputs) == sorted([*CONFIG_KEYS, "singleUserName", "runAs"])
+    stack_schema = validation.json_schema(ComputeArgs, exclude={ComputeArgs: ["single_user_name", "run_as"]})
     assert list(stack_schema["properties"]) == CONFIG_KEYS
     assert all(p.description for p in component.inputs.values())
     assert sorted(analyzed["type_definitions"]["PoolSpec"].properties) == [
@@ -528,3 +528,43 @@ def test_existing_cluster(render: Render) -> None:
     assert cluster_fields(result) == {"existingClusterId": "0606-101010-xyz"}
     assert result.of_type("databricks:index/cluster:Cluster") == []
     assert result.of_type("databricks:index/instancePool:InstancePool") == []
+
+
+PERMISSIONS = "databricks:index/permissions:Permissions"
+
+
+@pytest.mark.parametrize(
+    ("cluster", "target", "level"),
+    [
+        ({**CLUSTER, "mode": "pool", "workers": 2}, "instancePoolId", "CAN_ATTACH_TO"),
+        ({**CLUSTER, "mode": "interactive"}, "clusterId", "CAN_RESTART"),
+    ],
+    ids=["pool", "interactive"],
+)
+def test_msi_run_identity_may_use_what_the_stack_creates(
+    render: Render, cluster: dict[str, Any], target: str, level: str
+) -> None:
+    """ADF's runs as the managed identity attach to the pool or restart the terminated
+    interactive cluster; the identity gets that much, not Can Manage."""
+    result = render(base(cluster=cluster))
+    [permissions] = [p for p in result.of_type(PERMISSIONS) if target in p.inputs]
+    assert permissions.inputs["accessControls"] == [
+        {"servicePrincipalName": engine.IDENTITY_CLIENT, "permissionLevel": level}
+    ]
+    created = result.one(
+        "databricks:index/instancePool:InstancePool"
+        if target == "instancePoolId"
+        else "databricks:index/cluster:Cluster"
+    )
+    assert permissions.property_dependencies[target] == [created.urn]
+
+
+@pytest.mark.parametrize("mode", ["pool", "interactive"])
+def test_token_owner_needs_no_grant_on_what_it_created(render: Render, mode: str) -> None:
+    result = render(base(auth={"mode": "token"}, cluster={**CLUSTER, "mode": mode, "workers": 2}))
+    assert not [p for p in result.of_type(PERMISSIONS) if {"instancePoolId", "clusterId"} & set(p.inputs)]
+
+
+def test_job_clusters_need_no_grant(render: Render) -> None:
+    result = render(base())
+    assert not [p for p in result.of_type(PERMISSIONS) if {"instancePoolId", "clusterId"} & set(p.inputs)]
