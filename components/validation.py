@@ -21,7 +21,7 @@ import difflib
 import inspect
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Any, TypeVar, is_typeddict
 
@@ -50,6 +50,9 @@ class Rule:
     """The rule for each item of a list field."""
     values: Rule | None = None
     """The rule for each value of a map field."""
+    refused: Mapping[str, str] = field(default_factory=dict)
+    """Values refused for a reason of their own, each with the whole message that gives it
+    (e.g. a pricing tier that reached end of life); the schema gets `not: {enum: [...]}`."""
 
 
 def rule(
@@ -59,10 +62,17 @@ def rule(
     replace: bool = False,
     items: Rule | None = None,
     values: Rule | None = None,
+    refused: Mapping[str, str] | None = None,
     **keywords: Any,
 ) -> Rule:
     """A field rule: `rule("an integer from 1 to 50", minimum=1, maximum=50)`."""
-    return Rule(keywords, expected, default, replace, items, values)
+    return Rule(keywords, expected, default, replace, items, values, dict(refused or {}))
+
+
+def shown_default(r: Rule, value: Any) -> Rule:
+    """`r` with `value` as its schema's `default` (for editors and readers), which validation
+    does not fill in: for a field whose absence a rule between fields must see."""
+    return replace(r, keywords={**r.keywords, "default": _plain(value)})
 
 
 Check = Callable[[Mapping[str, Any]], Iterable[tuple[str, str]]]
@@ -222,6 +232,9 @@ def _field_schema(typ: Any, r: Rule, defs: dict[str, Any], skip: Mapping[type, s
     schema = dict(r.keywords) if r.replace else {**_type_schema(typ, r, defs, skip), **r.keywords}
     if r.expected:
         schema["x-expected"] = r.expected
+    if r.refused:
+        schema["not"] = {"enum": list(r.refused)}
+        schema["x-refused"] = dict(r.refused)
     if r.default is not _MISSING:
         schema["default"] = _plain(r.default)
     return schema
@@ -325,7 +338,10 @@ def _messages(error: ValidationError, path: str) -> Iterator[Problem]:
     here = path
     for part in error.absolute_path:
         here = join(here, part)
-    if error.validator == "required":
+    refused = schema.get("x-refused", {})
+    if isinstance(error.instance, str) and error.instance in refused:
+        yield Problem(here, refused[error.instance])
+    elif error.validator == "required":
         present = error.instance if isinstance(error.instance, dict) else {}
         for missing in error.validator_value if isinstance(error.validator_value, list) else []:
             if missing not in present:

@@ -174,3 +174,39 @@ def _red_needs_owner(doc):
 def test_rules_reading_an_excluded_field_are_the_callers() -> None:
     assert validation.problems(OwnedArgs, {}) == [Problem("owner", "is required with mode red")]
     assert validation.problems(OwnedArgs, {}, exclude={OwnedArgs: ["owner"]}) == []
+
+
+@rules(tier=rule(refused={"gold": "gold is refused: it was retired"}, enum=["silver", "gold", "bronze"]))
+class TierArgs(TypedDict):
+    """Args with a value refused for a reason of its own."""
+
+    tier: str
+    """Which tier."""
+
+
+def test_a_refused_value_gets_its_own_reason() -> None:
+    schema = validation.json_schema(TierArgs)["properties"]["tier"]
+    # Editors flag it too.
+    assert schema["not"] == {"enum": ["gold"]}
+    assert validation.problems(TierArgs, {"tier": "gold"}, "t") == [
+        Problem("t.tier", "gold is refused: it was retired")
+    ]
+    assert [str(p) for p in validation.problems(TierArgs, {"tier": "tin"})] == [
+        "tier: expected one of silver, gold, bronze, got 'tin'"
+    ]
+    assert validation.problems(TierArgs, {"tier": "silver"}) == []
+
+
+@rules(size=validation.shown_default(rule(minimum=1), 3))
+class ShownArgs(TypedDict):
+    """Args whose default is shown, not filled in."""
+
+    size: NotRequired[int]
+    """How big (default 3)."""
+
+
+def test_a_shown_default_is_not_filled_in() -> None:
+    assert validation.json_schema(ShownArgs)["properties"]["size"]["default"] == 3
+    # What a rule between fields and the component see: the field stays absent.
+    assert validation.with_defaults(ShownArgs, {}) == {}
+    assert validation.parse(ShownArgs, {}) == {}
