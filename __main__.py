@@ -6,6 +6,7 @@ import pulumi
 
 from components.platform import AdfDatabricks
 from components.settings import from_pulumi_config
+from components.workspace_access import auth_mode
 
 # The SDKs imported above are about a thousand modules that live as long as the program.
 # Freezing them keeps the cyclic GC from re-scanning them in every full collection while
@@ -22,5 +23,5 @@ pulumi.export("adfMonitorUrl", platform.data_factory.monitor_url)
 pulumi.export("pipelines", list(platform.pipelines))
 pulumi.export("triggers", {name: t.activated for name, t in platform.triggers.items()})
 pulumi.export("notebookPaths", platform.notebook_paths)
-pulumi.export("authMode", settings.auth.mode.value)
+pulumi.export("authMode", auth_mode(settings.auth).value)
 pulumi.export("runAs", platform.run_as)

@@ -9,18 +9,25 @@ needed: the files live in the catalog's managed storage) and grants the principa
 Factory runs the notebooks as exactly what writing a file there takes.
 """
 
-import re
+# Args module read by Pulumi's component analyzer: no `from __future__ import annotations`.
+# validation.parse fills every default, so keys with a default are read with [].
+# pyright: reportTypedDictNotRequiredAccess=false
+
+from dataclasses import replace
 from typing import TypedDict
 
 import pulumi
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
+from components import validation
+from components.validation import rule, rules
+
 # Unity Catalog stores names in lower case; a mixed-case name would be read back lower-case
 # and show a diff on every refresh. Names the stack creates stay to letters, digits and _
 # so the /Volumes/... path needs no quoting; an existing catalog may also contain '-'.
-NAME = re.compile(r"^[a-z0-9_]{1,255}$")
-CATALOG_NAME = re.compile(r"^[a-z0-9_][a-z0-9_-]{0,254}$")
+NAME = r"^[a-z0-9_]{1,255}$"
+CATALOG_NAME = r"^[a-z0-9_][a-z0-9_-]{0,254}$"
 NOT_UNITY_CATALOGS = {
     "hive_metastore": "the legacy Hive metastore, which has no volumes",
     "system": "read-only system tables",
@@ -30,6 +37,8 @@ RESERVED_SCHEMAS = {
     "information_schema": "is reserved in every catalog",
     "default": "exists in every catalog already; the stack creates a schema of its own",
 }
+OBJECT_NAME = rule("a name of lower-case letters, digits and _ (at most 255)", pattern=NAME)
+"""A schema or volume name the stack creates."""
 
 # What writing a file into a volume takes, and no more (Databricks docs, volumes/privileges,
 # "Create, delete, or update files": USE CATALOG, USE SCHEMA, READ VOLUME and WRITE VOLUME).
@@ -48,32 +57,25 @@ def workspace_catalog_name(workspace_name: str) -> str:
     return workspace_name.lower().replace("-", "_")
 
 
-def catalog_name(value: str) -> str:
-    """An existing Unity Catalog catalog that can hold a managed volume."""
-    if value in NOT_UNITY_CATALOGS:
-        raise ValueError(f"expected a Unity Catalog catalog, got {value!r} ({NOT_UNITY_CATALOGS[value]})")
-    if not CATALOG_NAME.match(value):
-        raise ValueError(
-            "expected a catalog name in lower case (letters, digits, _ and -, Unity Catalog stores"
-            f" names in lower case), got {value!r}"
-        )
-    return value
-
-
-def object_name(value: str) -> str:
-    """A schema or volume name the stack creates: lower-case letters, digits and _."""
-    if not NAME.match(value):
-        raise ValueError(f"expected a name of lower-case letters, digits and _ (at most 255), got {value!r}")
-    return value
-
-
-def schema_name(value: str) -> str:
-    name = object_name(value)
-    if name in RESERVED_SCHEMAS:
-        raise ValueError(f"expected a schema of the stack's own, got {value!r}: it {RESERVED_SCHEMAS[name]}")
-    return name
-
-
+@rules(
+    catalog=rule(
+        "a catalog name in lower case (letters, digits, _ and -, Unity Catalog stores names in lower case)",
+        pattern=CATALOG_NAME,
+        refused={
+            name: f"expected a Unity Catalog catalog, got {name!r} ({reason})"
+            for name, reason in NOT_UNITY_CATALOGS.items()
+        },
+    ),
+    schema=rule(
+        OBJECT_NAME.expected,
+        pattern=NAME,
+        refused={
+            name: f"expected a schema of the stack's own, got {name!r}: it {reason}"
+            for name, reason in RESERVED_SCHEMAS.items()
+        },
+    ),
+    volume=replace(OBJECT_NAME, default="landing"),
+)
 class CatalogVolumeArgs(TypedDict):
     """Inputs of CatalogVolume."""
 
@@ -82,8 +84,8 @@ class CatalogVolumeArgs(TypedDict):
     workspace enabled for Unity Catalog automatically."""
     schema: str
     """Name of the schema the stack creates in the catalog."""
-    volume: str
-    """Name of the managed volume the stack creates in the schema."""
+    volume: NotRequired[str]
+    """Name of the managed volume the stack creates in the schema (default landing)."""
     run_as: NotRequired[pulumi.Input[str] | None]
     """Databricks principal the notebooks run as (a user name, or a service principal's
     application id): it gets USE_CATALOG, USE_SCHEMA, READ_VOLUME and WRITE_VOLUME. Leave it
@@ -105,9 +107,8 @@ class CatalogVolume(pulumi.ComponentResource):
     ) -> None:
         # A component used from another program gets the same checks as the stack's config,
         # before anything is registered.
-        catalog = catalog_name(args["catalog"])
-        schema_in_catalog = schema_name(args["schema"])
-        volume_in_schema = object_name(args["volume"])
+        args = validation.parse(CatalogVolumeArgs, args, f"CatalogVolume {name}: ")
+        catalog, schema_in_catalog, volume_in_schema = args["catalog"], args["schema"], args["volume"]
         super().__init__("adf-databricks:index:CatalogVolume", name, None, opts)
         run_as = args.get("run_as")
         child = pulumi.ResourceOptions(parent=self)

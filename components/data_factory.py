@@ -1,32 +1,53 @@
 """DataFactory: the Data Factory, its access to Databricks, and the Azure Databricks linked service."""
 
-from __future__ import annotations
+# Args module read by Pulumi's component analyzer: no `from __future__ import annotations`.
+# validation.parse fills every default, so keys with a default are read with [].
+# pyright: reportTypedDictNotRequiredAccess=false
 
 import urllib.parse
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import replace
+from typing import Any, TypedDict
 
 import pulumi
 import pulumi_azure_native.datafactory as datafactory
+from typing_extensions import NotRequired
 
-from components.workspace_access import AuthSpec, WorkspaceAccess, WorkspaceAccessArgs
+from components import validation
+from components.arm import RESOURCE_GROUP_NAME, TAGS
+from components.names import DATA_FACTORY_NAME
+from components.validation import check, rule, rules
+from components.workspace_access import (
+    AuthSpec,
+    WorkspaceAccess,
+    WorkspaceAccessArgs,
+    identity_with_principal,
+)
 
 
-@dataclass(frozen=True)
-class LinkedServiceSpec:
+@rules(
+    name=replace(DATA_FACTORY_NAME, default="AzureDatabricks"),
+    description=rule(default="Azure Databricks workspace that runs the pipelines' notebooks"),
+    integration_runtime=DATA_FACTORY_NAME,
+)
+class LinkedServiceSpec(TypedDict):
     """The Azure Databricks linked service's own settings (the Learn module's table)."""
 
-    name: str = "AzureDatabricks"
-    """Linked service name, unique in the factory."""
-    description: str = "Azure Databricks workspace that runs the pipelines' notebooks"
+    name: NotRequired[str]
+    """Linked service name, unique in the factory (default AzureDatabricks)."""
+    description: NotRequired[str]
     """A meaningful description."""
-    integration_runtime: str | None = None
+    integration_runtime: NotRequired[str]
     """Integration runtime to connect via; the factory's auto-resolve runtime when unset."""
 
 
-@dataclass(frozen=True)
-class DataFactoryArgs:
+@rules(
+    resource_group_name=RESOURCE_GROUP_NAME,
+    auth=rule(default={}),
+    linked_service=rule(default={}),
+    tags=TAGS,
+    protect=rule(default=False),
+)
+class DataFactoryArgs(TypedDict):
     """Inputs of DataFactory."""
 
     resource_group_name: pulumi.Input[str]
@@ -35,23 +56,27 @@ class DataFactoryArgs:
     """Workspace URL with scheme (https://adb-....azuredatabricks.net)."""
     workspace_resource_id: pulumi.Input[str]
     """ARM id of the Databricks workspace."""
-    cluster_fields: Mapping[str, Any]
+    cluster_fields: dict[str, Any]
     """Cluster part of the linked service (DatabricksCompute.linked_service_fields)."""
-    auth: AuthSpec = field(default_factory=AuthSpec)
-    """How the factory authenticates to the workspace."""
-    linked_service: LinkedServiceSpec = field(default_factory=LinkedServiceSpec)
+    auth: NotRequired[AuthSpec]
+    """How the factory authenticates to the workspace (default: mode msi)."""
+    linked_service: NotRequired[LinkedServiceSpec]
     """Name, description and integration runtime of the linked service."""
-    location: pulumi.Input[str] | None = None
+    location: NotRequired[pulumi.Input[str] | None]
     """Azure region; the resource group's when unset."""
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: NotRequired[dict[str, str]]
     """Tags for the factory and the Key Vault."""
-    protect: bool = False
+    protect: NotRequired[bool]
     """Protect the factory (and Key Vault) against deletion by Pulumi."""
-    identity_id: pulumi.Input[str] | None = None
+    identity_id: NotRequired[pulumi.Input[str] | None]
     """ARM id of a user-assigned identity for the factory to carry, next to its system-assigned
     one. In msi mode the linked service authenticates as it (see WorkspaceAccessArgs)."""
-    identity_principal_id: pulumi.Input[str] | None = None
-    """Object id of that user-assigned identity."""
+    identity_principal_id: NotRequired[pulumi.Input[str] | None]
+    """Object id of that user-assigned identity (required with identityId in mode msi)."""
+
+
+# Refused here, before the factory is declared, rather than by WorkspaceAccess after it.
+check(DataFactoryArgs, "auth", "identityId", "identityPrincipalId")(identity_with_principal)
 
 
 def _principal_id(identity: datafactory.outputs.FactoryIdentityResponse | None) -> str:
@@ -87,58 +112,61 @@ class DataFactory(pulumi.ComponentResource):
     """The factory."""
     linked_service: datafactory.LinkedService
     """The Azure Databricks linked service."""
-    access: WorkspaceAccess
-    """Role assignments, token and Key Vault that let the factory reach the workspace."""
     studio_url: pulumi.Output[str]
     """ADF Studio, opened on this factory."""
     monitor_url: pulumi.Output[str]
     """ADF Studio's Monitor hub, where pipeline runs are watched."""
+    # A component of this package, which Pulumi's component analyzer does not take as an
+    # output: Python callers read it through the `access` property.
+    _access: WorkspaceAccess
 
     def __init__(self, name: str, args: DataFactoryArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = validation.parse(DataFactoryArgs, args, f"DataFactory {name}: ")
         super().__init__("adf-databricks:index:DataFactory", name, None, opts)
         self.factory = datafactory.Factory(
             f"{name}-factory",
-            resource_group_name=args.resource_group_name,
-            location=args.location,
-            identity=_identity(args.identity_id),
-            tags=dict(args.tags),
-            opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+            resource_group_name=args["resource_group_name"],
+            location=args.get("location"),
+            identity=_identity(args.get("identity_id")),
+            tags=dict(args["tags"]),
+            opts=pulumi.ResourceOptions(parent=self, protect=args["protect"]),
         )
         principal_id = self.factory.identity.apply(_principal_id)
-        self.access = WorkspaceAccess(
+        self._access = WorkspaceAccess(
             f"{name}-access",
             WorkspaceAccessArgs(
-                auth=args.auth,
+                auth=args["auth"],
                 factory_name=self.factory.name,
                 factory_principal_id=principal_id,
-                resource_group_name=args.resource_group_name,
-                workspace_resource_id=args.workspace_resource_id,
-                location=args.location,
-                tags=args.tags,
-                protect=args.protect,
-                identity_id=args.identity_id,
-                identity_principal_id=args.identity_principal_id,
+                resource_group_name=args["resource_group_name"],
+                workspace_resource_id=args["workspace_resource_id"],
+                location=args.get("location"),
+                tags=args["tags"],
+                protect=args["protect"],
+                identity_id=args.get("identity_id"),
+                identity_principal_id=args.get("identity_principal_id"),
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        spec = args.linked_service
+        spec = args["linked_service"]
+        runtime = spec.get("integration_runtime")
         self.linked_service = datafactory.LinkedService(
             f"{name}-databricks-linked-service",
             factory_name=self.factory.name,
-            resource_group_name=args.resource_group_name,
-            linked_service_name=spec.name,
+            resource_group_name=args["resource_group_name"],
+            linked_service_name=spec["name"],
             properties=datafactory.AzureDatabricksLinkedServiceArgs(
                 type="AzureDatabricks",
-                description=spec.description,
-                domain=args.workspace_url,
+                description=spec["description"],
+                domain=args["workspace_url"],
                 connect_via=datafactory.IntegrationRuntimeReferenceArgs(
-                    reference_name=spec.integration_runtime,
+                    reference_name=runtime,
                     type="IntegrationRuntimeReference",
                 )
-                if spec.integration_runtime
+                if runtime
                 else None,
-                **self.access.linked_service_auth,
-                **args.cluster_fields,
+                **self._access.linked_service_auth,
+                **args["cluster_fields"],
             ),
             # No depends_on the role assignments: creating the linked service needs none of
             # them. What starts runs waits for them (WorkspaceAccess.grants_propagated).
@@ -156,3 +184,8 @@ class DataFactory(pulumi.ComponentResource):
                 "monitorUrl": self.monitor_url,
             }
         )
+
+    @property
+    def access(self) -> WorkspaceAccess:
+        """Role assignments, token and Key Vault that let the factory reach the workspace."""
+        return self._access

@@ -7,17 +7,22 @@ runs, the principal Data Factory runs as may run it, and nobody else gets more t
 workspace admins and the deploying principal already have.
 """
 
-from __future__ import annotations
+# Args module read by Pulumi's component analyzer: no `from __future__ import annotations`.
 
 import posixpath
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
 from functools import partial
 from pathlib import PurePath, PurePosixPath
+from typing import Any, TypedDict
 
 import pulumi
 import pulumi_databricks as databricks
+from typing_extensions import NotRequired
+
+from components import validation
+from components.arm import any_case
+from components.validation import check, rule, rules
 
 LANGUAGES = {".py": "PYTHON", ".sql": "SQL", ".scala": "SCALA", ".r": "R"}
 """Notebook languages Databricks knows, by source file suffix."""
@@ -31,6 +36,19 @@ RUN_AS_PERMISSION = "CAN_RUN"
 
 SPECIAL_FOLDERS = ("/", "/Workspace", "/Users", "/Repos", "/Shared")
 
+ABSOLUTE_WORKSPACE_PATH = r"^/(?!(.*/)?\.\.(/|$)).*[^/]$"
+"""A workspace path from the root, without `..` and without a trailing slash."""
+WORKSPACE_PATH = rule("an absolute workspace path like /Shared/x", pattern=ABSOLUTE_WORKSPACE_PATH)
+"""An absolute path in the workspace file tree (the notebook folder, an activity's notebookPath)."""
+
+NOTEBOOK_SOURCE = rule(
+    f"a {', '.join(LANGUAGES)} file",
+    # A name, then a suffix in any letter case (JSON Schema patterns take no flags).
+    pattern="[^/](" + "|".join(any_case(suffix) for suffix in LANGUAGES) + ")$",
+)
+"""A local notebook source whose language Databricks knows from its suffix (the Notebooks'
+sources, an activity's notebook)."""
+
 
 def workspace_path(folder: str, source: str) -> str:
     """Where a local source lands in the workspace: the folder plus the file's stem."""
@@ -39,35 +57,6 @@ def workspace_path(folder: str, source: str) -> str:
 
 def language(source: str) -> str:
     return LANGUAGES[PurePath(source).suffix.lower()]
-
-
-def notebook_folder(path: str) -> str:
-    """A folder the stack can lock: not a special folder, nothing under /Shared.
-
-    Objects in a folder inherit all its permissions, and every user has Can Manage on
-    everything in /Shared (Databricks docs, security/auth/access-control/workspace-acl,
-    "Special folders and permissions"). An inherited permission cannot be lowered on a child:
-    the Permissions API refuses with "Cannot remove <principal>'s CAN_MANAGE permission"
-    (databricks/terraform-provider-databricks#3899), and /Shared's own permissions cannot be
-    changed (ibid. #2269, #5317). Only workspace admins can create objects in the workspace
-    root, so a top-level folder inherits no edit right for ordinary users.
-    """
-    parts = PurePosixPath(path).parts
-    if parts[1:2] == ("Workspace",):  # /Workspace/Shared/x is /Shared/x
-        parts = ("/", *parts[2:])
-    canonical = str(PurePosixPath(*parts))
-    if canonical in SPECIAL_FOLDERS:
-        raise ValueError(
-            f"expected a folder of the stack's own, got {path!r}: the stack cannot set the"
-            " permissions of a special folder"
-        )
-    if parts[1:2] == ("Shared",):
-        raise ValueError(
-            f"expected a folder outside /Shared, got {path!r}: every workspace user can edit"
-            " what is under /Shared, and that right cannot be taken away there;"
-            " use a top-level folder such as /adf-databricks/dev"
-        )
-    return path
 
 
 def is_service_principal(principal: str) -> bool:
@@ -89,21 +78,63 @@ def run_as_control(principal: str) -> databricks.PermissionsAccessControlArgs:
     return databricks.PermissionsAccessControlArgs(user_name=principal, permission_level=RUN_AS_PERMISSION)
 
 
-@dataclass(frozen=True)
-class NotebooksArgs:
+@rules(folder=WORKSPACE_PATH, sources=rule(items=NOTEBOOK_SOURCE))
+class NotebooksArgs(TypedDict):
     """Inputs of Notebooks."""
 
     folder: str
-    """Absolute workspace folder the stack creates and locks, e.g. /adf-databricks/dev
-    (nothing under /Shared, see `notebook_folder`)."""
-    sources: Sequence[str]
+    """Absolute workspace folder the stack creates and locks, e.g. /adf-databricks/dev: not a
+    special folder, nothing under /Shared."""
+    sources: list[str]
     """Local notebook files (.py, .sql, .scala, .r) in Databricks source format, relative to
     the project directory (the Pulumi CLI runs providers there)."""
-    run_as: pulumi.Input[str] | None = None
+    run_as: NotRequired[pulumi.Input[str] | None]
     """Databricks principal Data Factory runs the notebooks as (user name, or a service
     principal's application id): it gets CAN_RUN on the folder. Leave it out when that is the
     deploying principal: it created the folder and keeps Can Manage on it, and a lower level
     for it would be refused."""
+
+
+@check(NotebooksArgs, "folder")
+def _lockable_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A folder the stack can lock: not a special folder, nothing under /Shared.
+
+    Objects in a folder inherit all its permissions, and every user has Can Manage on
+    everything in /Shared (Databricks docs, security/auth/access-control/workspace-acl,
+    "Special folders and permissions"). An inherited permission cannot be lowered on a child:
+    the Permissions API refuses with "Cannot remove <principal>'s CAN_MANAGE permission"
+    (databricks/terraform-provider-databricks#3899), and /Shared's own permissions cannot be
+    changed (ibid. #2269, #5317). Only workspace admins can create objects in the workspace
+    root, so a top-level folder inherits no edit right for ordinary users.
+    """
+    path = args["folder"]
+    parts = PurePosixPath(path).parts
+    if parts[1:2] == ("Workspace",):  # /Workspace/Shared/x is /Shared/x
+        parts = ("/", *parts[2:])
+    canonical = str(PurePosixPath(*parts))
+    if canonical in SPECIAL_FOLDERS:
+        yield (
+            "folder",
+            f"expected a folder of the stack's own, got {path!r}: the stack cannot set the"
+            " permissions of a special folder",
+        )
+    elif parts[1:2] == ("Shared",):
+        yield (
+            "folder",
+            f"expected a folder outside /Shared, got {path!r}: every workspace user can edit"
+            " what is under /Shared, and that right cannot be taken away there;"
+            " use a top-level folder such as /adf-databricks/dev",
+        )
+
+
+@check(NotebooksArgs, "sources")
+def _one_notebook_per_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each source lands at the folder plus its stem, so two sources with one stem collide."""
+    seen: dict[str, str] = {}
+    for i, source in enumerate(args["sources"]):
+        first = seen.setdefault(PurePath(source).stem, source)
+        if first != source:
+            yield f"sources[{i}]", f"{source!r} would overwrite {first!r} in the workspace folder"
 
 
 class Notebooks(pulumi.ComponentResource):
@@ -114,20 +145,21 @@ class Notebooks(pulumi.ComponentResource):
     """Workspace path of each uploaded notebook, by local source."""
 
     def __init__(self, name: str, args: NotebooksArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        notebook_folder(args.folder)  # before anything is registered
+        args = validation.parse(NotebooksArgs, args, f"Notebooks {name}: ")
         super().__init__("adf-databricks:index:Notebooks", name, None, opts)
         # Mkdirs also creates missing parents, which then inherit the root's permissions
         # (terraform-provider-databricks workspace/resource_directory.go). Destroy deletes the
         # folder only when it is empty (delete_recursive stays false), so nothing someone else
         # put there is lost.
         folder = databricks.Directory(
-            f"{name}-folder", path=args.folder, opts=pulumi.ResourceOptions(parent=self)
+            f"{name}-folder", path=args["folder"], opts=pulumi.ResourceOptions(parent=self)
         )
         controls: list[pulumi.Input[databricks.PermissionsAccessControlArgs]] = [
             databricks.PermissionsAccessControlArgs(group_name="users", permission_level=USERS_PERMISSION)
         ]
-        if args.run_as is not None:
-            controls.append(pulumi.Output.from_input(args.run_as).apply(run_as_control))
+        run_as = args.get("run_as")
+        if run_as is not None:
+            controls.append(pulumi.Output.from_input(run_as).apply(run_as_control))
         # Authoritative for the folder: only admins (whose Can Manage cannot be lowered) and the
         # entries here keep direct access, and a change made by hand is reset on the next
         # `pulumi up` (terraform-provider-databricks docs/resources/permissions.md, "Folder usage").
@@ -139,9 +171,9 @@ class Notebooks(pulumi.ComponentResource):
         )
         # The folder as the Permissions resource reports it: code lands in the folder only
         # once the folder is locked.
-        locked = permissions.directory_path.apply(lambda path: path or args.folder)
+        locked = permissions.directory_path.apply(lambda path: path or args["folder"])
         self.paths = {}
-        for source in dict.fromkeys(args.sources):
+        for source in dict.fromkeys(args["sources"]):
             notebook = databricks.Notebook(
                 f"{name}-{PurePath(source).stem}",
                 path=locked.apply(partial(workspace_path, source=source)),

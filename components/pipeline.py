@@ -5,8 +5,7 @@ check both (paths relative to the pipeline: `activities[0].timeout`).
 """
 
 import graphlib
-import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypedDict
 
 import pulumi
@@ -16,7 +15,7 @@ from typing_extensions import NotRequired
 from components import validation
 from components.enums import DependencyCondition, ParameterType
 from components.names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
-from components.notebooks import LANGUAGES
+from components.notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH
 from components.trigger import ScheduleSpec
 from components.validation import check, describe, rule, rules
 
@@ -28,19 +27,6 @@ MAX_ACTIVITY_NAME_LENGTH = 55
 
 TIMEOUT = r"^(?!(0+\.)?00:00:00$)(0*[0-6]\.)?([01]\d|2[0-3]):[0-5]\d:[0-5]\d$|^0*7\.00:00:00$"
 """An activity timeout, d.hh:mm:ss with optional days: more than nothing, at most 7 days."""
-
-ABSOLUTE_WORKSPACE_PATH = r"^/(?!(.*/)?\.\.(/|$)).*[^/]$"
-"""A workspace path from the root, without `..` and without a trailing slash."""
-
-
-def _suffixes(suffixes: Iterable[str]) -> str:
-    """A pattern for file names ending in one of `suffixes`, in any case (JSON Schema
-    patterns take no flags)."""
-    either = "|".join(
-        "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in suffix)
-        for suffix in suffixes
-    )
-    return rf"[^/]({either})$"
 
 
 @rules(package=TEXT, repo=TEXT)
@@ -113,8 +99,8 @@ class Dependency(TypedDict):
         maxLength=MAX_ACTIVITY_NAME_LENGTH,
     ),
     description=TEXT,
-    notebook=rule(f"a {', '.join(LANGUAGES)} file", pattern=_suffixes(LANGUAGES)),
-    notebook_path=rule("an absolute workspace path like /Shared/x", pattern=ABSOLUTE_WORKSPACE_PATH),
+    notebook=NOTEBOOK_SOURCE,
+    notebook_path=WORKSPACE_PATH,
     base_parameters=rule("a map of strings"),
     libraries=rule(
         items=rule(

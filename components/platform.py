@@ -17,6 +17,7 @@ from components.run_identity import RunIdentity, RunIdentityArgs
 from components.settings import StackSettings
 from components.trigger import ScheduleSpec, ScheduleTrigger
 from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs
+from components.workspace_access import auth_mode
 
 
 class AdfDatabricks(pulumi.ComponentResource):
@@ -70,7 +71,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         self.run_identity = RunIdentity(
             f"{name}-run-as",
             RunIdentityArgs(
-                mode=args.auth.mode,
+                mode=auth_mode(args.auth),
                 resource_group_name=group_name,
                 location=location,
                 tags=tags,
@@ -85,7 +86,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         # as the deploying principal, which owns the cluster, pool, folder, schema and volume it
         # creates: it needs no grant, and a lower one would be refused or would replace its own
         # (see ComputeArgs.run_as, NotebooksArgs.run_as and CatalogVolumeArgs).
-        run_as = self.run_as if args.auth.mode is not AuthMode.TOKEN else None
+        run_as = self.run_as if auth_mode(args.auth) is not AuthMode.TOKEN else None
         # A dedicated (SINGLE_USER) interactive cluster runs only its single user's commands,
         # so it belongs to the identity ADF runs as; job clusters belong to whoever submits.
         compute = DatabricksCompute(

@@ -14,35 +14,45 @@ factory first logs in, so it is known here, ahead of the factory:
   so grants can name it before ADF's first call.
 """
 
-from __future__ import annotations
+# Args module read by Pulumi's component analyzer: no `from __future__ import annotations`.
+# validation.parse fills every default, so keys with a default are read with [].
+# pyright: reportTypedDictNotRequiredAccess=false
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import TypedDict
 
 import pulumi
 import pulumi_azure_native.managedidentity as managedidentity
 import pulumi_databricks as databricks
+from typing_extensions import NotRequired
 
+from components import validation
+from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.enums import AuthMode
+from components.validation import rule, rules
 
 
-@dataclass(frozen=True)
-class RunIdentityArgs:
+@rules(
+    resource_group_name=RESOURCE_GROUP_NAME,
+    tags=TAGS,
+    protect=rule(default=False),
+    allow_cluster_create=rule(default=True),
+)
+class RunIdentityArgs(TypedDict):
     """Inputs of RunIdentity."""
 
     mode: AuthMode
-    """How the factory authenticates to the workspace (AuthSpec.mode)."""
+    """How the factory authenticates to the workspace (AuthSpec's mode)."""
     resource_group_name: pulumi.Input[str]
     """Resource group of the user-assigned identity (mode msi)."""
-    location: pulumi.Input[str] | None = None
+    location: NotRequired[pulumi.Input[str] | None]
     """Region of the user-assigned identity; the resource group's when unset."""
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: NotRequired[dict[str, str]]
     """Tags for the user-assigned identity."""
-    protect: bool = False
+    protect: NotRequired[bool]
     """Protect the user-assigned identity: replacing it changes the principal every grant names."""
-    allow_cluster_create: bool = True
-    """Let the identity create clusters (mode msi): ADF creates a job cluster for every activity
-    run in job and pool modes; not needed for an existing or interactive cluster."""
+    allow_cluster_create: NotRequired[bool]
+    """Let the identity create clusters (mode msi; default true): ADF creates a job cluster for
+    every activity run in job and pool modes; not needed for an existing or interactive cluster."""
 
 
 class RunIdentity(pulumi.ComponentResource):
@@ -60,20 +70,21 @@ class RunIdentity(pulumi.ComponentResource):
     """That identity, declared in the workspace (mode msi)."""
 
     def __init__(self, name: str, args: RunIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = validation.parse(RunIdentityArgs, args, f"RunIdentity {name}: ")
         super().__init__("adf-databricks:index:RunIdentity", name, None, opts)
         self.identity = None
         self.service_principal = None
-        if args.mode is AuthMode.TOKEN:
+        if args["mode"] is AuthMode.TOKEN:
             # The provider that creates the token authenticates as its owner.
             me = databricks.get_current_user_output(opts=pulumi.InvokeOutputOptions(parent=self))
             self.run_as = me.user_name
         else:
             self.identity = managedidentity.UserAssignedIdentity(
                 f"{name}-identity",
-                resource_group_name=args.resource_group_name,
-                location=args.location,
-                tags=dict(args.tags),
-                opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+                resource_group_name=args["resource_group_name"],
+                location=args.get("location"),
+                tags=dict(args["tags"]),
+                opts=pulumi.ResourceOptions(parent=self, protect=args["protect"]),
             )
             # An Entra service principal is added to a workspace by its application id
             # (terraform-provider-databricks docs/resources/service_principal.md); a managed
@@ -82,7 +93,7 @@ class RunIdentity(pulumi.ComponentResource):
                 f"{name}-service-principal",
                 application_id=self.identity.client_id,
                 display_name=self.identity.name,
-                allow_cluster_create=args.allow_cluster_create,
+                allow_cluster_create=args["allow_cluster_create"],
                 opts=pulumi.ResourceOptions(parent=self),
             )
             # Read from the declared principal, so anything granting to `run_as` waits for it.

@@ -20,18 +20,13 @@ from typing import Any, TypeVar, cast
 import pulumi
 
 from components import validation
-from components.catalog import catalog_name, object_name, schema_name, workspace_catalog_name
+from components.catalog import CatalogVolumeArgs, workspace_catalog_name
 from components.compute import ComputeArgs
 from components.data_factory import LinkedServiceSpec
-from components.enums import (
-    AuthMode,
-    PublicNetworkAccess,
-    WorkspaceSku,
-)
 from components.names import DATA_FACTORY_NAME, MAX_NAME_LENGTH, NAME_PATTERN
-from components.notebooks import notebook_folder
-from components.pipeline import ABSOLUTE_WORKSPACE_PATH, PipelineSpec
-from components.workspace import ExistingWorkspace, WorkspaceSpec, workspace_sku
+from components.notebooks import NotebooksArgs
+from components.pipeline import PipelineSpec
+from components.workspace import DatabricksWorkspaceArgs, WorkspaceSpec
 from components.workspace_access import AuthSpec
 
 NAMESPACE = "adf-databricks"
@@ -85,7 +80,7 @@ class StackSettings:
     )
     """The Unity Catalog volume the notebooks write to."""
     workspace: WorkspaceSpec = field(default_factory=lambda: WorkspaceSpec(name="adf-databricks"))
-    """The workspace to create or adopt."""
+    """The workspace to create or adopt (its name always set)."""
     auth: AuthSpec = field(default_factory=AuthSpec)
     """How Data Factory authenticates to Databricks."""
     cluster: ComputeArgs = field(default_factory=lambda: ComputeArgs())
@@ -101,15 +96,6 @@ class StackSettings:
 # ---------------------------------------------------------------- pure validators
 # Each takes a raw value and returns the typed value, or raises ValueError whose text
 # says what was expected and what was given; the readers below add the key path.
-
-RESOURCE_GROUP = re.compile(r"^[-\w.()]{1,90}$")
-WORKSPACE_ID = re.compile(
-    r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[-\w.()]+/providers/"
-    r"Microsoft\.Databricks/workspaces/[-\w]+$",
-    re.IGNORECASE,
-)
-WORKSPACE_HOST = re.compile(r"^(https://)?adb-\d+\.\d+\.azuredatabricks\.net/?$")
-TAG_FORBIDDEN = set("<>%&\\?/")
 
 
 def describe(value: Any) -> str:
@@ -187,37 +173,32 @@ def adf_name(value: Any) -> str:
     return name
 
 
-def absolute_workspace_path(value: Any) -> str:
-    path = string(value)
-    if not re.search(ABSOLUTE_WORKSPACE_PATH, path):
-        raise ValueError(f"expected an absolute workspace path like /Shared/x, got {describe(value)}")
-    return path
+def _first(problems: Sequence[validation.Problem]) -> None:
+    """Raise the first of a component's problems (in key order) as a ConfigError, until the
+    config loader reports them all."""
+    if problems:
+        raise ConfigError(problems[0].path, problems[0].message)
 
 
-def folder(value: Any) -> str:
-    """The workspace folder uploaded notebooks go to: absolute, and one the stack can lock."""
-    return notebook_folder(absolute_workspace_path(value))
+def _by_component(cls: type, key: str, path: str) -> Check[Any]:
+    """A config value checked by the rules of the component field (`key` of `cls`) it becomes."""
 
-
-def resource_group_name(value: Any) -> str:
-    name = string(value)
-    if not RESOURCE_GROUP.match(name) or name.endswith("."):
-        raise ValueError(
-            "expected a resource group name (1-90 letters, digits, - _ . ( ), not ending in .),"
-            f" got {describe(value)}"
+    def check(value: Any) -> Any:
+        found = validation.problems(cls, {key: value})
+        _first(
+            [
+                validation.Problem(path + p.path[len(key) :], p.message)
+                for p in found
+                if p.path == key or p.path.startswith((f"{key}.", f"{key}["))
+            ]
         )
-    return name
+        return value
+
+    return check
 
 
-def tags(value: Any) -> dict[str, str]:
-    result = string_map(value)
-    for key, item in result.items():
-        if not key or len(key) > 512 or TAG_FORBIDDEN & set(key) or len(item) > 256:
-            raise ValueError(
-                "expected Azure tags (names of 1-512 characters without < > % & \\ ? /,"
-                f" values of at most 256), got {describe(key)}"
-            )
-    return result
+folder = _by_component(NotebooksArgs, "folder", "notebookFolder")
+"""The workspace folder uploaded notebooks go to: absolute, and one the stack can lock."""
 
 
 # ---------------------------------------------------------------- readers with key paths
@@ -294,72 +275,28 @@ STRUCTURED = ("tags", "unityCatalog", "workspace", "auth", "cluster", "pipelines
 
 
 def _workspace(value: Any, project: str, stack: str) -> WorkspaceSpec:
-    obj = _Object(value, "workspace", ("name", "sku", "noPublicIp", "publicNetworkAccess", "existing"))
-    name = obj.get("name", string, f"{project}-{stack}")
-    if obj.has("existing"):
-        for other in ("sku", "noPublicIp", "publicNetworkAccess"):
-            if obj.has(other):
-                raise ConfigError(
-                    f"workspace.{other}", "applies to a created workspace, not with workspace.existing"
-                )
-        existing = _Object(obj.value["existing"], "workspace.existing", ("resourceId", "url"))
-        resource_id = existing.get("resourceId", string)
-        if not WORKSPACE_ID.match(resource_id):
-            raise ConfigError(
-                "workspace.existing.resourceId",
-                "expected /subscriptions/<id>/resourceGroups/<group>/providers/"
-                f"Microsoft.Databricks/workspaces/<name>, got {describe(resource_id)}",
-            )
-        url = existing.get("url", string)
-        if not WORKSPACE_HOST.match(url):
-            raise ConfigError(
-                "workspace.existing.url",
-                f"expected a workspace URL like adb-1234567890123456.7.azuredatabricks.net, got {describe(url)}",
-            )
-        host = url.removeprefix("https://").rstrip("/")
-        return WorkspaceSpec(
-            name=resource_id.rsplit("/", 1)[1], existing=ExistingWorkspace(resource_id, host)
-        )
-    access = obj.get("publicNetworkAccess", enum(PublicNetworkAccess), PublicNetworkAccess.ENABLED)
-    if access is PublicNetworkAccess.DISABLED:
-        # Azure needs VNet injection and Private Link for that, and the stack itself (notebook
-        # upload, token) must reach the workspace; adopt such a workspace with
-        # workspace.existing instead.
-        raise ConfigError(
-            "workspace.publicNetworkAccess",
-            "Disabled needs VNet injection and Private Link, which this stack does not create;"
-            " adopt such a workspace with workspace.existing instead",
-        )
-    return WorkspaceSpec(
-        name=name,
-        sku=obj.get("sku", workspace_sku, WorkspaceSku.PREMIUM),
-        no_public_ip=obj.get("noPublicIp", boolean, True),
-        public_network_access=access,
-    )
+    """The `workspace` section: DatabricksWorkspace's WorkspaceSpec and its rules
+    (components.workspace); the name defaults to `<project>-<stack>`, or the adopted one's."""
+    document = value
+    if isinstance(value, dict):
+        # An explicit null counts as absent, as everywhere in the config.
+        document = validation.to_document(WorkspaceSpec, value)
+        if "name" not in document and "existing" not in document:
+            document = {"name": f"{project}-{stack}", **document}
+    _first(validation.problems(WorkspaceSpec, document, "workspace"))
+    spec = cast(WorkspaceSpec, validation.from_document(WorkspaceSpec, document))
+    existing = spec.get("existing")
+    if existing is not None:
+        # An adopted workspace goes by its own name (its workspace catalog follows it).
+        spec["name"] = existing["resource_id"].rsplit("/", 1)[1]
+    return spec
 
 
 def _auth(value: Any) -> AuthSpec:
-    obj = _Object(value, "auth", ("mode", "tokenLifetimeDays", "rotateAfterDays", "keyVault"))
-    mode = obj.get("mode", enum(AuthMode), AuthMode.MSI)
-    if mode is AuthMode.MSI:
-        for key in ("tokenLifetimeDays", "rotateAfterDays", "keyVault"):
-            if obj.has(key):
-                raise ConfigError(f"auth.{key}", "applies only with auth.mode token")
-        return AuthSpec(mode=mode)
-    # A token lives at least 2 days so that it can be rotated a day before it expires.
-    lifetime = obj.get("tokenLifetimeDays", integer(2, 730), 90)
-    rotate = obj.get("rotateAfterDays", integer(1, 729), min(60, lifetime * 2 // 3))
-    if rotate >= lifetime:
-        raise ConfigError(
-            "auth.rotateAfterDays",
-            f"expected fewer days than auth.tokenLifetimeDays ({lifetime}), got {rotate}",
-        )
-    return AuthSpec(
-        mode=mode,
-        token_lifetime_days=lifetime,
-        rotate_after_days=rotate,
-        key_vault=obj.get("keyVault", boolean, True),
-    )
+    """The `auth` section: WorkspaceAccess's AuthSpec and its rules (components.workspace_access)."""
+    document = validation.to_document(AuthSpec, value) if isinstance(value, dict) else value
+    _first(validation.problems(AuthSpec, document, "auth"))
+    return cast(AuthSpec, validation.from_document(AuthSpec, document))
 
 
 def _cluster(value: Any) -> ComputeArgs:
@@ -395,20 +332,25 @@ def _pipeline(path: str, value: Any, base_dir: Path) -> PipelineSpec:
     return cast(PipelineSpec, validation.from_document(PipelineSpec, document))
 
 
-def _unity_catalog(value: Any, workspace: WorkspaceSpec, project: str, stack: str) -> UnityCatalogSettings:
-    obj = _Object(value, "unityCatalog", ("catalog", "schema", "volume"))
-    # Pulumi project and stack names may hold '-' and '.', which Unity Catalog names avoid.
-    own = re.sub(r"[^a-z0-9_]", "_", f"{project}_{stack}".lower())
-    return UnityCatalogSettings(
-        catalog=obj.get("catalog", checked(catalog_name), workspace_catalog_name(workspace.name)),
-        schema=obj.get("schema", checked(schema_name), own),
-        volume=obj.get("volume", checked(object_name), "landing"),
+def _unity_catalog(value: Any, workspace_name: str, project: str, stack: str) -> UnityCatalogSettings:
+    """The `unityCatalog` section: CatalogVolume's args and rules (components.catalog), less
+    run_as; catalog and schema default to the workspace catalog and `<project>_<stack>`."""
+    document = value
+    if isinstance(value, dict):
+        # Pulumi project and stack names may hold '-' and '.', which Unity Catalog names avoid.
+        own = re.sub(r"[^a-z0-9_]", "_", f"{project}_{stack}".lower())
+        document = {
+            "catalog": workspace_catalog_name(workspace_name),
+            "schema": own,
+            **validation.to_document(CatalogVolumeArgs, value),
+        }
+    _first(
+        validation.problems(
+            CatalogVolumeArgs, document, "unityCatalog", exclude={CatalogVolumeArgs: ["run_as"]}
+        )
     )
-
-
-def checked(check: Callable[[str], str]) -> Check[str]:
-    """A non-empty string that passes a component's own check."""
-    return lambda value: check(string(value))
+    args = validation.from_document(CatalogVolumeArgs, document)
+    return UnityCatalogSettings(catalog=args["catalog"], schema=args["schema"], volume=args["volume"])
 
 
 def load(
@@ -420,7 +362,11 @@ def load(
 ) -> StackSettings:
     """Validate the configuration of one stack (keys without the namespace) into settings."""
     top = _Object(dict(raw), "", TOP_LEVEL)
-    resource_group = top.get("resourceGroupName", resource_group_name, None)
+    resource_group = top.get(
+        "resourceGroupName",
+        _by_component(DatabricksWorkspaceArgs, "resourceGroupName", "resourceGroupName"),
+        None,
+    )
     location = top.get("location", string, default_location)
     if resource_group is None and location is None:
         raise ConfigError(
@@ -452,7 +398,7 @@ def load(
                     f"{notebook!r} would overwrite {sources[stem]!r} in the workspace folder",
                 )
     runtime = top.get("integrationRuntime", adf_name, None)
-    user_tags = top.get("tags", tags, {})
+    user_tags = top.get("tags", _by_component(DatabricksWorkspaceArgs, "tags", "tags"), {})
     workspace = _workspace(top.value.get("workspace", {}), project, stack)
     return StackSettings(
         project=project,
@@ -463,11 +409,16 @@ def load(
         tags={**user_tags, "environment": stack, "managed-by": "pulumi"},
         protect=top.get("protect", boolean, False),
         notebook_folder=top.get("notebookFolder", folder, f"/{project}/{stack}"),
-        unity_catalog=_unity_catalog(top.value.get("unityCatalog", {}), workspace, project, stack),
+        unity_catalog=_unity_catalog(
+            top.value.get("unityCatalog", {}),
+            workspace["name"],  # pyright: ignore[reportTypedDictNotRequiredAccess]  (_workspace sets it)
+            project,
+            stack,
+        ),
         workspace=workspace,
         auth=_auth(top.value.get("auth", {})),
         cluster=_cluster(top.value.get("cluster", {})),
-        linked_service=LinkedServiceSpec(integration_runtime=runtime),
+        linked_service=LinkedServiceSpec(integration_runtime=runtime) if runtime else LinkedServiceSpec(),
     )
 
 

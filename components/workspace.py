@@ -1,16 +1,26 @@
-"""DatabricksWorkspace: an Azure Databricks workspace (new or adopted) and the provider that manages it."""
+"""DatabricksWorkspace: an Azure Databricks workspace (new or adopted) and the provider that manages it.
 
-from __future__ import annotations
+`WorkspaceSpec` is also the stack config's `workspace` section: its rules below are the ones
+config is checked with.
+"""
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+# Args module read by Pulumi's component analyzer: no `from __future__ import annotations`.
+# validation.parse fills every default, so keys with a default are read with [].
+# pyright: reportTypedDictNotRequiredAccess=false
+
+from collections.abc import Iterator, Mapping
+from typing import Any, TypedDict
 
 import pulumi
 import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.databricks as azure_databricks
 import pulumi_databricks as databricks
+from typing_extensions import NotRequired
 
+from components import validation
+from components.arm import RESOURCE_GROUP_NAME, TAGS, any_case
 from components.enums import PublicNetworkAccess, WorkspaceSku
+from components.validation import check, rule, rules, shown_default
 
 RETIRED_SKUS = {
     # Learn, "Upgrade or downgrade an Azure Databricks workspace"
@@ -26,64 +36,122 @@ RETIRED_SKUS = {
 """Pricing tiers Azure Databricks no longer offers, with the reason."""
 
 
-def workspace_sku(value: object) -> WorkspaceSku:
-    """A pricing tier a new workspace can have."""
-    given = getattr(value, "value", value)
-    if isinstance(given, str) and given in RETIRED_SKUS:
-        raise ValueError(f"{given} is refused: {RETIRED_SKUS[given]}")
-    for member in WorkspaceSku:
-        if given == member.value:
-            return member
-    choices = ", ".join(m.value for m in WorkspaceSku)
-    raise ValueError(f"expected one of {choices}, got {given!r}")
+DEFAULT_SKU = WorkspaceSku.PREMIUM
+DEFAULT_NO_PUBLIC_IP = True
+DEFAULT_PUBLIC_NETWORK_ACCESS = PublicNetworkAccess.ENABLED
+CREATED_ONLY = ("sku", "noPublicIp", "publicNetworkAccess")
+"""WorkspaceSpec keys that describe a workspace to create, refused with `existing`. Their defaults
+(above) are applied by the component, not by rules: a rule's default would hide whether the
+key was written."""
+
+WORKSPACE_ID = (
+    f"^/{any_case('subscriptions')}/[0-9a-fA-F-]{{36}}/{any_case('resourceGroups')}/[-\\w.()]+"
+    f"/{any_case('providers')}/{any_case('Microsoft.Databricks')}/{any_case('workspaces')}/[-\\w]+$"
+)
+"""An Azure Databricks workspace's ARM id; ARM ids are case-insensitive."""
+WORKSPACE_URL = r"^(https://)?adb-\d+\.\d+\.azuredatabricks\.net/?$"
+"""A workspace's per-workspace URL, with or without scheme and trailing slash."""
 
 
-@dataclass(frozen=True)
-class ExistingWorkspace:
+@rules(
+    resource_id=rule(
+        "/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Databricks/workspaces/<name>",
+        pattern=WORKSPACE_ID,
+    ),
+    url=rule("a workspace URL like adb-1234567890123456.7.azuredatabricks.net", pattern=WORKSPACE_URL),
+)
+class ExistingWorkspace(TypedDict):
     """A workspace created outside this stack, adopted without being managed."""
 
     resource_id: str
     """ARM id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Databricks/workspaces/<name>."""
     url: str
-    """Workspace host name, e.g. adb-1234567890123456.7.azuredatabricks.net (no scheme)."""
+    """Workspace URL, e.g. adb-1234567890123456.7.azuredatabricks.net (https:// optional)."""
 
 
-@dataclass(frozen=True)
-class WorkspaceSpec:
+@rules(
+    name=rule("a non-empty string", pattern=r"\S"),
+    # The defaults of CREATED_ONLY keys are shown in the schema, applied by the component.
+    sku=shown_default(
+        rule(refused={value: f"{value} is refused: {reason}" for value, reason in RETIRED_SKUS.items()}),
+        DEFAULT_SKU,
+    ),
+    no_public_ip=shown_default(rule(), DEFAULT_NO_PUBLIC_IP),
+    public_network_access=shown_default(
+        rule(
+            refused={
+                # Azure needs VNet injection and Private Link for that, and the stack itself
+                # (notebook upload, token) must reach the workspace.
+                PublicNetworkAccess.DISABLED.value: (
+                    "Disabled needs VNet injection and Private Link, which this stack does not"
+                    " create; adopt such a workspace with workspace.existing instead"
+                )
+            }
+        ),
+        DEFAULT_PUBLIC_NETWORK_ACCESS,
+    ),
+)
+class WorkspaceSpec(TypedDict):
     """What kind of workspace to create, or which one to adopt."""
 
-    name: str
-    """Workspace name, unique within its resource group."""
-    sku: WorkspaceSku = WorkspaceSku.PREMIUM
-    """Pricing tier: premium (access control, Unity Catalog) or trial; standard reached end of
-    life (RETIRED_SKUS)."""
-    no_public_ip: bool = True
-    """Secure cluster connectivity: cluster nodes get no public IP addresses."""
-    public_network_access: PublicNetworkAccess = PublicNetworkAccess.ENABLED
-    """Whether the workspace UI and API are reachable from the internet."""
-    existing: ExistingWorkspace | None = None
-    """Adopt this workspace instead of creating one; the other fields are then unused."""
-
-    @property
-    def managed_resource_group_name(self) -> str:
-        """The resource group Databricks fills with its own resources, derived from the name."""
-        return f"databricks-rg-{self.name}"
+    name: NotRequired[str]
+    """Workspace name, unique within its resource group; required to create one."""
+    sku: NotRequired[WorkspaceSku]
+    """Pricing tier: premium (default; access control, Unity Catalog) or trial; standard reached
+    end of life."""
+    no_public_ip: NotRequired[bool]
+    """Secure cluster connectivity: cluster nodes get no public IP addresses (default true)."""
+    public_network_access: NotRequired[PublicNetworkAccess]
+    """Whether the workspace UI and API are reachable from the internet (Enabled, the default;
+    Disabled needs Private Link, so adopt such a workspace with `existing`)."""
+    existing: NotRequired[ExistingWorkspace]
+    """Adopt this workspace instead of creating one; sku, noPublicIp and publicNetworkAccess are
+    then refused."""
 
 
-@dataclass(frozen=True)
-class DatabricksWorkspaceArgs:
+@check(WorkspaceSpec, "name")
+def _named_unless_adopted(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if "existing" not in spec and "name" not in spec:
+        yield "name", "is required to create a workspace"
+
+
+def _created_only(key: str) -> validation.Check:
+    # Reads only whether `existing` is there, so a broken `existing` does not hide this.
+    def refuse(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+        if "existing" in spec and key in spec:
+            yield key, "applies to a created workspace, not with workspace.existing"
+
+    return refuse
+
+
+for _key in CREATED_ONLY:
+    check(WorkspaceSpec, _key)(_created_only(_key))
+
+
+@rules(resource_group_name=RESOURCE_GROUP_NAME, tags=TAGS, protect=rule(default=False))
+class DatabricksWorkspaceArgs(TypedDict):
     """Inputs of DatabricksWorkspace."""
 
     spec: WorkspaceSpec
     """The workspace to create or adopt."""
     resource_group_name: pulumi.Input[str]
     """Resource group the workspace is created in."""
-    location: pulumi.Input[str] | None = None
+    location: NotRequired[pulumi.Input[str] | None]
     """Azure region; the resource group's when unset."""
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: NotRequired[dict[str, str]]
     """Tags for the workspace."""
-    protect: bool = False
+    protect: NotRequired[bool]
     """Protect the workspace against deletion by Pulumi."""
+
+
+def managed_resource_group_name(workspace_name: str) -> str:
+    """The resource group Databricks fills with its own resources, derived from the name."""
+    return f"databricks-rg-{workspace_name}"
+
+
+def workspace_host(url: str) -> str:
+    """A workspace URL as its host name: no scheme, no trailing slash."""
+    return url.removeprefix("https://").rstrip("/")
 
 
 class DatabricksWorkspace(pulumi.ComponentResource):
@@ -104,24 +172,22 @@ class DatabricksWorkspace(pulumi.ComponentResource):
         args: DatabricksWorkspaceArgs,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        spec = args.spec
-        try:
-            sku = workspace_sku(spec.sku)
-        except ValueError as err:
-            raise pulumi.RunError(f"DatabricksWorkspace {name}: sku: {err}") from None
+        args = validation.parse(DatabricksWorkspaceArgs, args, f"DatabricksWorkspace {name}: ")
         super().__init__("adf-databricks:index:DatabricksWorkspace", name, None, opts)
-        if spec.existing is not None:
+        spec = args["spec"]
+        existing = spec.get("existing")
+        if existing is not None:
             self.workspace = None
-            self.resource_id = pulumi.Output.from_input(spec.existing.resource_id)
-            host = pulumi.Output.from_input(spec.existing.url)
+            self.resource_id = pulumi.Output.from_input(existing["resource_id"])
+            host = pulumi.Output.from_input(workspace_host(existing["url"]))
         else:
             client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
             self.workspace = azure_databricks.Workspace(
                 f"{name}-workspace",
-                workspace_name=spec.name,
-                resource_group_name=args.resource_group_name,
-                location=args.location,
-                sku=azure_databricks.SkuArgs(name=sku.value),
+                workspace_name=spec["name"],
+                resource_group_name=args["resource_group_name"],
+                location=args.get("location"),
+                sku=azure_databricks.SkuArgs(name=spec.get("sku", DEFAULT_SKU).value),
                 # Required on create since API 2026-01-01; Hybrid is the classic workspace
                 # with a managed resource group, which job clusters and pools need.
                 compute_mode=azure_databricks.ComputeMode.HYBRID,
@@ -131,16 +197,16 @@ class DatabricksWorkspace(pulumi.ComponentResource):
                     "/subscriptions/",
                     client.subscription_id,
                     "/resourceGroups/",
-                    spec.managed_resource_group_name,
+                    managed_resource_group_name(spec["name"]),
                 ),
                 parameters=azure_databricks.WorkspaceCustomParametersArgs(
                     enable_no_public_ip=azure_databricks.WorkspaceNoPublicIPBooleanParameterArgs(
-                        value=spec.no_public_ip
+                        value=spec.get("no_public_ip", DEFAULT_NO_PUBLIC_IP)
                     ),
                 ),
-                public_network_access=spec.public_network_access.value,
-                tags=dict(args.tags),
-                opts=pulumi.ResourceOptions(parent=self, protect=args.protect),
+                public_network_access=spec.get("public_network_access", DEFAULT_PUBLIC_NETWORK_ACCESS).value,
+                tags=dict(args["tags"]),
+                opts=pulumi.ResourceOptions(parent=self, protect=args["protect"]),
             )
             self.resource_id = self.workspace.id
             host = self.workspace.workspace_url

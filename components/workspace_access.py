@@ -1,12 +1,18 @@
-"""WorkspaceAccess: how Data Factory authenticates to Databricks (managed identity or a rotated token)."""
+"""WorkspaceAccess: how Data Factory authenticates to Databricks (managed identity or a rotated token).
 
-from __future__ import annotations
+`AuthSpec` is also the stack config's `auth` section: its rules below are the ones config is
+checked with.
+"""
+
+# Args module read by Pulumi's component analyzer: no `from __future__ import annotations`.
+# validation.parse fills every default, so keys with a default are read with [].
+# pyright: reportTypedDictNotRequiredAccess=false
 
 import hashlib
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import Any, TypedDict
 
 import pulumi
 import pulumi_azure_native.authorization as authorization
@@ -14,8 +20,13 @@ import pulumi_azure_native.datafactory as datafactory
 import pulumi_azure_native.keyvault as keyvault
 import pulumi_databricks as databricks
 import pulumiverse_time as time
+from typing_extensions import NotRequired
 
+from components import validation
+from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.enums import AuthMode
+from components.names import DATA_FACTORY_NAME
+from components.validation import check, rule, rules, shown_default
 
 # Built-in role definition ids (Microsoft Learn, "Azure built-in roles"; the same in every
 # subscription).
@@ -39,22 +50,83 @@ so a destroyed stack's vault name is free again soonest."""
 SECONDS_PER_DAY = 86_400
 
 
-@dataclass(frozen=True)
-class AuthSpec:
-    """Authentication settings. Validated by components.settings when read from config."""
-
-    mode: AuthMode = AuthMode.MSI
-    """msi (default) or token."""
-    token_lifetime_days: int = 90
-    """Token lifetime (mode token)."""
-    rotate_after_days: int = 60
-    """Days after which the next `pulumi up` issues a new token; below the lifetime."""
-    key_vault: bool = True
-    """Keep the token in a Key Vault the factory reads (mode token); inline SecureString otherwise."""
+DEFAULT_AUTH_MODE = AuthMode.MSI
+DEFAULT_TOKEN_LIFETIME_DAYS = 90
+DEFAULT_ROTATE_AFTER_DAYS = 60
+DEFAULT_KEY_VAULT = True
+TOKEN_KEYS = ("tokenLifetimeDays", "rotateAfterDays", "keyVault")
+"""AuthSpec keys of mode token, refused in mode msi. Their defaults (above) are applied by the
+component, not by rules: a rule's default would hide whether the key was written, and the
+rotation's default follows the lifetime."""
 
 
-@dataclass(frozen=True)
-class WorkspaceAccessArgs:
+@rules(
+    mode=rule(default=DEFAULT_AUTH_MODE),
+    # The defaults of TOKEN_KEYS are shown in the schema, applied by the component (the
+    # rotation's follows the lifetime: see its docstring).
+    # A token lives at least 2 days so that it can be rotated a day before it expires.
+    token_lifetime_days=shown_default(rule(minimum=2, maximum=730), DEFAULT_TOKEN_LIFETIME_DAYS),
+    rotate_after_days=rule(minimum=1, maximum=729),
+    key_vault=shown_default(rule(), DEFAULT_KEY_VAULT),
+)
+class AuthSpec(TypedDict):
+    """How Data Factory authenticates to the Databricks workspace."""
+
+    mode: NotRequired[AuthMode]
+    """msi (default): a managed identity of the factory; or token: a rotated access token."""
+    token_lifetime_days: NotRequired[int]
+    """Token lifetime in days, 2 to 730 (mode token; default 90)."""
+    rotate_after_days: NotRequired[int]
+    """Days after which the next `pulumi up` issues a new token, below the lifetime (mode token;
+    default 60, or two thirds of a shorter lifetime)."""
+    key_vault: NotRequired[bool]
+    """Keep the token in a Key Vault the factory reads (mode token; default true); inline
+    SecureString otherwise."""
+
+
+def auth_mode(auth: AuthSpec) -> AuthMode:
+    """The mode of an AuthSpec, its default when unset (a plain string is taken too)."""
+    return AuthMode(auth.get("mode", DEFAULT_AUTH_MODE))
+
+
+def rotation_days(lifetime_days: int, rotate_after_days: int | None = None) -> int:
+    """When a token is replaced: as given, else after 60 days or two thirds of a shorter lifetime."""
+    if rotate_after_days is not None:
+        return rotate_after_days
+    return min(DEFAULT_ROTATE_AFTER_DAYS, lifetime_days * 2 // 3)
+
+
+def _token_only(key: str) -> validation.Check:
+    def refuse(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+        if auth["mode"] == AuthMode.MSI and key in auth:
+            yield key, "applies only with auth.mode token"
+
+    return refuse
+
+
+for _key in TOKEN_KEYS:
+    check(AuthSpec, "mode", _key)(_token_only(_key))
+
+
+@check(AuthSpec, "mode", "tokenLifetimeDays", "rotateAfterDays")
+def _rotated_before_expiry(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    lifetime = auth.get("tokenLifetimeDays", DEFAULT_TOKEN_LIFETIME_DAYS)
+    rotate = rotation_days(lifetime, auth.get("rotateAfterDays"))
+    if auth["mode"] == AuthMode.TOKEN and rotate >= lifetime:
+        yield (
+            "rotateAfterDays",
+            f"expected fewer days than auth.tokenLifetimeDays ({lifetime}), got {rotate}",
+        )
+
+
+@rules(
+    resource_group_name=RESOURCE_GROUP_NAME,
+    tags=TAGS,
+    protect=rule(default=False),
+    key_vault_linked_service_name=replace(DATA_FACTORY_NAME, default="AzureKeyVault"),
+    credential_name=rule("a non-empty string", pattern=r"\S", default="DatabricksRunAs"),
+)
+class WorkspaceAccessArgs(TypedDict):
     """Inputs of WorkspaceAccess."""
 
     auth: AuthSpec
@@ -67,21 +139,35 @@ class WorkspaceAccessArgs:
     """Resource group for the Key Vault and the factory's linked services."""
     workspace_resource_id: pulumi.Input[str]
     """ARM id of the Databricks workspace."""
-    location: pulumi.Input[str] | None = None
+    location: NotRequired[pulumi.Input[str] | None]
     """Region of the Key Vault."""
-    tags: Mapping[str, str] = field(default_factory=dict)
+    tags: NotRequired[dict[str, str]]
     """Tags for the Key Vault and its secret."""
-    protect: bool = False
+    protect: NotRequired[bool]
     """Protect the Key Vault against deletion by Pulumi (its immutable settings do not depend on it)."""
-    key_vault_linked_service_name: str = "AzureKeyVault"
-    """Name of the factory's Key Vault linked service (token with key_vault)."""
-    identity_id: pulumi.Input[str] | None = None
+    key_vault_linked_service_name: NotRequired[str]
+    """Name of the factory's Key Vault linked service (token with keyVault; default AzureKeyVault)."""
+    identity_id: NotRequired[pulumi.Input[str] | None]
     """ARM id of a user-assigned identity the factory carries (mode msi): the linked service then
     authenticates as it, through a factory credential, instead of as the system-assigned identity."""
-    identity_principal_id: pulumi.Input[str] | None = None
-    """Object id of that user-assigned identity; it gets Contributor on the workspace."""
-    credential_name: str = "DatabricksRunAs"
-    """Name of the factory credential wrapping the user-assigned identity."""
+    identity_principal_id: NotRequired[pulumi.Input[str] | None]
+    """Object id of that user-assigned identity (required with identityId in mode msi); it gets
+    Contributor on the workspace."""
+    credential_name: NotRequired[str]
+    """Name of the factory credential wrapping the user-assigned identity (default DatabricksRunAs)."""
+
+
+def identity_with_principal(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """In mode msi a user-assigned identity comes with its principal id, which gets the grant."""
+    mode = args.get("auth", {}).get("mode", DEFAULT_AUTH_MODE)
+    if mode == AuthMode.MSI and "identityId" in args and "identityPrincipalId" not in args:
+        yield (
+            "identityPrincipalId",
+            "expected the principal id of the user-assigned identity given as identityId, got nothing",
+        )
+
+
+check(WorkspaceAccessArgs, "auth", "identityId", "identityPrincipalId")(identity_with_principal)
 
 
 def assignment_name(scope: str, principal_id: str, role_definition_id: str) -> str:
@@ -131,9 +217,6 @@ class WorkspaceAccess(pulumi.ComponentResource):
     """Keyword arguments for `AzureDatabricksLinkedServiceArgs` (authentication part)."""
     grants: list[authorization.RoleAssignment]
     """Role assignments the factory's runs need (to the workspace, or to the vault)."""
-    grants_propagated: time.Sleep | None
-    """Created `RBAC_PROPAGATION` after the grants (again whenever one is replaced); whatever
-    starts runs (a schedule trigger) depends on it. None when there are no grants."""
     credential: datafactory.CredentialOperation | None
     """The factory credential of the user-assigned identity (mode msi with `identity_id`)."""
     token: databricks.Token | None
@@ -143,10 +226,14 @@ class WorkspaceAccess(pulumi.ComponentResource):
     deployer_grant: authorization.RoleAssignment | None
     """Key Vault Secrets Officer on the vault for whoever runs `pulumi`, so the secret can be
     deleted (mode token with key_vault)."""
+    # pulumiverse_time's classes carry no `pulumi_type`, so Pulumi's component analyzer cannot
+    # reference them: Python callers read it through the `grants_propagated` property.
+    _grants_propagated: time.Sleep | None
 
     def __init__(
         self, name: str, args: WorkspaceAccessArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
+        args = validation.parse(WorkspaceAccessArgs, args, f"WorkspaceAccess {name}: ")
         super().__init__("adf-databricks:index:WorkspaceAccess", name, None, opts)
         client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
         seed = f"{pulumi.get_project()}/{pulumi.get_stack()}/{name}"
@@ -156,16 +243,17 @@ class WorkspaceAccess(pulumi.ComponentResource):
         self.deployer_grant = None
         self.grants = []
         self._triggers: dict[str, pulumi.Output[str]] = {}
-        if args.auth.mode is AuthMode.MSI:
+        mode = auth_mode(args["auth"])
+        if mode is AuthMode.MSI:
             self._managed_identity(name, args, client)
         else:
             self._rotated_token(name, args, client, seed)
-        self.grants_propagated = None
+        self._grants_propagated = None
         if self.grants:
             # The grants exist once created, but apply only when RBAC has propagated them.
             # Waiting here, on create and whenever a grant is replaced (new id, new trigger),
             # makes "pulumi up finished" mean "a run can authenticate".
-            self.grants_propagated = time.Sleep(
+            self._grants_propagated = time.Sleep(
                 f"{name}-grants-propagation",
                 create_duration=RBAC_PROPAGATION,
                 triggers=self._triggers,
@@ -174,7 +262,13 @@ class WorkspaceAccess(pulumi.ComponentResource):
                     depends_on=[*self.grants, *([self.deployer_grant] if self.deployer_grant else [])],
                 ),
             )
-        self.register_outputs({"authMode": args.auth.mode.value})
+        self.register_outputs({"authMode": mode.value})
+
+    @property
+    def grants_propagated(self) -> time.Sleep | None:
+        """Created `RBAC_PROPAGATION` after the grants (again whenever one is replaced); whatever
+        starts runs (a schedule trigger) depends on it. None when there are no grants."""
+        return self._grants_propagated
 
     def _managed_identity(self, name: str, args: WorkspaceAccessArgs, client: pulumi.Output[Any]) -> None:
         """One identity of the factory becomes Contributor on the workspace, and nothing else.
@@ -187,24 +281,22 @@ class WorkspaceAccess(pulumi.ComponentResource):
         """
         auth: dict[str, Any] = {
             "authentication": "MSI",
-            "workspace_resource_id": args.workspace_resource_id,
+            "workspace_resource_id": args["workspace_resource_id"],
         }
-        principal_id = args.factory_principal_id
-        if args.identity_id is not None:
-            if args.identity_principal_id is None:
-                raise pulumi.RunError(
-                    "WorkspaceAccessArgs.identity_principal_id: expected the principal id of the "
-                    "user-assigned identity given as identity_id, got None"
-                )
-            principal_id = args.identity_principal_id
+        principal_id = args["factory_principal_id"]
+        identity_id = args.get("identity_id")
+        if identity_id is not None:
+            identity_principal_id = args.get("identity_principal_id")
+            assert identity_principal_id is not None, "refused by identity_with_principal"
+            principal_id = identity_principal_id
             self.credential = datafactory.CredentialOperation(
                 f"{name}-credential",
-                factory_name=args.factory_name,
-                resource_group_name=args.resource_group_name,
-                credential_name=args.credential_name,
+                factory_name=args["factory_name"],
+                resource_group_name=args["resource_group_name"],
+                credential_name=args["credential_name"],
                 properties=datafactory.ManagedIdentityCredentialArgs(
                     type="ManagedIdentity",
-                    resource_id=args.identity_id,
+                    resource_id=identity_id,
                     description="Identity the Azure Databricks linked service authenticates as",
                 ),
                 opts=pulumi.ResourceOptions(parent=self),
@@ -218,7 +310,7 @@ class WorkspaceAccess(pulumi.ComponentResource):
                 "workspace-contributor",
                 client,
                 CONTRIBUTOR,
-                args.workspace_resource_id,
+                args["workspace_resource_id"],
                 principal_id,
             )
         ]
@@ -228,9 +320,11 @@ class WorkspaceAccess(pulumi.ComponentResource):
         self, name: str, args: WorkspaceAccessArgs, client: pulumi.Output[Any], seed: str
     ) -> None:
         """A token replaced before it expires, inline or kept in a Key Vault the factory reads."""
+        auth = args["auth"]
+        lifetime = auth.get("token_lifetime_days", DEFAULT_TOKEN_LIFETIME_DAYS)
         rotation = time.Rotating(
             f"{name}-token-rotation",
-            rotation_days=args.auth.rotate_after_days,
+            rotation_days=rotation_days(lifetime, auth.get("rotate_after_days")),
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.token = databricks.Token(
@@ -240,7 +334,7 @@ class WorkspaceAccess(pulumi.ComponentResource):
             comment=pulumi.Output.concat(
                 "Azure Data Factory linked service (", seed, "), issued ", rotation.rfc3339
             ),
-            lifetime_seconds=args.auth.token_lifetime_days * SECONDS_PER_DAY,
+            lifetime_seconds=lifetime * SECONDS_PER_DAY,
             opts=pulumi.ResourceOptions(
                 parent=self,
                 replace_on_changes=["comment", "lifetimeSeconds"],
@@ -248,7 +342,7 @@ class WorkspaceAccess(pulumi.ComponentResource):
             ),
         )
         token_value = pulumi.Output.secret(self.token.token_value)
-        if not args.auth.key_vault:
+        if not auth.get("key_vault", DEFAULT_KEY_VAULT):
             self.linked_service_auth = {
                 "access_token": datafactory.SecureStringArgs(type="SecureString", value=token_value)
             }
@@ -256,11 +350,11 @@ class WorkspaceAccess(pulumi.ComponentResource):
 
         self.vault = keyvault.Vault(
             f"{name}-vault",
-            vault_name=pulumi.Output.all(client.subscription_id, args.resource_group_name).apply(
+            vault_name=pulumi.Output.all(client.subscription_id, args["resource_group_name"]).apply(
                 lambda ids: vault_name(ids[0], ids[1], pulumi.get_stack())
             ),
-            resource_group_name=args.resource_group_name,
-            location=args.location,
+            resource_group_name=args["resource_group_name"],
+            location=args.get("location"),
             properties=keyvault.VaultPropertiesArgs(
                 tenant_id=client.tenant_id,
                 sku=keyvault.SkuArgs(family="A", name=keyvault.SkuName.STANDARD),
@@ -274,10 +368,10 @@ class WorkspaceAccess(pulumi.ComponentResource):
                 # being able to purge it (and re-create the stack) matters more.
                 soft_delete_retention_in_days=VAULT_SOFT_DELETE_RETENTION_DAYS,
             ),
-            tags=dict(args.tags),
+            tags=dict(args["tags"]),
             opts=pulumi.ResourceOptions(
                 parent=self,
-                protect=args.protect,
+                protect=args["protect"],
                 # Vaults created by earlier versions (90 days and purge protection when
                 # protected) keep what they have instead of failing every update.
                 ignore_changes=["properties.softDeleteRetentionInDays", "properties.enablePurgeProtection"],
@@ -307,7 +401,7 @@ class WorkspaceAccess(pulumi.ComponentResource):
         )
         secret = keyvault.Secret(
             f"{name}-token-secret",
-            resource_group_name=args.resource_group_name,
+            resource_group_name=args["resource_group_name"],
             vault_name=self.vault.name,
             secret_name="databricks-access-token",
             properties=keyvault.SecretPropertiesArgs(
@@ -319,7 +413,7 @@ class WorkspaceAccess(pulumi.ComponentResource):
                     expires=self.token.expiry_time.apply(expiry_seconds),
                 ),
             ),
-            tags=dict(args.tags),
+            tags=dict(args["tags"]),
             opts=pulumi.ResourceOptions(
                 parent=self,
                 additional_secret_outputs=["properties"],
@@ -333,14 +427,14 @@ class WorkspaceAccess(pulumi.ComponentResource):
                 client,
                 KEY_VAULT_SECRETS_USER,
                 self.vault.id,
-                args.factory_principal_id,
+                args["factory_principal_id"],
             )
         ]
         store = datafactory.LinkedService(
             f"{name}-keyvault-linked-service",
-            factory_name=args.factory_name,
-            resource_group_name=args.resource_group_name,
-            linked_service_name=args.key_vault_linked_service_name,
+            factory_name=args["factory_name"],
+            resource_group_name=args["resource_group_name"],
+            linked_service_name=args["key_vault_linked_service_name"],
             properties=datafactory.AzureKeyVaultLinkedServiceArgs(
                 type="AzureKeyVault",
                 base_url=self.vault.properties.vault_uri,

@@ -45,6 +45,13 @@ def base(**overrides: Any) -> dict[str, Any]:
     return config
 
 
+def run_program(tmp_path: Path, source: str) -> engine.Result:
+    """Run a Pulumi program of the test's own (components used without the stack's config)."""
+    program = tmp_path / "program.py"
+    program.write_text(source)
+    return engine.run({}, "test", preview=False, program=program)
+
+
 Render = Callable[..., engine.Result]
 
 

@@ -7,9 +7,10 @@ from typing import Any
 import pytest
 from pulumi.provider.experimental.analyzer import Analyzer
 
-from components import catalog
-from components.catalog import CatalogVolume
+from components import catalog, validation
+from components.catalog import CatalogVolume, CatalogVolumeArgs
 from components.settings import ConfigError, load
+from components.validation import InvalidArgs
 from tests.conftest import ROOT, Render, activity, base, pipeline
 from tools import engine
 
@@ -39,9 +40,15 @@ def test_workspace_catalog_is_named_after_the_workspace(workspace: str, catalog_
     assert catalog.workspace_catalog_name(workspace) == catalog_name
 
 
+def problems(**args: Any) -> list[str]:
+    """What CatalogVolume's own rules say about its args (names only, run_as left out)."""
+    document = {"catalog": "main", "schema": "etl", **args}
+    return [str(p) for p in validation.problems(CatalogVolumeArgs, document)]
+
+
 @pytest.mark.parametrize("name", ["main", "adf_databricks_dev", "my-catalog", "c1"])
 def test_catalog_names_accepted(name: str) -> None:
-    assert catalog.catalog_name(name) == name
+    assert problems(catalog=name) == []
 
 
 @pytest.mark.parametrize(
@@ -58,8 +65,8 @@ def test_catalog_names_accepted(name: str) -> None:
     ],
 )
 def test_catalog_names_refused(name: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        catalog.catalog_name(name)
+    [problem] = problems(catalog=name)
+    assert problem.startswith("catalog: ") and message in problem
 
 
 @pytest.mark.parametrize(
@@ -73,20 +80,29 @@ def test_catalog_names_refused(name: str, message: str) -> None:
     ],
 )
 def test_schema_names_refused(name: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        catalog.schema_name(name)
+    [problem] = problems(schema=name)
+    assert problem.startswith("schema: ") and message in problem
 
 
 @pytest.mark.parametrize("name", ["raw-files", "Raw", "raw files", "raw.files"])
 def test_volume_names_refused(name: str) -> None:
-    with pytest.raises(ValueError, match="lower-case letters, digits and _"):
-        catalog.object_name(name)
+    [problem] = problems(volume=name)
+    assert problem.startswith("volume: ") and "lower-case letters, digits and _" in problem
 
 
 def test_component_checks_names_before_registering_anything() -> None:
     # No mocks are set: reaching the engine would fail differently.
-    with pytest.raises(ValueError, match="legacy Hive metastore"):
-        CatalogVolume("uc", {"catalog": "hive_metastore", "schema": "s", "volume": "v"})
+    with pytest.raises(InvalidArgs) as caught:
+        CatalogVolume("uc", {"catalog": "hive_metastore", "schema": "default", "volume": "Raw"})
+    # Every problem at once, in key order.
+    assert str(caught.value).splitlines() == [
+        "CatalogVolume uc: catalog: expected a Unity Catalog catalog, got 'hive_metastore'"
+        " (the legacy Hive metastore, which has no volumes)",
+        "CatalogVolume uc: schema: expected a schema of the stack's own, got 'default': it exists"
+        " in every catalog already; the stack creates a schema of its own",
+        "CatalogVolume uc: volume: expected a name of lower-case letters, digits and _ (at most 255),"
+        " got 'Raw'",
+    ]
 
 
 def test_component_is_usable_from_other_languages() -> None:
@@ -95,6 +111,7 @@ def test_component_is_usable_from_other_languages() -> None:
     component = result["component_definitions"]["CatalogVolume"]
     assert set(component.inputs) == {"catalog", "schema", "volume", "runAs"}
     assert component.inputs["runAs"].optional
+    assert component.inputs["volume"].optional
     assert set(component.outputs) == {"volumePath", "grants"}
 
 
@@ -118,7 +135,16 @@ def test_default_catalog_follows_the_workspace_name() -> None:
 
 
 def test_default_schema_is_a_valid_name_for_any_stack() -> None:
-    assert check(base(), stack="prod.eu-1").schema == "adf_databricks_prod_eu_1"
+    uc = check(base(unityCatalog={"catalog": "main"}), stack="prod.eu-1")
+    assert uc.schema == "adf_databricks_prod_eu_1"
+
+
+def test_a_default_catalog_is_checked_like_a_written_one() -> None:
+    # The stack prod.eu-1's workspace catalog would be adf_databricks_prod.eu_1: refused
+    # before anything is declared, not by the CatalogVolume during the deployment.
+    with pytest.raises(ConfigError, match="expected a catalog name in lower case") as err:
+        check(base(), stack="prod.eu-1")
+    assert err.value.path == "unityCatalog.catalog"
 
 
 def test_keys_are_read() -> None:
@@ -136,9 +162,9 @@ def test_keys_arrive_as_json_from_the_cli(render: Render) -> None:
     [
         ({"catalog": "Main"}, "unityCatalog.catalog", "expected a catalog name in lower case"),
         ({"catalog": "hive_metastore"}, "unityCatalog.catalog", "legacy Hive metastore"),
-        ({"catalog": ""}, "unityCatalog.catalog", "expected a non-empty string"),
+        ({"catalog": ""}, "unityCatalog.catalog", "expected a catalog name in lower case"),
         ({"schema": "default"}, "unityCatalog.schema", "exists in every catalog"),
-        ({"schema": 5}, "unityCatalog.schema", "expected a non-empty string, got 5"),
+        ({"schema": 5}, "unityCatalog.schema", "expected a name of lower-case letters, digits and _"),
         ({"volume": "raw-files"}, "unityCatalog.volume", "got 'raw-files'"),
         ({"volumes": "x"}, "unityCatalog.volumes", "did you mean 'volume'"),
         ("main", "unityCatalog", "expected an object"),

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from components.data_factory import studio_url
+from typing import Any
+
+import pytest
+
+from components import validation
+from components.data_factory import DataFactory, DataFactoryArgs, studio_url
+from components.validation import InvalidArgs
 from tests.conftest import Render, base, databricks_linked_service
 from tools import engine
 
@@ -80,3 +86,47 @@ def test_protect(render: Render) -> None:
     assert result.one("azure-native:datafactory:Factory").protect
     # Replacing the identity would change the principal every grant in the workspace names.
     assert result.one("azure-native:managedidentity:UserAssignedIdentity").protect
+
+
+def test_component_refuses_bad_args_with_every_problem() -> None:
+    # No mocks are set: reaching the engine would fail differently.
+    args: dict[str, Any] = {
+        "resource_group_name": "bad/name",
+        "workspace_url": "https://adb-1.2.azuredatabricks.net",
+        "cluster_fields": {},
+        "linked_service": {"name": "Azure.Databricks", "integration_runtime": "ir/x"},
+        "tags": {"x": "y" * 257},
+        "auth": {"mode": "token", "token_lifetime_days": 5, "rotate_after_days": 5},
+    }
+    with pytest.raises(InvalidArgs) as caught:
+        DataFactory("df", args)  # type: ignore[arg-type]
+    name = "a Data Factory name (letter, digit or _ first; none of . + ? / < > * % & : \\ #; at most 140 characters)"
+    assert str(caught.value).splitlines() == [
+        "DataFactory df: workspaceResourceId: is required",
+        "DataFactory df: resourceGroupName: expected a resource group name (1-90 letters, digits,"
+        " - _ . ( ), not ending in .), got 'bad/name'",
+        "DataFactory df: linkedService.name: expected " + name + ", got 'Azure.Databricks'",
+        "DataFactory df: linkedService.integrationRuntime: expected " + name + ", got 'ir/x'",
+        f"DataFactory df: tags.x: expected a string of at most 256 characters, got '{'y' * 257}'",
+        "DataFactory df: auth.rotateAfterDays: expected fewer days than auth.tokenLifetimeDays (5), got 5",
+    ]
+
+
+def test_component_refuses_a_user_assigned_identity_without_its_principal() -> None:
+    """Before the factory is declared, not when its WorkspaceAccess is."""
+    args = {
+        "resource_group_name": "rg",
+        "workspace_url": "https://adb-1.2.azuredatabricks.net",
+        "workspace_resource_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/w",
+        "cluster_fields": {},
+        "identity_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/i",
+    }
+    with pytest.raises(InvalidArgs, match="DataFactory df: identityPrincipalId: expected the principal id"):
+        DataFactory("df", args)  # type: ignore[arg-type]
+    # In token mode the identity only rides along on the factory.
+    assert (
+        validation.problems(
+            DataFactoryArgs, validation.to_document(DataFactoryArgs, {**args, "auth": {"mode": "token"}})
+        )
+        == []
+    )

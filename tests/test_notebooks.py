@@ -6,17 +6,17 @@ from typing import Any
 
 import pytest
 
-from components import settings
+from components import settings, validation
 from components.notebooks import (
     Notebooks,
     NotebooksArgs,
     is_service_principal,
     language,
-    notebook_folder,
     run_as_control,
     workspace_path,
 )
 from components.settings import ConfigError, load
+from components.validation import InvalidArgs
 from tests.conftest import ROOT, Render, activity, base, pipeline
 from tools import engine
 
@@ -42,11 +42,15 @@ def test_workspace_path() -> None:
 # ---------------------------------------------------------------- which folders can be locked
 
 
+def folder_problems(folder: str) -> list[str]:
+    return [str(p) for p in validation.problems(NotebooksArgs, {"folder": folder, "sources": []})]
+
+
 @pytest.mark.parametrize(
     "folder", ["/adf-databricks/dev", "/team/etl", "/Workspace/team/etl", "/Users/me@example.com/etl"]
 )
 def test_folder_the_stack_can_lock(folder: str) -> None:
-    assert notebook_folder(folder) == folder
+    assert folder_problems(folder) == []
 
 
 @pytest.mark.parametrize(
@@ -56,21 +60,37 @@ def test_folder_the_stack_can_lock(folder: str) -> None:
         ("/Shared/x", "outside /Shared"),
         ("/Workspace/Shared/x", "outside /Shared"),
         ("/Shared", "special folder"),
-        ("/", "special folder"),
         ("/Workspace", "special folder"),
+        ("/Workspace/", "absolute workspace path"),
         ("/Users", "special folder"),
         ("/Repos", "special folder"),
+        ("/", "absolute workspace path"),
+        ("/team/../Shared/x", "absolute workspace path"),
     ],
 )
 def test_folder_the_stack_cannot_lock(folder: str, message: str) -> None:
-    with pytest.raises(ValueError, match=message):
-        notebook_folder(folder)
+    [problem] = folder_problems(folder)
+    assert problem.startswith("folder: expected") and message in problem
 
 
 def test_component_refuses_shared_before_registering_anything() -> None:
     # No mocks are set: reaching the engine would fail differently.
-    with pytest.raises(ValueError, match="outside /Shared"):
+    with pytest.raises(InvalidArgs, match="Notebooks nb: folder: expected a folder outside /Shared"):
         Notebooks("nb", NotebooksArgs(folder="/Shared/x", sources=["notebooks/process_data.py"]))
+
+
+def test_component_lists_every_problem_of_its_args() -> None:
+    with pytest.raises(InvalidArgs) as caught:
+        Notebooks("nb", {"folder": "/Users", "sources": ["a/etl.py", "README.md", "b/etl.sql"]})
+    assert str(caught.value).splitlines() == [
+        "Notebooks nb: folder: expected a folder of the stack's own, got '/Users': the stack cannot"
+        " set the permissions of a special folder",
+        "Notebooks nb: sources[1]: expected a .py, .sql, .scala, .r file, got 'README.md'",
+    ]
+    # Once the sources are all notebooks, two with one name are refused too: both would land
+    # at <folder>/etl.
+    with pytest.raises(InvalidArgs, match=r"sources\[1\]: 'b/etl.sql' would overwrite 'a/etl.py'"):
+        Notebooks("nb", {"folder": "/team/etl", "sources": ["a/etl.py", "b/etl.sql"]})
 
 
 def test_default_folder_is_top_level_per_stack() -> None:

@@ -264,7 +264,9 @@ def test_catalog_volume_in_the_schema() -> None:
     # One component spelled out: names, types and plainness as consumers see them.
     schema = committed()
     volume = schema["resources"][f"{NAME}:index:CatalogVolume"]
-    assert volume["requiredInputs"] == ["catalog", "schema", "volume"]
+    # volume defaults to landing, as in the stack config.
+    assert volume["requiredInputs"] == ["catalog", "schema"]
+    assert volume["inputProperties"]["volume"]["type"] == "string"
     assert volume["inputProperties"]["runAs"]["type"] == "string"
     assert "plain" not in volume["inputProperties"]["runAs"]  # an Output is accepted
     assert volume["properties"]["volumePath"]["type"] == "string"

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import pulumi
 import pytest
+from pulumi.provider.experimental.analyzer import Analyzer
 
+from components.catalog import CatalogVolume
+from components.data_factory import DataFactory
+from components.notebooks import Notebooks
+from components.run_identity import RunIdentity
+from components.workspace import DatabricksWorkspace
+from components.workspace_access import WorkspaceAccess
 from tests.conftest import ROOT, Render, base, cli_config, databricks_linked_service
 from tools import engine
 
@@ -177,3 +184,36 @@ def test_same_config_same_inputs(render: Render) -> None:
         [(r.urn, r.inputs) for r in render(base(auth={"mode": "token"})).resources], sort_keys=True
     )
     assert sorted(json.loads(first)) == sorted(json.loads(second))
+
+
+def test_components_are_usable_from_other_languages() -> None:
+    """Pulumi's component analyzer takes their args and outputs (CONVENTIONS.md), with the
+    config's names for the config's sections, and a description on every input."""
+    analyzed = Analyzer("adf-databricks").analyze(
+        [DatabricksWorkspace, WorkspaceAccess, RunIdentity, DataFactory, Notebooks, CatalogVolume]
+    )
+    types = analyzed["type_definitions"]
+    assert list(types["WorkspaceSpec"].properties) == [
+        "name",
+        "sku",
+        "noPublicIp",
+        "publicNetworkAccess",
+        "existing",
+    ]
+    assert list(types["ExistingWorkspace"].properties) == ["resourceId", "url"]
+    assert list(types["AuthSpec"].properties) == ["mode", "tokenLifetimeDays", "rotateAfterDays", "keyVault"]
+    assert [m.value for m in types["AuthMode"].enum or []] == ["msi", "token"]
+    # standard is refused, so it is no choice.
+    assert [m.value for m in types["WorkspaceSku"].enum or []] == ["premium", "trial"]
+    components = analyzed["component_definitions"]
+    for owner, properties in [
+        *((c.name, c.inputs) for c in components.values()),
+        *((t.name, t.properties) for t in types.values() if t.properties),
+    ]:
+        for key, prop in properties.items():
+            assert prop.description, f"{owner}.{key} is undocumented"
+    # Python-only attributes (a package component, a resource without a Pulumi type) are not
+    # outputs; Python reads them as properties.
+    assert set(components["DataFactory"].outputs) == {"factory", "linkedService", "studioUrl", "monitorUrl"}
+    assert "grantsPropagated" not in components["WorkspaceAccess"].outputs
+    assert set(components["DatabricksWorkspace"].outputs) == {"url", "resourceId", "provider", "workspace"}

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import pulumi
+from pathlib import Path
+
 import pytest
 
+from components import validation
 from components.enums import WorkspaceSku
+from components.validation import InvalidArgs
 from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec
-from tests.conftest import Render, base
+from tests.conftest import Render, base, run_program
 from tools import engine
 
 EXISTING_ID = (
@@ -100,9 +103,94 @@ def test_default_sku_is_premium(render: Render) -> None:
 
 
 def test_component_refuses_the_retired_standard_tier() -> None:
-    spec = WorkspaceSpec(name="w", sku="standard")  # type: ignore[arg-type]
+    spec = WorkspaceSpec(name="w", sku="standard")  # type: ignore[typeddict-item]
     with pytest.raises(
-        pulumi.RunError, match=r"sku: standard is refused: Standard-tier workspaces reached end of life"
+        InvalidArgs, match=r"spec\.sku: standard is refused: Standard-tier workspaces reached end of life"
     ):
         DatabricksWorkspace("w", DatabricksWorkspaceArgs(spec=spec, resource_group_name="rg"))
     assert [m.value for m in WorkspaceSku] == ["premium", "trial"]
+
+
+def test_created_workspace_defaults(render: Render) -> None:
+    ws = render(base()).one("azure-native:databricks:Workspace").inputs
+    assert ws["parameters"] == {"enableNoPublicIp": {"value": True}}
+    assert ws["publicNetworkAccess"] == "Enabled"
+
+
+def test_component_refuses_bad_args_with_every_problem() -> None:
+    # No mocks are set: reaching the engine would fail differently.
+    with pytest.raises(InvalidArgs) as caught:
+        DatabricksWorkspace(
+            "w",
+            {
+                "spec": {"sku": "standard", "no_public_ip": "yes", "public_network_access": "Disabled"},
+                "resource_group_name": "bad/name",
+                "tags": {"a/b": "x", "owner": 1},
+            },
+        )
+    # A missing key sits at its parent, ahead of what the parent holds.
+    assert str(caught.value).splitlines() == [
+        "DatabricksWorkspace w: spec.name: is required to create a workspace",
+        "DatabricksWorkspace w: spec.sku: standard is refused: Standard-tier workspaces reached end of"
+        " life: Azure Databricks upgrades every remaining one to Premium on 2026-10-01; use premium"
+        " (an existing standard workspace is upgraded to it in place)",
+        "DatabricksWorkspace w: spec.noPublicIp: expected true or false, got 'yes'",
+        "DatabricksWorkspace w: spec.publicNetworkAccess: Disabled needs VNet injection and Private"
+        " Link, which this stack does not create; adopt such a workspace with workspace.existing instead",
+        "DatabricksWorkspace w: resourceGroupName: expected a resource group name (1-90 letters,"
+        " digits, - _ . ( ), not ending in .), got 'bad/name'",
+        "DatabricksWorkspace w: tags: expected Azure tags (names of 1-512 characters without"
+        " < > % & \\ ? /, values of at most 256), got 'a/b'",
+        "DatabricksWorkspace w: tags.owner: expected a string of at most 256 characters, got 1",
+    ]
+
+
+def test_component_refuses_settings_of_a_created_workspace_with_an_existing_one() -> None:
+    spec = {"sku": "premium", "existing": {"resource_id": "/subscriptions/x", "url": "example.com"}}
+    with pytest.raises(InvalidArgs) as caught:
+        DatabricksWorkspace("w", {"spec": spec, "resource_group_name": "rg"})  # type: ignore[typeddict-item]
+    assert str(caught.value).splitlines() == [
+        "DatabricksWorkspace w: spec.sku: applies to a created workspace, not with workspace.existing",
+        "DatabricksWorkspace w: spec.existing.resourceId: expected /subscriptions/<id>/resourceGroups"
+        "/<group>/providers/Microsoft.Databricks/workspaces/<name>, got '/subscriptions/x'",
+        "DatabricksWorkspace w: spec.existing.url: expected a workspace URL like"
+        " adb-1234567890123456.7.azuredatabricks.net, got 'example.com'",
+    ]
+
+
+@pytest.mark.parametrize(
+    "resource_id",
+    [
+        EXISTING_ID,
+        # ARM ids are case-insensitive.
+        EXISTING_ID.replace("resourceGroups", "resourcegroups").replace("Microsoft", "microsoft"),
+    ],
+)
+def test_existing_workspace_ids(resource_id: str) -> None:
+    spec = {"existing": {"resourceId": resource_id, "url": "adb-1.2.azuredatabricks.net"}}
+    assert validation.problems(WorkspaceSpec, spec) == []
+
+
+PLAIN_STRINGS_PROGRAM = """
+from components.workspace import DatabricksWorkspace
+
+DatabricksWorkspace(
+    "w",
+    {
+        "spec": {"name": "w", "sku": "trial", "no_public_ip": False, "public_network_access": "Enabled"},
+        "resource_group_name": "rg",
+        "location": "westeurope",
+    },
+)
+"""
+
+
+def test_component_takes_closed_sets_as_plain_strings(tmp_path: Path) -> None:
+    """As other Pulumi languages send them: a dict with the enums' string values."""
+    ws = run_program(tmp_path, PLAIN_STRINGS_PROGRAM).one("azure-native:databricks:Workspace").inputs
+    assert ws["sku"] == {"name": "trial"}
+    assert ws["publicNetworkAccess"] == "Enabled"
+    assert ws["parameters"] == {"enableNoPublicIp": {"value": False}}
+    assert ws["managedResourceGroupId"].endswith("/resourceGroups/databricks-rg-w")
+    assert ws["tags"] == {}
+    assert ws["location"] == "westeurope"

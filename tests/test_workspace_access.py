@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from components import validation
+from components.validation import InvalidArgs
 from components.workspace_access import (
     CONTRIBUTOR,
     KEY_VAULT_SECRETS_OFFICER,
     KEY_VAULT_SECRETS_USER,
     RBAC_PROPAGATION,
+    AuthSpec,
+    WorkspaceAccess,
     assignment_name,
     expiry_seconds,
     principal_type_of,
     vault_name,
 )
-from tests.conftest import Render, base, databricks_linked_service
+from tests.conftest import Render, base, databricks_linked_service, run_program
 from tools import engine
 
 LS = "azure-native:datafactory:LinkedService"
@@ -307,3 +312,87 @@ def test_component_without_a_user_assigned_identity_uses_the_system_identity(tmp
     assert result.one("azure-native:datafactory:Factory").inputs["identity"] == {"type": "SystemAssigned"}
     assert result.of_type("azure-native:datafactory:CredentialOperation") == []
     assert "credential" not in databricks_linked_service(result).inputs["properties"]
+
+
+def test_token_rotation_default_follows_a_short_lifetime(render: Render) -> None:
+    result = render(base(auth={"mode": "token", "tokenLifetimeDays": 30}))
+    assert result.one("time:index/rotating:Rotating").inputs == {"rotationDays": 20}
+    assert result.one("databricks:index/token:Token").inputs["lifetimeSeconds"] == 30 * 86400
+
+
+@pytest.mark.parametrize(
+    ("auth", "problems"),
+    [
+        (
+            {"tokenLifetimeDays": 30, "keyVault": False},
+            [
+                "auth.tokenLifetimeDays: applies only with auth.mode token",
+                "auth.keyVault: applies only with auth.mode token",
+            ],
+        ),
+        (
+            {"mode": "token", "tokenLifetimeDays": 1, "rotateAfterDays": 0, "keyVault": "yes"},
+            [
+                "auth.tokenLifetimeDays: expected an integer from 2 to 730, got 1",
+                "auth.rotateAfterDays: expected an integer from 1 to 729, got 0",
+                "auth.keyVault: expected true or false, got 'yes'",
+            ],
+        ),
+        (
+            {"rotateAfterDays": 10, "mode": "token", "tokenLifetimeDays": 10},
+            ["auth.rotateAfterDays: expected fewer days than auth.tokenLifetimeDays (10), got 10"],
+        ),
+        ({"mode": "TOKEN", "keyVault": True}, ["auth.mode: expected one of msi, token, got 'TOKEN'"]),
+        ({"mode": "token", "tokenLifetimeDays": 2}, []),
+    ],
+)
+def test_auth_spec_problems_all_at_once(auth: dict[str, Any], problems: list[str]) -> None:
+    assert [str(p) for p in validation.problems(AuthSpec, auth, "auth")] == problems
+
+
+def test_component_refuses_bad_args_with_every_problem() -> None:
+    # No mocks are set: reaching the engine would fail differently.
+    args = {
+        "auth": {"keyVault": False},
+        "factory_name": "adf",
+        "factory_principal_id": "p",
+        "resource_group_name": "rg.",
+        "workspace_resource_id": "w",
+        "identity_id": "/subscriptions/s/resourceGroups/rg/providers/x/userAssignedIdentities/i",
+    }
+    with pytest.raises(InvalidArgs) as caught:
+        WorkspaceAccess("a", args)  # type: ignore[arg-type]
+    # A missing key sits at its parent (here the top), ahead of what the parent holds.
+    assert str(caught.value).splitlines() == [
+        "WorkspaceAccess a: identityPrincipalId: expected the principal id of the user-assigned"
+        " identity given as identityId, got nothing",
+        "WorkspaceAccess a: auth.keyVault: applies only with auth.mode token",
+        "WorkspaceAccess a: resourceGroupName: expected a resource group name (1-90 letters, digits,"
+        " - _ . ( ), not ending in .), got 'rg.'",
+    ]
+
+
+PLAIN_STRING_MODE_PROGRAM = """
+from components.data_factory import DataFactory
+
+DataFactory(
+    "df",
+    {
+        "resource_group_name": "rg",
+        "workspace_url": "https://adb-1.2.azuredatabricks.net",
+        "workspace_resource_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/w",
+        "cluster_fields": {},
+        "auth": {"mode": "token", "key_vault": False, "token_lifetime_days": 10},
+    },
+)
+"""
+
+
+def test_auth_mode_as_a_plain_string(tmp_path: Path) -> None:
+    """`{"mode": "token"}`, as other Pulumi languages send it, is token mode."""
+    result = run_program(tmp_path, PLAIN_STRING_MODE_PROGRAM)
+    assert result.one("databricks:index/token:Token").inputs["lifetimeSeconds"] == 10 * 86400
+    assert result.one("time:index/rotating:Rotating").inputs == {"rotationDays": 6}
+    props = databricks_linked_service(result).inputs["properties"]
+    assert props["accessToken"] == {"type": "SecureString", "value": engine.SECRET}
+    assert result.of_type(GRANT) == []
