@@ -13,15 +13,16 @@ Factory runs the notebooks as exactly what writing a file there takes.
 # validation.parse fills every default, so keys with a default are read with [].
 # pyright: reportTypedDictNotRequiredAccess=false
 
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from typing import TypedDict
+from typing import Any, TypedDict
 
 import pulumi
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
 from components import validation
-from components.validation import rule, rules
+from components.validation import check, rule, rules
 
 # Unity Catalog stores names in lower case; a mixed-case name would be read back lower-case
 # and show a diff on every refresh. Names the stack creates stay to letters, digits and _
@@ -79,11 +80,13 @@ def workspace_catalog_name(workspace_name: str) -> str:
 class CatalogVolumeArgs(TypedDict):
     """Inputs of CatalogVolume."""
 
-    catalog: str
+    catalog: NotRequired[str]
     """An existing catalog to create the schema in, e.g. the workspace catalog of a
-    workspace enabled for Unity Catalog automatically."""
-    schema: str
-    """Name of the schema the stack creates in the catalog."""
+    workspace enabled for Unity Catalog automatically. Required (AdfDatabricks fills it from
+    the workspace's name)."""
+    schema: NotRequired[str]
+    """Name of the schema the stack creates in the catalog. Required (AdfDatabricks fills it
+    from the project and stack)."""
     volume: NotRequired[str]
     """Name of the managed volume the stack creates in the schema (default landing)."""
     run_as: NotRequired[pulumi.Input[str] | None]
@@ -91,6 +94,15 @@ class CatalogVolumeArgs(TypedDict):
     application id): it gets USE_CATALOG, USE_SCHEMA, READ_VOLUME and WRITE_VOLUME. Leave it
     out when that is the deploying principal: it owns the schema and volume it creates, and
     a grant for it on the catalog would replace its own grants there."""
+
+
+@check(CatalogVolumeArgs, "catalog", "schema")
+def _named(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Both names are needed; they are optional in the schema only because AdfDatabricks
+    derives them when a stack leaves them out."""
+    for key in ("catalog", "schema"):
+        if key not in args:
+            yield key, "is required"
 
 
 class CatalogVolume(pulumi.ComponentResource):

@@ -95,9 +95,8 @@ class NotebooksArgs(TypedDict):
     for it would be refused."""
 
 
-@check(NotebooksArgs, "folder")
-def _lockable_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """A folder the stack can lock: not a special folder, nothing under /Shared.
+def lockable_folder_problem(path: str) -> str | None:
+    """Why the stack cannot lock `path` (a special folder, or under /Shared), or None.
 
     Objects in a folder inherit all its permissions, and every user has Can Manage on
     everything in /Shared (Databricks docs, security/auth/access-control/workspace-acl,
@@ -107,24 +106,30 @@ def _lockable_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     changed (ibid. #2269, #5317). Only workspace admins can create objects in the workspace
     root, so a top-level folder inherits no edit right for ordinary users.
     """
-    path = args["folder"]
     parts = PurePosixPath(path).parts
     if parts[1:2] == ("Workspace",):  # /Workspace/Shared/x is /Shared/x
         parts = ("/", *parts[2:])
     canonical = str(PurePosixPath(*parts))
     if canonical in SPECIAL_FOLDERS:
-        yield (
-            "folder",
+        return (
             f"expected a folder of the stack's own, got {path!r}: the stack cannot set the"
-            " permissions of a special folder",
+            " permissions of a special folder"
         )
-    elif parts[1:2] == ("Shared",):
-        yield (
-            "folder",
+    if parts[1:2] == ("Shared",):
+        return (
             f"expected a folder outside /Shared, got {path!r}: every workspace user can edit"
             " what is under /Shared, and that right cannot be taken away there;"
-            " use a top-level folder such as /adf-databricks/dev",
+            " use a top-level folder such as /adf-databricks/dev"
         )
+    return None
+
+
+@check(NotebooksArgs, "folder")
+def _lockable_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A folder the stack can lock (lockable_folder_problem)."""
+    problem = lockable_folder_problem(args["folder"])
+    if problem:
+        yield "folder", problem
 
 
 @check(NotebooksArgs, "sources")

@@ -1,144 +1,316 @@
-"""AdfDatabricks: the whole Learn module in one component, composed from validated settings."""
+"""AdfDatabricks: the whole Learn module in one component; its args are a stack's whole config.
 
-from __future__ import annotations
+`AdfDatabricksArgs` is what a `Pulumi.<stack>.yaml` sets under `adf-databricks:` (its sections
+are the other components' own args), so the same definitions check a stack file, a Python
+program's args and another language's, and become the stack-file schema and the package schema.
+"""
+
+import re
+from collections.abc import Iterator, Mapping
+from pathlib import PurePath
+from typing import Any, TypedDict, cast
 
 import pulumi
 import pulumi_azure as azure
 import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.resources as resources
+from typing_extensions import NotRequired
 
-from components.catalog import CatalogVolume
-from components.compute import DatabricksCompute
+from components import validation
+from components.arm import RESOURCE_GROUP_NAME, TAGS
+from components.catalog import CatalogVolume, CatalogVolumeArgs, workspace_catalog_name
+from components.compute import ComputeArgs, DatabricksCompute
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.enums import AuthMode, ClusterMode, Frequency
-from components.notebooks import Notebooks, NotebooksArgs
-from components.pipeline import NotebookActivity, NotebookPipeline, has_secret_arguments
+from components.names import DATA_FACTORY_NAME
+from components.notebooks import WORKSPACE_PATH, Notebooks, NotebooksArgs, lockable_folder_problem
+from components.pipeline import NotebookActivity, NotebookPipeline, PipelineSpec, has_secret_arguments
 from components.run_identity import RunIdentity, RunIdentityArgs
-from components.settings import StackSettings
 from components.trigger import ScheduleSpec, ScheduleTrigger
-from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs
-from components.workspace_access import auth_mode
+from components.validation import check, rule, rules
+from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec
+from components.workspace_access import AuthSpec, auth_mode
+
+
+@rules(
+    location=rule("an Azure region, e.g. westeurope", pattern=r"\S"),
+    resource_group_name=RESOURCE_GROUP_NAME,
+    tags=TAGS,
+    protect=rule(default=False),
+    integration_runtime=DATA_FACTORY_NAME,
+    notebook_folder=WORKSPACE_PATH,
+    unity_catalog=rule(default={}),
+    workspace=rule(default={}),
+    auth=rule(default={}),
+    cluster=rule(default={}),
+    pipelines=rule("a list of at least one pipeline", minItems=1),
+)
+class AdfDatabricksArgs(TypedDict):
+    """Everything one stack builds: in a Pulumi.<stack>.yaml, the keys under `adf-databricks:`."""
+
+    location: NotRequired[str]
+    """Azure region of the created resources. Required when the stack creates the resource group
+    (a stack may instead set azure-native:location)."""
+    resource_group_name: NotRequired[str]
+    """Deploy into this existing resource group instead of creating `<project>-<stack>`."""
+    tags: NotRequired[dict[str, str]]
+    """Tags for every taggable Azure resource; `environment: <stack>` and `managed-by: pulumi`
+    are always added."""
+    protect: NotRequired[bool]
+    """Protect the workspace, factory, Key Vault and run-as identity against deletion by Pulumi."""
+    integration_runtime: NotRequired[str]
+    """Integration runtime the Databricks linked service connects via (default: auto-resolve)."""
+    notebook_folder: NotRequired[str]
+    """Workspace folder the local notebooks are uploaded to, which the stack creates and locks
+    (default `/<project>/<stack>`; nothing under /Shared)."""
+    unity_catalog: NotRequired[CatalogVolumeArgs]
+    """The Unity Catalog schema and volume the notebooks write to (catalog: the workspace
+    catalog, schema: `<project>_<stack>`, volume: landing, unless set)."""
+    workspace: NotRequired[WorkspaceSpec]
+    """The Databricks workspace to create (named `<project>-<stack>` unless set) or adopt."""
+    auth: NotRequired[AuthSpec]
+    """How Data Factory authenticates to Databricks."""
+    cluster: NotRequired[ComputeArgs]
+    """The compute the activities run on."""
+    pipelines: list[PipelineSpec]
+    """The pipelines, each with its Notebook activities and optional schedule (at least one)."""
+
+
+FILLED_BY_THE_STACK: Mapping[type, tuple[str, ...]] = {
+    ComputeArgs: ("single_user_name", "run_as"),
+    CatalogVolumeArgs: ("run_as",),
+}
+"""Component inputs AdfDatabricks fills itself, which its args (and a stack file) do not take."""
+
+
+@check(AdfDatabricksArgs, "location", "resourceGroupName")
+def _location(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if "location" not in args and "resourceGroupName" not in args:
+        yield (
+            "location",
+            "is required to create the resource group (or set azure-native:location,"
+            " or deploy into an existing adf-databricks:resourceGroupName)",
+        )
+
+
+@check(AdfDatabricksArgs, "notebookFolder")
+def _lockable_notebook_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    problem = lockable_folder_problem(args["notebookFolder"]) if "notebookFolder" in args else None
+    if problem:
+        yield "notebookFolder", problem
+
+
+@check(AdfDatabricksArgs, "pipelines")
+def _distinct_pipelines(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Pipeline names are unique in a factory, and every local notebook lands in one folder."""
+    names: dict[str, int] = {}
+    sources: dict[str, str] = {}
+    for i, pipeline in enumerate(args["pipelines"]):
+        first = names.setdefault(pipeline["name"], i)
+        if first != i:
+            yield f"pipelines[{i}].name", f"duplicate of pipelines[{first}].name"
+        for j, activity in enumerate(pipeline["activities"]):
+            notebook = activity.get("notebook")
+            if notebook is None:
+                continue
+            taken = sources.setdefault(PurePath(notebook).stem, notebook)
+            if taken != notebook:
+                yield (
+                    f"pipelines[{i}].activities[{j}].notebook",
+                    f"{notebook!r} would overwrite {taken!r} in the workspace folder",
+                )
+
+
+@check(AdfDatabricksArgs, "workspace", "unityCatalog")
+def _catalog_of_an_adopted_workspace(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """An adopted workspace may predate automatic Unity Catalog enablement, so it may have no
+    workspace catalog to default to (stack_defaults leaves the catalog unset there)."""
+    if "existing" in args.get("workspace", {}) and "catalog" not in args.get("unityCatalog", {}):
+        yield (
+            "unityCatalog.catalog",
+            "is required with workspace.existing: an adopted workspace may have no workspace"
+            " catalog; name one the deployer may create a schema in",
+        )
+
+
+def stack_defaults(document: Mapping[str, Any], project: str, stack: str) -> dict[str, Any]:
+    """A stack's document with the defaults that follow from its project and stack filled in:
+    the workspace's name, the notebook folder, and the Unity Catalog catalog and schema."""
+    filled = dict(document)
+    workspace = filled.get("workspace")
+    if isinstance(workspace, dict) and "name" not in workspace and "existing" not in workspace:
+        filled["workspace"] = {"name": f"{project}-{stack}", **workspace}
+    elif workspace is None:
+        filled["workspace"] = {"name": f"{project}-{stack}"}
+    filled.setdefault("notebookFolder", f"/{project}/{stack}")
+    catalog = filled.get("unityCatalog", {})
+    if isinstance(catalog, dict):
+        # Pulumi project and stack names may hold '-' and '.', which Unity Catalog names avoid.
+        own = {"schema": re.sub(r"[^a-z0-9_]", "_", f"{project}_{stack}".lower())}
+        name = filled["workspace"].get("name") if isinstance(filled["workspace"], dict) else None
+        if isinstance(name, str) and "existing" not in filled["workspace"]:
+            own["catalog"] = workspace_catalog_name(name)
+        filled["unityCatalog"] = {**own, **catalog}
+    return filled
+
+
+def _drop_nulls(value: Any) -> Any:
+    """An explicit null counts as absent, at any depth (YAML `key:` with nothing after it)."""
+    if isinstance(value, dict):
+        return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_nulls(v) for v in value]
+    return value
+
+
+def problems(document: Mapping[str, Any], project: str, stack: str) -> list[validation.Problem]:
+    """Every problem of a stack's document (camelCase keys, as a stack file writes them)."""
+    filled = stack_defaults(_drop_nulls(dict(document)), project, stack)
+    return validation.problems(AdfDatabricksArgs, filled, exclude=FILLED_BY_THE_STACK)
+
+
+def parse(document: Mapping[str, Any], project: str, stack: str) -> AdfDatabricksArgs:
+    """A valid stack document as AdfDatabricks's args (defaults applied, enum members)."""
+    filled = stack_defaults(_drop_nulls(dict(document)), project, stack)
+    return cast(AdfDatabricksArgs, validation.from_document(AdfDatabricksArgs, filled))
 
 
 class AdfDatabricks(pulumi.ComponentResource):
-    """Workspace, access, compute, notebooks, factory, pipelines and triggers of one stack."""
+    """Workspace, access, compute, notebooks, factory, pipelines and triggers of one stack.
 
-    workspace: DatabricksWorkspace
-    """The Databricks workspace and its provider."""
-    run_identity: RunIdentity
-    """The principal ADF's runs execute as (and, in msi mode, its managed identity)."""
+    Its args are a stack's whole configuration; defaults that depend on the project and stack
+    (workspace name, notebook folder, Unity Catalog schema) come from the running program.
+    """
+
+    workspace_url: pulumi.Output[str]
+    """Workspace URL with scheme, e.g. https://adb-123.4.azuredatabricks.net."""
+    factory_name: pulumi.Output[str]
+    """The Data Factory's name."""
+    studio_url: pulumi.Output[str]
+    """ADF Studio, opened on this factory."""
+    monitor_url: pulumi.Output[str]
+    """ADF Studio's Monitor hub, where pipeline runs are watched."""
     run_as: pulumi.Output[str]
     """Databricks user name ADF's runs execute as (user name, or a service principal's
     application id); known before the compute and the factory are declared."""
-    data_factory: DataFactory
-    """The factory and its Azure Databricks linked service."""
-    pipelines: dict[str, NotebookPipeline]
-    """Pipelines by name."""
-    triggers: dict[str, ScheduleTrigger]
-    """Schedule triggers by trigger name."""
-    notebook_paths: list[pulumi.Output[str]]
+    auth_mode: pulumi.Output[str]
+    """How Data Factory authenticates to Databricks: msi or token."""
+    pipeline_names: pulumi.Output[list[str]]
+    """The pipelines' names."""
+    trigger_states: pulumi.Output[dict[str, bool]]
+    """Each schedule trigger's name and whether it is started."""
+    notebook_paths: pulumi.Output[list[str]]
     """Workspace paths of the uploaded notebooks."""
 
-    def __init__(self, name: str, args: StackSettings, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: AdfDatabricksArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        project, stack = pulumi.get_project(), pulumi.get_stack()
+        document = validation.to_document(AdfDatabricksArgs, args)
+        found = problems(document, project, stack)
+        if found:
+            raise validation.InvalidArgs(found, f"AdfDatabricks {name}: ")
+        # Every key with a default is filled in now.
+        a: dict[str, Any] = dict(parse(document, project, stack))
         super().__init__("adf-databricks:index:AdfDatabricks", name, None, opts)
-        tags = dict(args.tags)
-        location: pulumi.Input[str] | None = args.location
-        if args.resource_group_name:
-            group_name: pulumi.Input[str] = args.resource_group_name
+        tags = {**a["tags"], "environment": stack, "managed-by": "pulumi"}
+        protect = a["protect"]
+        mode = auth_mode(a["auth"])
+        cluster = a["cluster"]
+        location: pulumi.Input[str] | None = a.get("location")
+        if "resource_group_name" in a:
+            group_name: pulumi.Input[str] = a["resource_group_name"]
         else:
             group = resources.ResourceGroup(
                 f"{name}-resource-group",
-                resource_group_name=args.created_resource_group_name,
-                location=args.location,
+                resource_group_name=f"{project}-{stack}",
+                location=location,
                 tags=tags,
                 opts=pulumi.ResourceOptions(parent=self),
             )
             group_name, location = group.name, group.location
 
-        self.workspace = DatabricksWorkspace(
+        self._workspace = DatabricksWorkspace(
             f"{name}-workspace",
             DatabricksWorkspaceArgs(
-                spec=args.workspace,
+                spec=a["workspace"],
                 resource_group_name=group_name,
                 location=location,
                 tags=tags,
-                protect=args.protect,
+                protect=protect,
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
-        on_workspace = pulumi.ResourceOptions(parent=self, providers=[self.workspace.provider])
+        on_workspace = pulumi.ResourceOptions(parent=self, providers=[self._workspace.provider])
         # First, so that the cluster and the workspace's grants can name who the runs execute as.
-        self.run_identity = RunIdentity(
+        run_identity = RunIdentity(
             f"{name}-run-as",
             RunIdentityArgs(
-                mode=auth_mode(args.auth),
+                mode=mode,
                 resource_group_name=group_name,
                 location=location,
                 tags=tags,
-                protect=args.protect,
-                allow_cluster_create=args.cluster.get("mode", ClusterMode.JOB)
+                protect=protect,
+                allow_cluster_create=cluster.get("mode", ClusterMode.JOB)
                 in (ClusterMode.JOB, ClusterMode.POOL),
             ),
             opts=on_workspace,
         )
-        self.run_as = self.run_identity.run_as
+        self.run_as = run_identity.run_as
         # What the notebooks run as, and where they write. In token mode Data Factory runs them
         # as the deploying principal, which owns the cluster, pool, folder, schema and volume it
         # creates: it needs no grant, and a lower one would be refused or would replace its own
         # (see ComputeArgs.run_as, NotebooksArgs.run_as and CatalogVolumeArgs).
-        run_as = self.run_as if auth_mode(args.auth) is not AuthMode.TOKEN else None
+        run_as = self.run_as if mode is not AuthMode.TOKEN else None
         # A dedicated (SINGLE_USER) interactive cluster runs only its single user's commands,
         # so it belongs to the identity ADF runs as; job clusters belong to whoever submits.
         compute = DatabricksCompute(
             f"{name}-compute",
-            {**args.cluster, "single_user_name": self.run_as, "run_as": run_as},
+            ComputeArgs(**cluster, single_user_name=self.run_as, run_as=run_as),
             opts=on_workspace,
         )
-
-        uc = args.unity_catalog
         data = CatalogVolume(
-            f"{name}-unity-catalog",
-            {"catalog": uc.catalog, "schema": uc.schema, "volume": uc.volume, "run_as": run_as},
-            opts=on_workspace,
+            f"{name}-unity-catalog", CatalogVolumeArgs(**a["unity_catalog"], run_as=run_as), opts=on_workspace
         )
-        sources = [a["notebook"] for p in args.pipelines for a in p["activities"] if "notebook" in a]
+        sources = [act["notebook"] for p in a["pipelines"] for act in p["activities"] if "notebook" in act]
         uploaded: dict[str, pulumi.Output[str]] = {}
         if sources:
             uploaded = Notebooks(
                 f"{name}-notebooks",
-                NotebooksArgs(folder=args.notebook_folder, sources=sources, run_as=run_as),
+                NotebooksArgs(folder=a["notebook_folder"], sources=sources, run_as=run_as),
                 opts=on_workspace,
             ).paths
-        self.notebook_paths = list(uploaded.values())
 
-        run_identity = self.run_identity.identity
-        self.data_factory = DataFactory(
+        identity = run_identity.identity
+        self._data_factory = DataFactory(
             f"{name}-data-factory",
             DataFactoryArgs(
                 resource_group_name=group_name,
-                workspace_url=self.workspace.url,
-                workspace_resource_id=self.workspace.resource_id,
+                workspace_url=self._workspace.url,
+                workspace_resource_id=self._workspace.resource_id,
                 cluster_fields=compute.linked_service_fields,
-                auth=args.auth,
-                linked_service=args.linked_service,
+                auth=a["auth"],
+                linked_service={"integration_runtime": a["integration_runtime"]}
+                if "integration_runtime" in a
+                else {},
                 location=location,
                 tags=tags,
-                protect=args.protect,
-                identity_id=run_identity.id if run_identity else None,
-                identity_principal_id=run_identity.principal_id if run_identity else None,
+                protect=protect,
+                identity_id=identity.id if identity else None,
+                identity_principal_id=identity.principal_id if identity else None,
             ),
             opts=on_workspace,
         )
-        factory = self.data_factory.factory
+        factory = self._data_factory.factory
         # A trigger starts runs, so it waits until the grants those runs need have propagated.
         trigger_waits: list[pulumi.Resource] = [*data.grants]
-        if self.data_factory.access.grants_propagated is not None:
-            trigger_waits.append(self.data_factory.access.grants_propagated)
+        if self._data_factory.access.grants_propagated is not None:
+            trigger_waits.append(self._data_factory.access.grants_propagated)
 
-        self.pipelines = {}
-        self.triggers = {}
+        self._pipelines: dict[str, NotebookPipeline] = {}
+        self._triggers: dict[str, ScheduleTrigger] = {}
         trigger_opts = pulumi.ResourceOptions(parent=self)
-        if any("schedule" in p for p in args.pipelines):
+        if any("schedule" in p for p in a["pipelines"]):
             # pulumi-azure 6 insists on a subscription id; take the one azure-native deploys
             # to, so `az login` (or OIDC in CI) is all either provider needs.
             client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
@@ -154,26 +326,28 @@ class AdfDatabricks(pulumi.ComponentResource):
                 opts=trigger_opts,
             )
             trigger_opts = pulumi.ResourceOptions(parent=self, providers=[classic])
-        for configured in args.pipelines:
+        for configured in a["pipelines"]:
             # Activities with a local notebook run the uploaded copy and get the stack's volume
             # as their `volume` widget unless they set one.
             spec = configured.copy()
-            spec["activities"] = [_uploaded(a, uploaded, data.volume_path) for a in configured["activities"]]
+            spec["activities"] = [
+                _uploaded(act, uploaded, data.volume_path) for act in configured["activities"]
+            ]
             pipeline = NotebookPipeline(
                 f"{name}-pipeline-{spec['name']}",
                 {
                     "spec": spec,
                     "factory_name": factory.name,
                     "resource_group_name": group_name,
-                    "linked_service_name": self.data_factory.linked_service.name,
+                    "linked_service_name": self._data_factory.linked_service.name,
                 },
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            self.pipelines[spec["name"]] = pipeline
+            self._pipelines[spec["name"]] = pipeline
             schedule = spec.get("schedule")
             if schedule is not None:
                 trigger_name = f"{spec['name']}-schedule"
-                self.triggers[trigger_name] = ScheduleTrigger(
+                self._triggers[trigger_name] = ScheduleTrigger(
                     f"{name}-trigger-{spec['name']}",
                     {
                         "spec": schedule,
@@ -187,15 +361,53 @@ class AdfDatabricks(pulumi.ComponentResource):
                         trigger_opts, pulumi.ResourceOptions(depends_on=trigger_waits)
                     ),
                 )
+        self.workspace_url = self._workspace.url
+        self.factory_name = factory.name
+        self.studio_url = self._data_factory.studio_url
+        self.monitor_url = self._data_factory.monitor_url
+        self.auth_mode = pulumi.Output.from_input(mode.value)
+        self.pipeline_names = pulumi.Output.from_input(list(self._pipelines))
+        self.trigger_states = (
+            pulumi.Output.all(**{n: t.activated for n, t in self._triggers.items()}).apply(
+                lambda states: {n: bool(s) for n, s in states.items()}
+            )
+            if self._triggers
+            else pulumi.Output.from_input({})
+        )
+        self.notebook_paths = (
+            pulumi.Output.all(*uploaded.values()).apply(list) if uploaded else pulumi.Output.from_input([])
+        )
         self.register_outputs(
             {
-                "workspaceUrl": self.workspace.url,
-                "factoryName": factory.name,
+                "workspaceUrl": self.workspace_url,
+                "factoryName": self.factory_name,
                 "runAs": self.run_as,
-                "pipelines": list(self.pipelines),
-                "triggers": {n: t.activated for n, t in self.triggers.items()},
+                "pipelines": list(self._pipelines),
+                "triggers": {n: t.activated for n, t in self._triggers.items()},
             }
         )
+
+    # Python-only access to the children (the package schema has the outputs above).
+
+    @property
+    def workspace(self) -> DatabricksWorkspace:
+        """The Databricks workspace and its provider."""
+        return self._workspace
+
+    @property
+    def data_factory(self) -> DataFactory:
+        """The factory and its Azure Databricks linked service."""
+        return self._data_factory
+
+    @property
+    def pipelines(self) -> dict[str, NotebookPipeline]:
+        """Pipelines by name."""
+        return self._pipelines
+
+    @property
+    def triggers(self) -> dict[str, ScheduleTrigger]:
+        """Schedule triggers by trigger name."""
+        return self._triggers
 
 
 def _uploaded(

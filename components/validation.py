@@ -391,8 +391,14 @@ def sort_problems(found: Iterable[Problem], document: Any, path: str = "") -> li
         while here and here not in order:
             cut = max(here.rfind("."), here.rfind("["))
             here = here[:cut] if cut > 0 else ""
+        if here == problem.path:
+            return (order[here], 0)
+        rest = problem.path[len(here) :].lstrip(".")
+        if "." in rest or "[" in rest:
+            # Below a key the document does not have at all (a section left to its defaults).
+            return (len(order), 0)
         # A missing key sorts with its parent, ahead of what the parent holds.
-        return (order.get(here, 0), 0 if here == problem.path else 1)
+        return (order.get(here, 0), 1)
 
     return sorted(found, key=position)
 
@@ -424,34 +430,39 @@ def problems(
                 found.append(problem)
                 broken.append(problem.path)
     skip = {owner: {camel_case(name) for name in names} for owner, names in (exclude or {}).items()}
-    found.extend(_cross_checks(cls, document, path, broken, skip))
+    for problem in _cross_checks(cls, document, path, broken, skip):
+        # One message a key: two rules that both miss a value say the same thing twice.
+        if problem.path not in broken:
+            found.append(problem)
+            broken.append(problem.path)
     return sort_problems(found, document, path)
 
 
 def _cross_checks(
     cls: type, value: Any, path: str, broken: Sequence[str], skip: Mapping[type, set[str]]
 ) -> Iterator[Problem]:
-    """Run every object's rules between fields, depth first, where the object is sound."""
+    """Run every object's rules between fields, parents before children, where sound."""
     if not isinstance(value, dict):
         return
+    if not any(b == path for b in broken):
+        # An object's own rules first: they know more than its fields' (say why a nested key
+        # is needed), and a later rule's message for the same key is dropped.
+        document = with_defaults(cls, value)
+        excluded = skip.get(cls, set())
+        for fn, reads in _checks(cls):
+            keys = reads if reads is not None else tuple(value)
+            if any(_within(b, join(path, key)) for b in broken for key in keys):
+                continue
+            if reads is not None and excluded.intersection(reads):
+                continue
+            for relative, message in fn(document):
+                yield Problem(join(path, relative) if relative else path, message)
     by_key = fields(cls)
     for key, item in value.items():
         f = by_key.get(key)
         if f is None:
             continue
         yield from _cross_checks_of(f.type, item, join(path, key), broken, skip)
-    if any(b == path for b in broken):
-        return
-    document = with_defaults(cls, value)
-    excluded = skip.get(cls, set())
-    for fn, reads in _checks(cls):
-        keys = reads if reads is not None else tuple(value)
-        if any(_within(b, join(path, key)) for b in broken for key in keys):
-            continue
-        if reads is not None and excluded.intersection(reads):
-            continue
-        for relative, message in fn(document):
-            yield Problem(join(path, relative) if relative else path, message)
 
 
 def _within(path: str, top: str) -> bool:

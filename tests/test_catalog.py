@@ -22,7 +22,7 @@ DEFAULT_PATH = "/Volumes/adf_databricks_test/adf_databricks_test/landing"
 
 
 def check(raw: dict[str, Any], stack: str = "test") -> Any:
-    return load(raw, project="adf-databricks", stack=stack, base_dir=ROOT).unity_catalog
+    return load(raw, project="adf-databricks", stack=stack, base_dir=ROOT).args["unity_catalog"]
 
 
 # ---------------------------------------------------------------- pure rules
@@ -121,22 +121,34 @@ def test_component_is_usable_from_other_languages() -> None:
 def test_defaults_work_on_an_automatically_enabled_workspace() -> None:
     uc = check(base(), stack="dev")
     # The workspace is adf-databricks-dev; its workspace catalog is adf_databricks_dev.
-    assert (uc.catalog, uc.schema, uc.volume) == ("adf_databricks_dev", "adf_databricks_dev", "landing")
+    assert uc == {"catalog": "adf_databricks_dev", "schema": "adf_databricks_dev", "volume": "landing"}
 
 
 def test_default_catalog_follows_the_workspace_name() -> None:
-    assert check(base(workspace={"name": "dbw-Analytics-01"})).catalog == "dbw_analytics_01"
+    assert check(base(workspace={"name": "dbw-Analytics-01"}))["catalog"] == "dbw_analytics_01"
+
+
+def test_an_adopted_workspace_names_its_catalog() -> None:
+    """An adopted workspace may predate automatic Unity Catalog enablement: no default there."""
     existing = {
         "resourceId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
         "/providers/Microsoft.Databricks/workspaces/shared-ws",
         "url": "adb-1234567890123456.7.azuredatabricks.net",
     }
-    assert check(base(workspace={"existing": existing})).catalog == "shared_ws"
+    with pytest.raises(ConfigError) as err:
+        check(base(workspace={"existing": existing}))
+    assert str(err.value) == (
+        "adf-databricks:unityCatalog.catalog: is required with workspace.existing: an adopted"
+        " workspace may have no workspace catalog; name one the deployer may create a schema in"
+    )
+    assert (
+        check(base(workspace={"existing": existing}, unityCatalog={"catalog": "main"}))["catalog"] == "main"
+    )
 
 
 def test_default_schema_is_a_valid_name_for_any_stack() -> None:
     uc = check(base(unityCatalog={"catalog": "main"}), stack="prod.eu-1")
-    assert uc.schema == "adf_databricks_prod_eu_1"
+    assert uc["schema"] == "adf_databricks_prod_eu_1"
 
 
 def test_a_default_catalog_is_checked_like_a_written_one() -> None:
@@ -149,7 +161,7 @@ def test_a_default_catalog_is_checked_like_a_written_one() -> None:
 
 def test_keys_are_read() -> None:
     uc = check(base(unityCatalog={"catalog": "main", "schema": "etl", "volume": "raw_files"}))
-    assert (uc.catalog, uc.schema, uc.volume) == ("main", "etl", "raw_files")
+    assert uc == {"catalog": "main", "schema": "etl", "volume": "raw_files"}
 
 
 def test_keys_arrive_as_json_from_the_cli(render: Render) -> None:
@@ -287,3 +299,9 @@ def test_trigger_starts_only_after_the_unity_catalog_grants(render: Render) -> N
     grant_urns = {g.urn for g in result.of_type(GRANT)}
     assert len(grant_urns) == 3
     assert grant_urns <= set(trigger.dependencies)
+
+
+def test_component_on_its_own_needs_both_names() -> None:
+    with pytest.raises(InvalidArgs) as err:
+        CatalogVolume("uc", {"volume": "landing"})
+    assert str(err.value) == "CatalogVolume uc: catalog: is required\nCatalogVolume uc: schema: is required"

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from components import settings, validation
+from components import validation
 from components.notebooks import (
     Notebooks,
     NotebooksArgs,
@@ -95,7 +95,7 @@ def test_component_lists_every_problem_of_its_args() -> None:
 
 def test_default_folder_is_top_level_per_stack() -> None:
     s = load(base(), project="adf-databricks", stack="dev", base_dir=ROOT)
-    assert s.notebook_folder == "/adf-databricks/dev"
+    assert s.args["notebook_folder"] == "/adf-databricks/dev"
 
 
 @pytest.mark.parametrize(
@@ -112,10 +112,6 @@ def test_config_refuses_folders_users_could_edit(value: str, message: str) -> No
         load(base(notebookFolder=value), project="adf-databricks", stack="dev", base_dir=ROOT)
     assert err.value.path == "notebookFolder"
     assert str(err.value).startswith("adf-databricks:notebookFolder: ")
-
-
-def test_settings_reads_the_folder_check_from_the_component() -> None:
-    assert settings.folder("/team/etl") == "/team/etl"
 
 
 # ---------------------------------------------------------------- who may do what in the folder

@@ -10,47 +10,14 @@ import pytest
 
 from components import settings
 from components.enums import AuthMode, ClusterMode, DataSecurityMode, Frequency, ParameterType, WorkspaceSku
+from components.platform import AdfDatabricksArgs
 from components.settings import ConfigError, load
 from components.workspace_access import rotation_days
 from tests.conftest import ROOT, activity, base, pipeline
 
 
-def check(raw: dict[str, Any], stack: str = "test") -> settings.StackSettings:
-    return load(raw, project="adf-databricks", stack=stack, base_dir=ROOT)
-
-
-# ---------------------------------------------------------------- pure validators
-
-
-@pytest.mark.parametrize(
-    ("value", "ok"),
-    [
-        ("process-data", True),
-        ("_x y", True),
-        ("a.b", False),
-        ("a/b", False),
-        ("-x", False),
-        ("x" * 141, False),
-        ("", False),
-    ],
-)
-def test_adf_name(value: str, ok: bool) -> None:
-    if ok:
-        assert settings.adf_name(value) == value
-    else:
-        with pytest.raises(ValueError, match="expected"):
-            settings.adf_name(value)
-
-
-def test_strict_types() -> None:
-    with pytest.raises(ValueError, match="expected true or false, got 'yes'"):
-        settings.boolean("yes")
-    with pytest.raises(ValueError, match="expected an integer from 1 to 5, got '3'"):
-        settings.integer(1, 5)("3")
-    with pytest.raises(ValueError, match="expected an integer"):
-        settings.integer(0)(True)
-    with pytest.raises(ValueError, match="expected a map of strings, got 1 for 'a'"):
-        settings.string_map({"a": 1})
+def check(raw: dict[str, Any], stack: str = "test") -> AdfDatabricksArgs:
+    return load(raw, project="adf-databricks", stack=stack, base_dir=ROOT).args
 
 
 # ---------------------------------------------------------------- defaults
@@ -59,59 +26,66 @@ def test_strict_types() -> None:
 def test_defaults() -> None:
     s = check(base())
     # The loader fills what depends on the project and stack; the components their own defaults.
-    assert s.auth == {"mode": AuthMode.MSI}
+    assert s["auth"] == {"mode": AuthMode.MSI}
     # The cluster's other defaults are DatabricksCompute's (tests/test_compute.py).
-    assert s.cluster == {
+    assert s["cluster"] == {
         "mode": ClusterMode.JOB,
         "spark_version": "15.4.x-scala2.12",
         "node_type": "Standard_D4ds_v5",
     }
-    assert s.protect is False
-    assert s.notebook_folder == "/adf-databricks/test"
-    assert s.workspace == {"name": "adf-databricks-test"}
-    assert s.tags == {"environment": "test", "managed-by": "pulumi"}
-    act = s.pipelines[0]["activities"][0]
+    assert s["protect"] is False
+    assert s["notebook_folder"] == "/adf-databricks/test"
+    assert s["workspace"] == {"name": "adf-databricks-test"}
+    assert s["unity_catalog"] == {
+        "catalog": "adf_databricks_test",
+        "schema": "adf_databricks_test",
+        "volume": "landing",
+    }
+    assert s["tags"] == {}
+    act = s["pipelines"][0]["activities"][0]
     assert (act.get("timeout"), act.get("retries"), act.get("retry_interval_seconds")) == (
         "0.12:00:00",
         0,
         30,
     )
     assert (act.get("secure_input"), act.get("secure_output")) == (False, False)
-    schedule = s.pipelines[0]["schedule"]
+    schedule = s["pipelines"][0]["schedule"]
     assert (schedule.get("interval"), schedule.get("time_zone"), schedule.get("enabled")) == (1, "UTC", True)
     assert schedule["frequency"] is Frequency.DAY
+
+
+def test_location_defaults_to_azure_natives() -> None:
+    raw = base()
+    del raw["location"]
+    s = load(raw, project="adf-databricks", stack="t", base_dir=ROOT, default_location="northeurope").args
+    assert s["location"] == "northeurope"
 
 
 def test_cluster_edges_accepted() -> None:
     pool = check(
         base(cluster={**base()["cluster"], "mode": "pool", "workers": 9, "pool": {"maxCapacity": 10}})
-    )
-    assert pool.cluster.get("workers") == 9
-    assert pool.cluster.get("pool") == {"min_idle": 0, "max_capacity": 10, "idle_minutes": 15}
+    )["cluster"]
+    assert pool.get("workers") == 9
+    assert pool.get("pool") == {"min_idle": 0, "max_capacity": 10, "idle_minutes": 15}
     single = check(
         base(cluster={**base()["cluster"], "workers": 0, "customTags": {"ResourceClass": "SingleNode"}})
-    )
-    assert single.cluster.get("workers") == 0
+    )["cluster"]
+    assert single.get("workers") == 0
     scripts = [f"/Workspace/i{n}.sh" for n in range(9)] + ["/dbfs/legacy.sh"]
-    job = check(base(cluster={**base()["cluster"], "initScripts": scripts}))
-    assert job.cluster.get("init_scripts") == scripts
+    job = check(base(cluster={**base()["cluster"], "initScripts": scripts}))["cluster"]
+    assert job.get("init_scripts") == scripts
     for mode in ("SINGLE_USER", "USER_ISOLATION", "NONE"):
-        chosen = check(base(cluster={**base()["cluster"], "dataSecurityMode": mode}))
-        assert chosen.cluster.get("data_security_mode") is DataSecurityMode(mode)
-    # An explicit null counts as absent, as in the other sections.
-    assert "policy_id" not in check(base(cluster={**base()["cluster"], "policyId": None})).cluster
-    assert check(base(workspace={"sku": "trial"})).workspace.get("sku") is WorkspaceSku.TRIAL
-    assert check(base(workspace={"sku": None})).workspace == {"name": "adf-databricks-test"}
-
-
-def test_user_tags_cannot_drop_required_ones() -> None:
-    s = check(base(tags={"owner": "me", "environment": "other"}), stack="prod")
-    assert s.tags == {"owner": "me", "environment": "prod", "managed-by": "pulumi"}
+        chosen = check(base(cluster={**base()["cluster"], "dataSecurityMode": mode}))["cluster"]
+        assert chosen.get("data_security_mode") is DataSecurityMode(mode)
+    # An explicit null counts as absent, at any depth.
+    assert "policy_id" not in check(base(cluster={**base()["cluster"], "policyId": None}))["cluster"]
+    assert check(base(workspace={"sku": "trial"}))["workspace"].get("sku") is WorkspaceSku.TRIAL
+    assert check(base(workspace={"sku": None}))["workspace"] == {"name": "adf-databricks-test"}
 
 
 def test_token_rotation_default_follows_short_lifetimes() -> None:
     s = check(base(auth={"mode": "token", "tokenLifetimeDays": 30}))
-    assert s.auth == {"mode": AuthMode.TOKEN, "token_lifetime_days": 30}
+    assert s["auth"] == {"mode": AuthMode.TOKEN, "token_lifetime_days": 30}
     # WorkspaceAccess rotates it after two thirds of the lifetime (test_workspace_access renders it).
     assert rotation_days(30) == 20
 
@@ -130,13 +104,13 @@ def test_trigger_parameters_keep_their_types() -> None:
             "parameters": {"n": 5, "flags": ["a"], "folder": "x"},
         },
     )
-    schedule = check(base(pipelines=[p])).pipelines[0]["schedule"]
+    schedule = check(base(pipelines=[p]))["pipelines"][0]["schedule"]
     assert schedule.get("parameters") == {"n": 5, "flags": ["a"], "folder": "x"}
 
 
 def test_parameter_types() -> None:
     p = pipeline(parameters={"s": {"type": "SecureString", "default": "x"}})
-    spec = check(base(pipelines=[p])).pipelines[0]
+    spec = check(base(pipelines=[p]))["pipelines"][0]
     assert spec.get("parameters", {})["s"]["type"] is ParameterType.SECURE_STRING
 
 
@@ -912,3 +886,46 @@ def test_cli_strings_are_parsed_once(tmp_path: Path) -> None:
     assert settings._parse("location", "true") == "true"
     # Not JSON: kept as given, so the field's check reports the expected type.
     assert settings._parse("protect", "yes") == "yes"
+
+
+def test_every_independent_problem_at_once_in_key_order() -> None:
+    """Six mistakes at different depths: one run reports them all, in the order they are written."""
+    raw = base(
+        tags={"owner": 5},
+        workspace={"sku": "standard"},
+        auth={"mode": "msi", "keyVault": False},
+        cluster={"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5", "workers": "2:2"},
+        pipelines=[
+            pipeline(
+                activities=[activity(timeout="1h")],
+                schedule={
+                    "frequency": "Day",
+                    "startTime": "2026-01-01T06:00:00Z",
+                    "timeZone": "Europe/Berlin",
+                },
+            )
+        ],
+        colour="blue",
+    )
+    with pytest.raises(ConfigError) as caught:
+        check(raw)
+    # base() writes location, cluster and pipelines first; the overrides follow.
+    assert [p.path for p in caught.value.problems] == [
+        "cluster.workers",
+        "pipelines[0].activities[0].timeout",
+        "pipelines[0].schedule.timeZone",
+        "tags.owner",
+        "workspace.sku",
+        "auth.keyVault",
+        "colour",
+    ]
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 7 and all(line.startswith("adf-databricks:") for line in lines)
+    assert lines[-1] == "adf-databricks:colour: unknown key; did you mean 'cluster'?"
+
+
+def test_nothing_is_declared_when_anything_is_wrong(render: Any) -> None:
+    with pytest.raises(pulumi.RunError) as caught:
+        render(base(workspace={"sku": "standard"}, cluster={"workers": -1}))
+    assert "adf-databricks:workspace.sku" in str(caught.value)
+    assert "adf-databricks:cluster.workers" in str(caught.value)

@@ -79,7 +79,8 @@ def test_existing_workspace_is_adopted_not_created(render: Render) -> None:
         base(
             workspace={
                 "existing": {"resourceId": EXISTING_ID, "url": "https://adb-42.3.azuredatabricks.net/"}
-            }
+            },
+            unityCatalog={"catalog": "main"},
         )
     )
     assert result.of_type("azure-native:databricks:Workspace") == []
