@@ -15,11 +15,31 @@ import inspect
 import pulumi
 
 from components.catalog import CatalogVolume
+from components.compute import DatabricksCompute
+from components.data_factory import DataFactory
+from components.notebooks import Notebooks
+from components.pipeline import NotebookPipeline
+from components.platform import AdfDatabricks
+from components.run_identity import RunIdentity
+from components.trigger import ScheduleTrigger
+from components.workspace import DatabricksWorkspace
+from components.workspace_access import WorkspaceAccess
 
 NAME = "adf-databricks"
 """The package name: types are `adf-databricks:index:<Component>`, as each component registers."""
 
-COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (CatalogVolume,)
+COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
+    AdfDatabricks,
+    DatabricksWorkspace,
+    RunIdentity,
+    WorkspaceAccess,
+    DatabricksCompute,
+    CatalogVolume,
+    Notebooks,
+    DataFactory,
+    NotebookPipeline,
+    ScheduleTrigger,
+)
 
 # The analyzer takes a component's description from `__doc__`. Python 3.13 compiles docstrings
 # with their indentation stripped, earlier versions keep it; strip it here so the schema reads
