@@ -5,7 +5,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 
-.PHONY: install install-dev preview plans package-schema test integration lint format bench clean
+.PHONY: install install-dev preview plans package-schema stack-schema schemas test integration lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ plans: $(VENV)/.runtime
 ## provider/ serves, from components/package.py (commit the result).
 package-schema: $(VENV)/.runtime
 	$(PY) -m tools.package_schema
+
+## Regenerate schema/stack.json, the JSON Schema editors check Pulumi.<stack>.yaml with
+## (the modeline on each stack file's first line points at it), from AdfDatabricksArgs.
+stack-schema: $(VENV)/.runtime
+	$(PY) -m tools.stack_schema
+
+## Both schemas.
+schemas: package-schema stack-schema
 
 ## The unit suite (pyproject.toml's pytest config leaves tests/integration out).
 test: $(VENV)/.dev
