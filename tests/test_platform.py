@@ -19,13 +19,15 @@ from tests.conftest import ROOT, Render, base, cli_config, databricks_linked_ser
 from tools import engine
 
 
-def stack(name: str) -> engine.Result:
-    config, secret_keys = engine.read_stack_config(ROOT / f"Pulumi.{name}.yaml")
+def stack(fixture: str, name: str) -> engine.Result:
+    """A fixture stack: the Learn exercise and the msi stack as Pulumi.dev/prod.yaml ship them
+    (the user's own stack files may say anything)."""
+    config, secret_keys = engine.read_stack_config(ROOT / "tests" / "fixtures" / f"Pulumi.{fixture}.yaml")
     return engine.run(config, name, preview=False, secret_keys=secret_keys)
 
 
 def test_dev_is_the_learn_exercise() -> None:
-    result = stack("dev")
+    result = stack("learn", "dev")
     props = databricks_linked_service(result).inputs["properties"]
     assert props["accessToken"]["type"] == "AzureKeyVaultSecret"
     assert props["newClusterNumOfWorker"] == "1"
@@ -47,7 +49,7 @@ def test_dev_is_the_learn_exercise() -> None:
 
 
 def test_prod_is_msi_autoscaling_protected() -> None:
-    result = stack("prod")
+    result = stack("msi", "prod")
     assert result.outputs["authMode"] == "msi"
     assert result.of_type("databricks:index/token:Token") == []
     assert result.one("azure-native:databricks:Workspace").protect
