@@ -29,10 +29,15 @@ def dumps(value: dict[str, Any]) -> str:
     return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
 
 
+def write(path: Path, value: dict[str, Any]) -> None:
+    """Write a committed schema file and say which."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(dumps(value))
+    print(f"{path.parent.name}/{path.name}")
+
+
 def main() -> None:
-    PATH.parent.mkdir(parents=True, exist_ok=True)
-    PATH.write_text(dumps(schema()))
-    print(f"{PATH.parent.name}/{PATH.name}")
+    write(PATH, schema())
 
 
 if __name__ == "__main__":

@@ -13,13 +13,14 @@ between keys (an autoscale range that grows, keys of another cluster mode, ...) 
 run when the program does. tests/test_stack_schema.py fails when the committed file is stale.
 """
 
-import json
 from pathlib import Path
 from typing import Any
 
 from components import validation
 from components.platform import FILLED_BY_THE_STACK, AdfDatabricksArgs
 from components.settings import NAMESPACE
+from tools.package_schema import dumps as dumps  # the tests compare with it
+from tools.package_schema import write
 
 PATH = Path(__file__).resolve().parent.parent / "schema" / "stack.json"
 
@@ -69,14 +70,8 @@ def schema() -> dict[str, Any]:
     }
 
 
-def dumps(value: dict[str, Any]) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
-
-
 def main() -> None:
-    PATH.parent.mkdir(parents=True, exist_ok=True)
-    PATH.write_text(dumps(schema()))
-    print(f"{PATH.parent.name}/{PATH.name}")
+    write(PATH, schema())
 
 
 if __name__ == "__main__":
