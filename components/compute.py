@@ -551,6 +551,8 @@ class DatabricksCompute(pulumi.ComponentResource):
     """The interactive cluster (mode interactive)."""
     pool: databricks.InstancePool | None
     """The instance pool (mode pool)."""
+    grants: list[databricks.Permissions]
+    """What `run_as` may do on the pool or the cluster; whatever starts runs waits for them."""
 
     def __init__(self, name: str, args: ComputeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Validated, defaults applied, closed sets as enum members, snake_case keys.
@@ -559,6 +561,7 @@ class DatabricksCompute(pulumi.ComponentResource):
         super().__init__("adf-databricks:index:DatabricksCompute", name, None, opts)
         self.cluster = None
         self.pool = None
+        self.grants = []
         self.linked_service_fields = self._declare(name, {**defaults, **parsed})
         self.register_outputs({})
 
@@ -644,7 +647,7 @@ class DatabricksCompute(pulumi.ComponentResource):
         if a.get("run_as") is None:
             return
         level = RUN_AS_LEVELS[what]
-        databricks.Permissions(
+        permissions = databricks.Permissions(
             f"{name}-{what}-permissions",
             # Not authoritative for admins and the creator, whose rights Databricks keeps; for
             # anyone else it is: access given by hand is removed on the next `pulumi up`.
@@ -654,3 +657,4 @@ class DatabricksCompute(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
             **target,
         )
+        self.grants.append(permissions)

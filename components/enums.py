@@ -9,7 +9,7 @@ class AuthMode(str, Enum):
     """How Data Factory authenticates to the Databricks workspace."""
 
     MSI = "msi"
-    """The factory's system-assigned managed identity (Contributor on the workspace)."""
+    """A user-assigned managed identity the factory carries (Contributor on the workspace)."""
     TOKEN = "token"
     """A Databricks personal access token, rotated before it expires."""
 

@@ -303,7 +303,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         )
         factory = self._data_factory.factory
         # A trigger starts runs, so it waits until the grants those runs need have propagated.
-        trigger_waits: list[pulumi.Resource] = [*data.grants]
+        trigger_waits: list[pulumi.Resource] = [*compute.grants, *data.grants]
         if self._data_factory.access.grants_propagated is not None:
             trigger_waits.append(self._data_factory.access.grants_propagated)
 

@@ -557,6 +557,9 @@ def test_msi_run_identity_may_use_what_the_stack_creates(
         else "databricks:index/cluster:Cluster"
     )
     assert permissions.property_dependencies[target] == [created.urn]
+    # The trigger starts runs, so it waits for them.
+    trigger = result.one("azure:datafactory/triggerSchedule:TriggerSchedule")
+    assert permissions.urn in trigger.dependencies
 
 
 @pytest.mark.parametrize("mode", ["pool", "interactive"])
