@@ -502,7 +502,7 @@ def test_package_schema_speaks_the_config_vocabulary() -> None:
     ]
     assert component.inputs["mode"].ref == "#/types/adf-databricks:index:ClusterMode"
     assert component.inputs["workers"].ref == "pulumi.json#/Any"
-    assert sorted(component.outputs) == ["cluster", "linkedServiceFields", "pool"]
+    assert sorted(component.outputs) == ["cluster", "grants", "linkedServiceFields", "pool"]
     assert (component.outputs["cluster"].ref or "").endswith("#/resources/databricks:index%2Fcluster:Cluster")
 
 
