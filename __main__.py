@@ -24,3 +24,7 @@ pulumi.export("triggers", platform.trigger_states)
 pulumi.export("notebookPaths", platform.notebook_paths)
 pulumi.export("authMode", platform.auth_mode)
 pulumi.export("runAs", platform.run_as)
+if platform.log_analytics_workspace_id is not None:
+    pulumi.export("logAnalyticsWorkspaceId", platform.log_analytics_workspace_id)
+if platform.failed_runs_query is not None:
+    pulumi.export("failedRunsQuery", platform.failed_runs_query)

@@ -17,6 +17,7 @@ import pulumi
 from components.catalog import CatalogVolume
 from components.compute import DatabricksCompute
 from components.data_factory import DataFactory
+from components.monitoring import Monitoring
 from components.notebooks import Notebooks
 from components.pipeline import NotebookPipeline
 from components.platform import AdfDatabricks
@@ -39,6 +40,7 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     DataFactory,
     NotebookPipeline,
     ScheduleTrigger,
+    Monitoring,
 )
 
 # The analyzer takes a component's description from `__doc__`. Python 3.13 compiles docstrings

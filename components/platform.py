@@ -22,6 +22,7 @@ from components.catalog import CatalogVolume, CatalogVolumeArgs, workspace_catal
 from components.compute import ComputeArgs, DatabricksCompute
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.enums import AuthMode, ClusterMode, Frequency
+from components.monitoring import Monitoring, MonitoringSpec
 from components.names import DATA_FACTORY_NAME
 from components.notebooks import WORKSPACE_PATH, Notebooks, NotebooksArgs, lockable_folder_problem
 from components.pipeline import NotebookActivity, NotebookPipeline, PipelineSpec, has_secret_arguments
@@ -74,6 +75,9 @@ class AdfDatabricksArgs(TypedDict):
     """The compute the activities run on."""
     pipelines: list[PipelineSpec]
     """The pipelines, each with its Notebook activities and optional schedule (at least one)."""
+    monitoring: NotRequired[MonitoringSpec]
+    """Run history in Log Analytics, and alerts when a pipeline failed or did not run (nothing
+    is created without it)."""
 
 
 FILLED_BY_THE_STACK: Mapping[type, tuple[str, ...]] = {
@@ -201,6 +205,10 @@ class AdfDatabricks(pulumi.ComponentResource):
     """Each schedule trigger's name and whether it is started."""
     notebook_paths: pulumi.Output[list[str]]
     """Workspace paths of the uploaded notebooks."""
+    log_analytics_workspace_id: pulumi.Output[str] | None
+    """ARM id of the Log Analytics workspace the factory logs to (with monitoring)."""
+    failed_runs_query: pulumi.Output[str] | None
+    """KQL for the factory's failed pipeline runs of the last day (with monitoring)."""
 
     def __init__(
         self, name: str, args: AdfDatabricksArgs, opts: pulumi.ResourceOptions | None = None
@@ -361,6 +369,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                         trigger_opts, pulumi.ResourceOptions(depends_on=trigger_waits)
                     ),
                 )
+        self._monitoring = self._monitor(name, a, group_name, location, tags) if "monitoring" in a else None
         self.workspace_url = self._workspace.url
         self.factory_name = factory.name
         self.studio_url = self._data_factory.studio_url
@@ -377,6 +386,8 @@ class AdfDatabricks(pulumi.ComponentResource):
         self.notebook_paths = (
             pulumi.Output.all(*uploaded.values()).apply(list) if uploaded else pulumi.Output.from_input([])
         )
+        self.log_analytics_workspace_id = self._monitoring.workspace_id if self._monitoring else None
+        self.failed_runs_query = self._monitoring.failed_runs_query if self._monitoring else None
         self.register_outputs(
             {
                 "workspaceUrl": self.workspace_url,
@@ -408,6 +419,48 @@ class AdfDatabricks(pulumi.ComponentResource):
     def triggers(self) -> dict[str, ScheduleTrigger]:
         """Schedule triggers by trigger name."""
         return self._triggers
+
+    @property
+    def monitoring(self) -> Monitoring | None:
+        """Diagnostics and alerts, when the stack has a `monitoring` section."""
+        return self._monitoring
+
+    def _monitor(
+        self,
+        name: str,
+        a: Mapping[str, Any],
+        group_name: pulumi.Input[str],
+        location: pulumi.Input[str] | None,
+        tags: dict[str, str],
+    ) -> Monitoring:
+        created = self._workspace.workspace
+        vault = self._data_factory.access.vault
+        return Monitoring(
+            f"{name}-monitoring",
+            {
+                "spec": a["monitoring"],
+                "owner": f"{pulumi.get_project()}/{pulumi.get_stack()}",
+                "resource_group_name": group_name,
+                "location": location,
+                "tags": tags,
+                "protect": a["protect"],
+                "factory_id": self._data_factory.factory.id,
+                "monitor_url": self._data_factory.monitor_url,
+                # Only a workspace this stack created: an adopted one is left untouched.
+                "databricks_workspace_id": created.id if created is not None else None,
+                "key_vault_id": vault.id if vault is not None else None,
+                "scheduled_pipelines": [
+                    {
+                        "pipeline_name": p["name"],
+                        "schedule": p["schedule"],
+                        "trigger_id": self._triggers[f"{p['name']}-schedule"].trigger.id,
+                    }
+                    for p in a["pipelines"]
+                    if "schedule" in p
+                ],
+            },
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
 
 def _uploaded(

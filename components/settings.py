@@ -43,7 +43,7 @@ class StackSettings:
     """The configuration as AdfDatabricks's args: snake_case keys, defaults applied."""
 
 
-STRUCTURED = ("tags", "unityCatalog", "workspace", "auth", "cluster", "pipelines", "protect")
+STRUCTURED = ("tags", "unityCatalog", "workspace", "auth", "cluster", "pipelines", "protect", "monitoring")
 """Keys whose values Pulumi hands the program as JSON text."""
 
 

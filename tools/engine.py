@@ -51,6 +51,10 @@ IDENTITY_PRINCIPAL = "55555555-5555-5555-5555-555555555555"
 """Object id of the user-assigned identity the factory runs as (msi mode)."""
 IDENTITY_CLIENT = "66666666-6666-6666-6666-666666666666"
 """Client (application) id of that identity: its Databricks user name."""
+LOG_ANALYTICS_CUSTOMER_ID = "88888888-8888-8888-8888-888888888888"
+"""The workspace id (customerId) of a created Log Analytics workspace."""
+WATCHED_SINCE = "2026-01-15T09:30:00Z"
+"""When a time.Static was created (a missed-run rule's start of watching)."""
 
 
 @dataclass
@@ -456,6 +460,47 @@ class CloudMocks(_ClientConfigMocks):
             return "0101-120000-pool-0123", {**inputs, "instancePoolId": "0101-120000-pool-0123"}
         if typ == "time:index/rotating:Rotating":
             return "2026-01-01T00:00:00Z", {**inputs, "rfc3339": "2026-01-01T00:00:00Z"}
+        if typ == "time:index/static:Static":
+            return WATCHED_SINCE, {**inputs, "rfc3339": WATCHED_SINCE, "unix": 1_768_469_400}
+        if typ == "azure-native:operationalinsights:Workspace":
+            workspace = inputs["workspaceName"]
+            return arm_id(rg, "Microsoft.OperationalInsights", "workspaces", workspace), {
+                **inputs,
+                "name": workspace,
+                "customerId": LOG_ANALYTICS_CUSTOMER_ID,
+                "provisioningState": "Succeeded",
+            }
+        if typ == "azure-native:monitor:DiagnosticSetting":
+            # An extension resource: its id hangs off the resource it configures.
+            return (
+                f"{inputs['resourceUri']}/providers/microsoft.insights/diagnosticSettings/{inputs['name']}",
+                dict(inputs),
+            )
+        if typ == "azure-native:monitor:ActionGroup":
+            group = inputs["actionGroupName"]
+            return arm_id(rg, "microsoft.insights", "actionGroups", group), {**inputs, "name": group}
+        if typ == "azure-native:monitor:MetricAlert":
+            rule = inputs["ruleName"]
+            return arm_id(rg, "microsoft.insights", "metricAlerts", rule), {**inputs, "name": rule}
+        if typ == "azure-native:monitor:ScheduledQueryRule":
+            rule = inputs["ruleName"]
+            return arm_id(rg, "microsoft.insights", "scheduledqueryrules", rule), {
+                **inputs,
+                "name": rule,
+                "createdWithApiVersion": "2025-01-01-preview",
+                "isLegacyLogAnalyticsRule": False,
+            }
+        if typ == "azure-native:eventgrid:SystemTopic":
+            topic = inputs["systemTopicName"]
+            return arm_id(rg, "Microsoft.EventGrid", "systemTopics", topic), {
+                **inputs,
+                "name": topic,
+                "metricResourceId": "77777777-7777-7777-7777-777777777777",
+            }
+        if typ == "azure-native:eventgrid:SystemTopicEventSubscription":
+            topic_id = arm_id(rg, "Microsoft.EventGrid", "systemTopics", inputs["systemTopicName"])
+            subscription = inputs["eventSubscriptionName"]
+            return f"{topic_id}/eventSubscriptions/{subscription}", {**inputs, "name": subscription}
         return f"{name}-id", inputs
 
 
@@ -469,6 +514,12 @@ NAME_INPUTS = {
     "azure-native:keyvault:Vault": "vaultName",
     "azure-native:keyvault:Secret": "secretName",
     "azure-native:authorization:RoleAssignment": "roleAssignmentName",
+    "azure-native:operationalinsights:Workspace": "workspaceName",
+    "azure-native:monitor:ActionGroup": "actionGroupName",
+    "azure-native:monitor:MetricAlert": "ruleName",
+    "azure-native:monitor:ScheduledQueryRule": "ruleName",
+    "azure-native:eventgrid:SystemTopic": "systemTopicName",
+    "azure-native:eventgrid:SystemTopicEventSubscription": "eventSubscriptionName",
 }
 """Explicit name inputs, which become the `name` output Azure reports."""
 

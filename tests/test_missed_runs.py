@@ -1,0 +1,349 @@
+"""When a schedule is due, the window its missed-run query looks at, and the query itself.
+
+The model (`fires`) is checked against Data Factory's documented recurrence examples, and the
+Kusto conditions the query carries are evaluated here, over two years of minutes, to hold exactly
+where the model fires.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from components import missed_runs
+from components.enums import Frequency
+from components.missed_runs import Recurrence
+
+UTC = timezone.utc
+
+
+def schedule(frequency: str, start: str = "2026-01-01T06:00:00Z", **keys: Any) -> Recurrence:
+    return missed_runs.recurrence({"frequency": Frequency(frequency), "start_time": start, **keys})
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+def runs(r: Recurrence, until: str) -> list[str]:
+    return [t.strftime("%Y-%m-%d %H:%M") for t in missed_runs.fire_times(r, at(until))]
+
+
+# ---------------------------------------------------------------- the model: Data Factory's examples
+# Learn, data-factory/how-to-create-schedule-trigger.md, "startTime property" and "Examples of
+# trigger recurrence schedules" (interval 1, the frequency the schedule needs).
+
+
+def test_without_a_schedule_every_interval_from_the_start() -> None:
+    # "the start time is 2017-04-07 at 2:00pm, so the next instance is two days from that time"
+    r = schedule("Day", "2017-04-07T14:00:00Z", interval=2)
+    assert runs(r, "2017-04-13 23:59") == [
+        "2017-04-07 14:00",
+        "2017-04-09 14:00",
+        "2017-04-11 14:00",
+        "2017-04-13 14:00",
+    ]
+
+
+def test_hours_take_the_start_minute() -> None:
+    # {"hours":[5]}: "Run at 5:00 AM every day" (with a start on the hour).
+    assert runs(schedule("Day", "2026-01-01T00:00:00Z", hours=[5]), "2026-01-02 23:59") == [
+        "2026-01-01 05:00",
+        "2026-01-02 05:00",
+    ]
+
+
+def test_hours_and_minutes() -> None:
+    # {"minutes":[15,45], "hours":[5,17]}: 5:15, 5:45, 17:15 and 17:45 every day.
+    r = schedule("Day", hours=[17, 5], minutes=[45, 15])
+    assert runs(r, "2026-01-01 23:59") == ["2026-01-01 17:15", "2026-01-01 17:45"]
+    assert runs(r, "2026-01-02 23:59")[2:] == [
+        "2026-01-02 05:15",
+        "2026-01-02 05:45",
+        "2026-01-02 17:15",
+        "2026-01-02 17:45",
+    ]
+
+
+def test_hourly_minutes() -> None:
+    # {"minutes":[0,15,30,45]} with frequency Hour: every 15 minutes.
+    r = schedule("Hour", "2026-01-01T06:00:00Z", minutes=[0, 15, 30, 45])
+    assert runs(r, "2026-01-01 07:00") == [
+        "2026-01-01 06:00",
+        "2026-01-01 06:15",
+        "2026-01-01 06:30",
+        "2026-01-01 06:45",
+        "2026-01-01 07:00",
+    ]
+
+
+def test_week_days_at_an_hour() -> None:
+    # {"hours":[17], "weekDays":["monday", "wednesday", "friday"]}: 5 PM on those days.
+    r = schedule("Week", "2026-01-05T00:00:00Z", hours=[17], week_days=["Monday", "Wednesday", "Friday"])
+    assert runs(r, "2026-01-11 23:59") == ["2026-01-05 17:00", "2026-01-07 17:00", "2026-01-09 17:00"]
+
+
+def test_a_week_without_week_days_runs_on_the_start_day() -> None:
+    # 2026-01-01 is a Thursday.
+    assert runs(schedule("Week"), "2026-01-15 23:59") == [
+        "2026-01-01 06:00",
+        "2026-01-08 06:00",
+        "2026-01-15 06:00",
+    ]
+
+
+def test_last_and_first_day_of_the_month() -> None:
+    # {"minutes":[0], "hours":[6], "monthDays":[1,-1]}: 6 AM on the first and last day.
+    r = schedule("Month", "2026-01-01T00:00:00Z", minutes=[0], hours=[6], month_days=[1, -1])
+    assert runs(r, "2026-03-01 23:59") == [
+        "2026-01-01 06:00",
+        "2026-01-31 06:00",
+        "2026-02-01 06:00",
+        "2026-02-28 06:00",
+        "2026-03-01 06:00",
+    ]
+
+
+def test_a_month_day_some_months_lack() -> None:
+    # "if a trigger with a monthly frequency is scheduled to run only on day 31, the trigger runs
+    # only in those months that have a 31st day"
+    r = schedule("Month", "2026-01-01T06:00:00Z", month_days=[31])
+    assert runs(r, "2026-05-31 23:59") == ["2026-01-31 06:00", "2026-03-31 06:00", "2026-05-31 06:00"]
+
+
+def test_end_time_ends_the_runs() -> None:
+    r = schedule("Day", end_time="2026-01-03T00:00:00Z")
+    assert runs(r, "2026-01-10 00:00") == ["2026-01-01 06:00", "2026-01-02 06:00"]
+
+
+# ---------------------------------------------------------------- the window each schedule gets
+
+EVERY_DAY = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@pytest.mark.parametrize(
+    ("r", "gap", "grace", "window", "time_range"),
+    [
+        (schedule("Minute", interval=15), timedelta(minutes=15), 5, timedelta(minutes=35), "PT45M"),
+        (schedule("Hour"), timedelta(hours=1), 60, timedelta(minutes=135), "PT3H"),
+        (schedule("Hour", minutes=[0, 10]), timedelta(minutes=50), 5, timedelta(minutes=70), "PT2H"),
+        (schedule("Day"), timedelta(days=1), 60, timedelta(minutes=1515), "P2D"),
+        (schedule("Day", hours=[6, 18]), timedelta(hours=12), 60, timedelta(minutes=795), "P1D"),
+        (schedule("Day", hours=[2, 22]), timedelta(hours=20), 60, timedelta(minutes=1275), "P1D"),
+        # Every other day is longer than an alert query can look back: the window stops there.
+        (schedule("Day", interval=2), missed_runs.MAX_QUERY_RANGE, 60, missed_runs.MAX_QUERY_RANGE, "P2D"),
+        (schedule("Week", week_days=EVERY_DAY), timedelta(days=1), 30, timedelta(minutes=1485), "P2D"),
+        (
+            schedule("Week", week_days=["Monday", "Thursday"]),
+            missed_runs.MAX_QUERY_RANGE,
+            60,
+            missed_runs.MAX_QUERY_RANGE,
+            "P2D",
+        ),
+        (
+            schedule("Month", month_days=[1, -1]),
+            missed_runs.MAX_QUERY_RANGE,
+            60,
+            missed_runs.MAX_QUERY_RANGE,
+            "P2D",
+        ),
+        (
+            schedule("Month", month_days=list(range(1, 32))),
+            timedelta(days=1),
+            60,
+            timedelta(minutes=1515),
+            "P2D",
+        ),
+    ],
+)
+def test_window_is_the_longest_gap_plus_grace_and_log_latency(
+    r: Recurrence, gap: timedelta, grace: int, window: timedelta, time_range: str
+) -> None:
+    assert missed_runs.longest_gap(r) == gap
+    assert missed_runs.query_window(r, timedelta(minutes=grace)) == window
+    assert missed_runs.query_time_range(window) == time_range
+
+
+def test_the_window_never_exceeds_what_an_alert_query_sees() -> None:
+    longest = missed_runs.query_window(schedule("Day"), timedelta(minutes=1440))
+    assert longest == timedelta(days=2)
+    assert missed_runs.query_time_range(longest) == "P2D"
+
+
+# ---------------------------------------------------------------- the Kusto conditions
+
+
+def test_conditions_of_each_schedule() -> None:
+    assert missed_runs.kql_predicate(schedule("Minute", interval=15)) == [
+        "datetime_diff('minute', slot, start) % 15 == 0"
+    ]
+    assert missed_runs.kql_predicate(schedule("Hour", interval=2, minutes=[30, 0])) == [
+        "datetime_diff('hour', slot, start) % 2 == 0",
+        "datetime_part('minute', slot) in (0, 30)",
+    ]
+    assert missed_runs.kql_predicate(schedule("Day", hours=[18, 6], minutes=[30])) == [
+        "hourofday(slot) in (6, 18)",
+        "datetime_part('minute', slot) == 30",
+    ]
+    assert missed_runs.kql_predicate(
+        schedule("Week", interval=2, hours=[6], week_days=["Thursday", "Monday"])
+    ) == [
+        "datetime_diff('week', slot, start) % 2 == 0",
+        "toint(dayofweek(slot) / 1d) in (1, 4)",
+        "hourofday(slot) == 6",
+        "datetime_part('minute', slot) == 0",
+    ]
+    assert missed_runs.kql_predicate(schedule("Month", month_days=[1, -1], hours=[6])) == [
+        "(dayofmonth(slot) == 1 or dayofmonth(slot) - dayofmonth(endofmonth(slot)) - 1 == -1)",
+        "hourofday(slot) == 6",
+        "datetime_part('minute', slot) == 0",
+    ]
+
+
+def _kusto_diff(unit: str, a: datetime, b: datetime) -> int:
+    """Kusto's datetime_diff: boundaries of `unit` between b and a (weeks start on Sunday)."""
+    if unit == "minute":
+        return int((a.replace(second=0) - b.replace(second=0)).total_seconds() // 60)
+    if unit == "hour":
+        return int((a.replace(minute=0, second=0) - b.replace(minute=0, second=0)).total_seconds() // 3600)
+    if unit == "day":
+        return (a.date() - b.date()).days
+    if unit == "week":
+
+        def sunday(d: date) -> date:
+            return d - timedelta(days=d.isoweekday() % 7)
+
+        return (sunday(a.date()) - sunday(b.date())).days // 7
+    return (a.year - b.year) * 12 + a.month - b.month
+
+
+def _end_of_month(t: datetime) -> datetime:
+    first_of_next = (t.replace(day=28) + timedelta(days=4)).replace(day=1, hour=0, minute=0)
+    return first_of_next - timedelta(microseconds=1)
+
+
+KUSTO: dict[str, Any] = {
+    "datetime_diff": _kusto_diff,
+    "datetime_part": lambda part, t: {"minute": t.minute, "hour": t.hour}[part],
+    "hourofday": lambda t: t.hour,
+    "dayofmonth": lambda t: t.day,
+    "endofmonth": _end_of_month,
+    "dayofweek": lambda t: timedelta(days=t.isoweekday() % 7),
+    "toint": int,
+    "ONE_DAY": timedelta(days=1),
+}
+
+
+def kusto(conditions: list[str]) -> Callable[[datetime, datetime], bool]:
+    """The conditions, which use a Python-compatible part of Kusto, as a function of slot and start."""
+    source = " and ".join(f"({c})" for c in conditions) or "True"
+    source = re.sub(r"/ 1d\b", "/ ONE_DAY", source)
+    code = compile(source, "<kql>", "eval")
+    return lambda slot, start: bool(eval(code, {"__builtins__": {}}, {**KUSTO, "slot": slot, "start": start}))
+
+
+@pytest.mark.parametrize(
+    "r",
+    [
+        schedule("Minute", interval=7),
+        schedule("Hour", interval=3, minutes=[0, 45]),
+        schedule("Day"),
+        schedule("Day", interval=3, hours=[6, 18], minutes=[15]),
+        schedule("Week", interval=2, hours=[6, 18], minutes=[30], week_days=["Monday", "Thursday", "Sunday"]),
+        schedule("Week", "2026-01-03T23:00:00Z", interval=3),
+        schedule("Month", month_days=[1, 15, -1], hours=[6]),
+        schedule("Month", "2026-01-31T05:00:00Z", interval=2, month_days=[29, -2, 31]),
+    ],
+    ids=lambda r: missed_runs.describe(r),
+)
+def test_kusto_conditions_hold_exactly_where_the_schedule_fires(r: Recurrence) -> None:
+    holds = kusto(missed_runs.kql_predicate(r))
+    # Every day of two years from the start (a leap day included), at hours and minutes the
+    # schedule names and others.
+    hours = sorted({0, 5, 6, 12, 18, 23, *r.hours})
+    minutes = sorted({0, 7, 15, 30, 45, *r.minutes})
+    for day in range(2 * 366):
+        midnight = r.start.replace(hour=0, minute=0) + timedelta(days=day)
+        for hour in hours:
+            for minute in minutes:
+                t = midnight + timedelta(hours=hour, minutes=minute)
+                assert holds(t, r.start) == missed_runs.fires(r, t), t
+
+
+# ---------------------------------------------------------------- the whole query
+
+FACTORY = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.DataFactory/factories/adf"
+
+
+def test_query_of_a_daily_schedule() -> None:
+    query = missed_runs.missed_run_query(
+        schedule("Day", hours=[6]),
+        pipeline="process-data",
+        factory_id=FACTORY,
+        grace=timedelta(minutes=60),
+        watched_from="datetime(2026-01-15T09:30:00Z)",
+    )
+    assert query == "\n".join(
+        [
+            "let start = datetime(2026-01-01T06:00:00Z);",
+            "let due = toscalar(",
+            "    range slot from bin(now() - 1515m, 1m) to now() - 75m step 1m",
+            "    | where slot >= start and slot >= datetime(2026-01-15T09:30:00Z)",
+            "    | where hourofday(slot) == 6",
+            "    | where datetime_part('minute', slot) == 0",
+            "    | summarize max(slot));",
+            "union isfuzzy=true ADFPipelineRun,",
+            "    (datatable(_ResourceId: string, PipelineName: string, Start: datetime)[])",
+            f'| where _ResourceId =~ "{FACTORY}" and PipelineName == "process-data"',
+            "| where Start >= due",
+            "| summarize runs = count()",
+            "| where isnotnull(due) and runs == 0",
+            '| project Pipeline = "process-data", DueAt = due',
+        ]
+    )
+
+
+def test_query_of_a_schedule_that_ends_and_a_name_with_quotes() -> None:
+    query = missed_runs.missed_run_query(
+        schedule("Minute", interval=15, end_time="2027-01-01T00:00:00Z"),
+        pipeline='say "hi"',
+        factory_id=FACTORY,
+        grace=timedelta(minutes=5),
+        watched_from="datetime(2026-01-15T09:30:00Z)",
+    )
+    lines = query.splitlines()
+    # 15 minutes between runs, 5 of grace, 15 of log latency.
+    assert lines[2] == "    range slot from bin(now() - 35m, 1m) to now() - 20m step 1m"
+    assert "    | where slot <= datetime(2027-01-01T00:00:00Z)" in lines
+    assert "    | where datetime_diff('minute', slot, start) % 15 == 0" in lines
+    assert 'PipelineName == "say \\"hi\\""' in query
+
+
+def test_failed_runs_query_reads_the_factory_failures_of_a_day() -> None:
+    query = missed_runs.failed_runs_query(FACTORY)
+    assert query.splitlines()[:4] == [
+        "ADFPipelineRun",
+        "| where TimeGenerated > ago(1d)",
+        f'| where _ResourceId =~ "{FACTORY}"',
+        '| where Status == "Failed"',
+    ]
+
+
+@pytest.mark.parametrize(
+    ("r", "words"),
+    [
+        (schedule("Day"), "every day at 06:00 UTC"),
+        (schedule("Hour", interval=2, minutes=[0, 30]), "every 2 hours at minute 0, 30"),
+        (
+            schedule("Week", week_days=["Monday", "Thursday"], hours=[6]),
+            "every week on Monday, Thursday at 06:00 UTC",
+        ),
+        (schedule("Month", month_days=[1, -1]), "every month on month days -1, 1 at 06:00 UTC"),
+    ],
+)
+def test_schedules_in_words(r: Recurrence, words: str) -> None:
+    assert missed_runs.describe(r) == words

@@ -1,0 +1,642 @@
+"""Monitoring: diagnostics to Log Analytics, the action group and the failed-run, missed-run and
+token alerts, as a stack with a `monitoring` section renders them; and nothing without one."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import pytest
+import yaml
+
+from components import missed_runs
+from components.settings import ConfigError, load
+from tests.conftest import ROOT, Render, base, pipeline, run_program
+from tools import engine, plan
+
+DIAGNOSTIC = "azure-native:monitor:DiagnosticSetting"
+WORKSPACE = "azure-native:operationalinsights:Workspace"
+ACTION_GROUP = "azure-native:monitor:ActionGroup"
+METRIC_ALERT = "azure-native:monitor:MetricAlert"
+QUERY_RULE = "azure-native:monitor:ScheduledQueryRule"
+TOPIC = "azure-native:eventgrid:SystemTopic"
+SUBSCRIPTION = "azure-native:eventgrid:SystemTopicEventSubscription"
+STATIC = "time:index/static:Static"
+MONITORING_TYPES = {
+    DIAGNOSTIC,
+    WORKSPACE,
+    ACTION_GROUP,
+    METRIC_ALERT,
+    QUERY_RULE,
+    TOPIC,
+    SUBSCRIPTION,
+    STATIC,
+}
+
+EMAILS = ["data-platform@example.com", "on-call@example.com"]
+ALERTING = {"alertEmails": EMAILS}
+FACTORY_ID = (
+    f"/subscriptions/{engine.SUBSCRIPTION}/resourceGroups/adf-databricks-test/providers/"
+    "Microsoft.DataFactory/factories/adf-databricks-data-factory-factory-0a1b2c3"
+)
+MONITOR_URL = "https://adf.azure.com/en/monitoring/pipelineruns?factory=" + FACTORY_ID.replace("/", "%2F")
+WORKSPACE_ID = engine.arm_id(
+    "adf-databricks-test", "Microsoft.OperationalInsights", "workspaces", "adf-databricks-test"
+)
+SHARED_WORKSPACE = engine.arm_id("shared-logs", "Microsoft.OperationalInsights", "workspaces", "central-logs")
+
+
+def monitored(**monitoring: Any) -> dict[str, Any]:
+    return base(monitoring=monitoring)
+
+
+def diagnostic(result: engine.Result, resource_type: str) -> engine.Registration:
+    """The diagnostic setting on the resource of a type (Microsoft.DataFactory, ...)."""
+    return next(
+        r for r in result.of_type(DIAGNOSTIC) if f"/providers/{resource_type}/" in r.raw_inputs["resourceUri"]
+    )
+
+
+# ---------------------------------------------------------------- without monitoring: as before
+
+
+def test_a_stack_without_monitoring_declares_none_of_it(render: Render) -> None:
+    result = render(base(auth={"mode": "token"}))
+    assert {r.type for r in result.resources} & MONITORING_TYPES == set()
+    assert "adf-databricks:index:Monitoring" not in {r.type for r in result.resources}
+    assert "logAnalyticsWorkspaceId" not in result.outputs
+    assert "failedRunsQuery" not in result.outputs
+
+
+def _stack_file(tmp_path: Path, name: str, config: dict[str, Any]) -> Path:
+    path = tmp_path / f"Pulumi.{name}.yaml"
+    path.write_text(yaml.safe_dump({"config": {f"adf-databricks:{k}": v for k, v in config.items()}}))
+    return path
+
+
+def test_monitoring_only_adds_to_the_plan(tmp_path: Path) -> None:
+    """Turning monitoring on changes no step of the plan a stack had, and adds its own steps
+    under the Monitoring component, and two outputs."""
+    config = base(auth={"mode": "token"})
+    before = plan.plan_for(_stack_file(tmp_path, "s", config), "s")
+    after = plan.plan_for(_stack_file(tmp_path, "s", {**config, "monitoring": ALERTING}), "s")
+    old = {s["urn"]: s for s in before["steps"]}
+    new = {s["urn"]: s for s in after["steps"]}
+    assert {urn: new[urn] for urn in old} == old
+    added = [new[urn]["newState"]["type"] for urn in new.keys() - old.keys()]
+    assert added and all(t in MONITORING_TYPES or t == "adf-databricks:index:Monitoring" for t in added)
+    assert all("Monitoring" in urn for urn in new.keys() - old.keys())
+    assert {k: v for k, v in after["outputs"].items() if k in before["outputs"]} == before["outputs"]
+    assert set(after["outputs"]) - set(before["outputs"]) == {"logAnalyticsWorkspaceId", "failedRunsQuery"}
+
+
+def test_committed_plans_have_monitoring_only_where_the_stack_turns_it_on() -> None:
+    for stack_file in sorted(ROOT.glob("Pulumi.*.yaml")):
+        stack = stack_file.name[len("Pulumi.") : -len(".yaml")]
+        config = yaml.safe_load(stack_file.read_text())["config"]
+        steps = json.loads((ROOT / "plans" / f"{stack}.json").read_text())["steps"]
+        types = {s["newState"]["type"] for s in steps}
+        assert bool(types & MONITORING_TYPES) == ("adf-databricks:monitoring" in config), stack
+
+
+# ---------------------------------------------------------------- Log Analytics and diagnostics
+
+
+def test_diagnostic_settings_on_the_factory(render: Render) -> None:
+    result = render(monitored())
+    factory = diagnostic(result, "Microsoft.DataFactory").raw_inputs
+    assert factory["resourceUri"] == FACTORY_ID
+    assert factory["workspaceId"] == WORKSPACE_ID
+    assert factory["logAnalyticsDestinationType"] == "Dedicated"
+    assert [(log["category"], log["enabled"]) for log in factory["logs"]] == [
+        ("PipelineRuns", True),
+        ("ActivityRuns", True),
+        ("TriggerRuns", True),
+    ]
+    assert factory["metrics"] == [{"category": "AllMetrics", "enabled": True}]
+
+
+def test_a_workspace_is_created_with_30_days_unless_told(render: Render) -> None:
+    workspace = render(monitored()).one(WORKSPACE).raw_inputs
+    assert workspace["workspaceName"] == "adf-databricks-test"
+    assert workspace["sku"] == {"name": "PerGB2018"}
+    assert workspace["retentionInDays"] == 30
+    assert workspace["location"] == "westeurope"
+    assert render(monitored(retentionDays=365)).one(WORKSPACE).raw_inputs["retentionInDays"] == 365
+
+
+def test_an_existing_workspace_is_used_not_created(render: Render) -> None:
+    result = render(monitored(logAnalyticsWorkspaceId=SHARED_WORKSPACE, **ALERTING))
+    assert result.of_type(WORKSPACE) == []
+    assert {d.raw_inputs["workspaceId"] for d in result.of_type(DIAGNOSTIC)} == {SHARED_WORKSPACE}
+    assert result.one(QUERY_RULE).raw_inputs["scopes"] == [SHARED_WORKSPACE]
+    assert result.outputs["logAnalyticsWorkspaceId"] == SHARED_WORKSPACE
+
+
+def test_the_created_workspace_is_protected_with_the_stack(render: Render) -> None:
+    assert render(monitored(), stack="test").one(WORKSPACE).protect is False
+    assert render({**monitored(), "protect": True}).one(WORKSPACE).protect is True
+
+
+def test_databricks_diagnostics_only_for_a_workspace_the_stack_creates(render: Render) -> None:
+    created = diagnostic(render(monitored()), "Microsoft.Databricks").raw_inputs
+    assert created["resourceUri"].endswith("/providers/Microsoft.Databricks/workspaces/adf-databricks-test")
+    assert created["workspaceId"] == WORKSPACE_ID
+    categories = [log["category"] for log in created["logs"]]
+    assert {"jobs", "clusters", "notebook"} <= set(categories)
+    assert all(log["enabled"] for log in created["logs"])
+    # Databricks exposes no metrics to diagnostic settings.
+    assert "metrics" not in created
+
+    adopted = render(
+        {
+            **monitored(),
+            "workspace": {
+                "existing": {
+                    "resourceId": engine.arm_id("shared", "Microsoft.Databricks", "workspaces", "team"),
+                    "url": engine.WORKSPACE_HOST,
+                }
+            },
+            "unityCatalog": {"catalog": "team"},
+        }
+    )
+    assert [d.raw_inputs["resourceUri"] for d in adopted.of_type(DIAGNOSTIC)] == [FACTORY_ID]
+
+
+# ---------------------------------------------------------------- action group and failed runs
+
+
+def test_no_alerts_without_emails(render: Render) -> None:
+    result = render(monitored())
+    assert {r.type for r in result.resources} & {
+        ACTION_GROUP,
+        METRIC_ALERT,
+        QUERY_RULE,
+        TOPIC,
+        SUBSCRIPTION,
+    } == set()
+    assert result.of_type(DIAGNOSTIC)
+
+
+def test_action_group_mails_the_addresses(render: Render) -> None:
+    group = render(monitored(**ALERTING)).one(ACTION_GROUP).raw_inputs
+    assert [(r["name"], r["emailAddress"]) for r in group["emailReceivers"]] == [
+        ("email-0", EMAILS[0]),
+        ("email-1", EMAILS[1]),
+    ]
+    assert all(r["useCommonAlertSchema"] for r in group["emailReceivers"])
+    assert group["location"] == "global"
+    assert group["enabled"] is True
+    assert 1 <= len(group["groupShortName"]) <= 12
+
+
+def test_failed_run_alert_is_split_by_pipeline(render: Render) -> None:
+    result = render(monitored(**ALERTING))
+    group = result.one(ACTION_GROUP)
+    alert = result.one(METRIC_ALERT).raw_inputs
+    assert alert["scopes"] == [FACTORY_ID]
+    [criterion] = alert["criteria"]["allOf"]
+    assert alert["criteria"]["odataType"] == "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria"
+    assert criterion["metricName"] == "PipelineFailedRuns"
+    assert criterion["metricNamespace"] == "Microsoft.DataFactory/factories"
+    assert (criterion["operator"], criterion["threshold"], criterion["timeAggregation"]) == (
+        "GreaterThan",
+        0,
+        "Total",
+    )
+    assert criterion["dimensions"] == [{"name": "Name", "operator": "Include", "values": ["*"]}]
+    assert (alert["windowSize"], alert["evaluationFrequency"]) == ("PT5M", "PT1M")
+    assert alert["location"] == "global"
+    assert [a["actionGroupId"] for a in alert["actions"]] == [_id(group)]
+    assert alert["actions"][0]["webHookProperties"] == {
+        "stack": "adf-databricks/test",
+        "monitor": MONITOR_URL,
+    }
+    assert alert["description"].startswith("adf-databricks/test: a pipeline run failed")
+    assert alert["description"].endswith(MONITOR_URL)
+
+
+def _id(registration: engine.Registration) -> str:
+    inputs = registration.raw_inputs
+    return engine.arm_id(
+        inputs["resourceGroupName"], "microsoft.insights", "actionGroups", inputs["actionGroupName"]
+    )
+
+
+def test_failed_run_alert_can_be_switched_off(render: Render) -> None:
+    result = render(monitored(failedRunAlert=False, **ALERTING))
+    assert result.of_type(METRIC_ALERT) == []
+    assert result.of_type(QUERY_RULE)
+
+
+# ---------------------------------------------------------------- missed runs
+
+
+def _schedules_stack(**monitoring: Any) -> dict[str, Any]:
+    daily = pipeline(name="daily", schedule={"frequency": "Day", "startTime": "2026-01-01T06:00:00Z"})
+    hourly = pipeline(
+        name="hourly",
+        schedule={"frequency": "Hour", "startTime": "2026-01-01T00:00:00Z", "minutes": [0, 30]},
+    )
+    weekly = pipeline(
+        name="weekly",
+        schedule={
+            "frequency": "Week",
+            "interval": 2,
+            "startTime": "2026-01-05T06:00:00Z",
+            "hours": [18],
+            "weekDays": ["Monday", "Thursday"],
+        },
+    )
+    stopped = pipeline(
+        name="stopped", schedule={"frequency": "Day", "startTime": "2026-01-01T06:00:00Z", "enabled": False}
+    )
+    manual = {k: v for k, v in pipeline(name="manual").items() if k != "schedule"}
+    for i, p in enumerate([daily, hourly, weekly, stopped, manual]):
+        p["activities"][0]["notebookPath"] = f"/Shared/notebook-{i}"
+        del p["activities"][0]["notebook"]
+    return base(pipelines=[daily, hourly, weekly, stopped, manual], monitoring={**ALERTING, **monitoring})
+
+
+def _rules(result: engine.Result) -> dict[str, dict[str, Any]]:
+    return {
+        r.raw_inputs["actions"]["customProperties"]["pipeline"]: r.raw_inputs
+        for r in result.of_type(QUERY_RULE)
+    }
+
+
+def test_one_missed_run_rule_per_enabled_schedule(render: Render) -> None:
+    rules = _rules(render(_schedules_stack()))
+    assert sorted(rules) == ["daily", "hourly", "weekly"]
+
+
+def test_each_rule_follows_its_pipeline_schedule(render: Render) -> None:
+    result = render(_schedules_stack())
+    rules = _rules(result)
+    for name, when, time_range, conditions in [
+        (
+            "daily",
+            "every day at 06:00 UTC",
+            "P2D",
+            ["hourofday(slot) == 6", "datetime_part('minute', slot) == 0"],
+        ),
+        ("hourly", "every hour at minute 0, 30", "PT2H", ["datetime_part('minute', slot) in (0, 30)"]),
+        (
+            "weekly",
+            "every 2 weeks on Monday, Thursday at 18:00 UTC",
+            "P2D",
+            [
+                "datetime_diff('week', slot, start) % 2 == 0",
+                "toint(dayofweek(slot) / 1d) in (1, 4)",
+                "hourofday(slot) == 18",
+            ],
+        ),
+    ]:
+        rule = rules[name]
+        [condition] = rule["criteria"]["allOf"]
+        query = condition["query"]
+        for expected in conditions:
+            assert f"    | where {expected}\n" in query, (name, expected, query)
+        assert f'PipelineName == "{name}"' in query
+        assert f'_ResourceId =~ "{FACTORY_ID}"' in query
+        assert rule["overrideQueryTimeRange"] == time_range, name
+        assert when in rule["description"], rule["description"]
+        assert rule["displayName"] == f"adf-databricks/test: {name} did not run"
+        assert rule["description"].endswith(MONITOR_URL)
+        assert rule["actions"]["customProperties"] == {
+            "stack": "adf-databricks/test",
+            "monitor": MONITOR_URL,
+            "pipeline": name,
+        }
+        assert rule["scopes"] == [WORKSPACE_ID]
+        assert (condition["operator"], condition["threshold"], condition["timeAggregation"]) == (
+            "GreaterThan",
+            0,
+            "Count",
+        )
+        assert rule["autoMitigate"] is True
+        assert (rule["kind"], rule["severity"]) == ("LogAlert", 2)
+
+
+def test_window_is_the_period_plus_grace(render: Render) -> None:
+    rules = _rules(render(_schedules_stack(missedRunGraceMinutes=20)))
+    # Every 30 minutes + 20 of grace + 15 of log latency; the query looks back that far and
+    # counts a run as due once grace and latency have passed.
+    hourly = rules["hourly"]["criteria"]["allOf"][0]["query"]
+    assert "range slot from bin(now() - 65m, 1m) to now() - 35m step 1m" in hourly
+    assert rules["hourly"]["overrideQueryTimeRange"] == "PT2H"
+    daily = rules["daily"]["criteria"]["allOf"][0]["query"]
+    assert "range slot from bin(now() - 1475m, 1m) to now() - 35m step 1m" in daily
+
+
+def test_watching_starts_when_the_rule_and_its_trigger_exist(render: Render) -> None:
+    result = render(_schedules_stack())
+    query = _rules(result)["daily"]["criteria"]["allOf"][0]["query"]
+    assert f"slot >= start and slot >= datetime({engine.WATCHED_SINCE})" in query
+    since = next(r for r in result.of_type(STATIC) if r.name.endswith("-missed-run-daily-since"))
+    trigger = next(
+        r
+        for r in result.of_type("azure:datafactory/triggerSchedule:TriggerSchedule")
+        if r.inputs["name"] == "daily-schedule"
+    )
+    assert (
+        since.raw_inputs["triggers"]["trigger"]
+        == f"{trigger.raw_inputs['dataFactoryId']}/triggers/daily-schedule"
+    )
+    assert since.raw_inputs["triggers"]["workspace"] == WORKSPACE_ID
+    assert since.raw_inputs["triggers"]["diagnostics"].startswith(
+        FACTORY_ID + "/providers/microsoft.insights/"
+    )
+
+
+def test_missed_run_alert_can_be_switched_off(render: Render) -> None:
+    result = render(_schedules_stack(missedRunAlert=False))
+    assert result.of_type(QUERY_RULE) == []
+    assert result.of_type(STATIC) == []
+    assert result.of_type(METRIC_ALERT)
+
+
+def test_learn_stack_daily_schedule(render: Render) -> None:
+    """The base stack's one daily pipeline, start 06:00 UTC, gets its rule with the whole query."""
+    result = render(monitored(**ALERTING))
+    [rule] = result.of_type(QUERY_RULE)
+    expected = missed_runs.missed_run_query(
+        missed_runs.recurrence({"frequency": "Day", "start_time": "2026-01-01T06:00:00Z"}),
+        pipeline="process-data",
+        factory_id=FACTORY_ID,
+        grace=timedelta(minutes=60),
+        watched_from=f"datetime({engine.WATCHED_SINCE})",
+    )
+    assert rule.raw_inputs["criteria"]["allOf"][0]["query"] == expected
+
+
+# ---------------------------------------------------------------- the token
+
+
+def test_token_expiry_alerts_in_token_mode_with_key_vault(render: Render) -> None:
+    result = render({**monitored(**ALERTING), "auth": {"mode": "token"}})
+    vault = result.one("azure-native:keyvault:Vault")
+    topic = result.one(TOPIC).raw_inputs
+    assert topic["topicType"] == "Microsoft.KeyVault.vaults"
+    assert topic["source"] == engine.arm_id(
+        "adf-databricks-test", "Microsoft.KeyVault", "vaults", vault.raw_inputs["vaultName"]
+    )
+    subscriptions = {
+        s.raw_inputs["eventSubscriptionName"]: s.raw_inputs for s in result.of_type(SUBSCRIPTION)
+    }
+    assert sorted(subscriptions) == ["token-expired", "token-near-expiry"]
+    for name, event, severity in [
+        ("token-near-expiry", "Microsoft.KeyVault.SecretNearExpiry", "Sev2"),
+        ("token-expired", "Microsoft.KeyVault.SecretExpired", "Sev1"),
+    ]:
+        subscription = subscriptions[name]
+        assert subscription["systemTopicName"] == topic["systemTopicName"]
+        assert subscription["filter"]["includedEventTypes"] == [event]
+        assert subscription["eventDeliverySchema"] == "CloudEventSchemaV1_0"
+        destination = subscription["destination"]
+        assert (destination["endpointType"], destination["severity"]) == ("MonitorAlert", severity)
+        assert destination["actionGroups"] == [_id(result.one(ACTION_GROUP))]
+        assert destination["description"].startswith("adf-databricks/test: the Databricks token")
+        assert destination["description"].endswith(MONITOR_URL)
+
+
+@pytest.mark.parametrize("auth", [{"mode": "msi"}, {"mode": "token", "keyVault": False}])
+def test_no_token_alert_without_a_vault(render: Render, auth: dict[str, Any]) -> None:
+    result = render({**monitored(**ALERTING), "auth": auth})
+    assert result.of_type(TOPIC) == []
+    assert result.of_type(SUBSCRIPTION) == []
+
+
+# ---------------------------------------------------------------- ownership and outputs
+
+
+def test_taggable_monitoring_resources_carry_the_stack_tags(render: Render) -> None:
+    result = render({**monitored(**ALERTING), "auth": {"mode": "token"}, "tags": {"owner": "data-platform"}})
+    taggable = [
+        r for r in result.resources if r.type in {WORKSPACE, ACTION_GROUP, METRIC_ALERT, QUERY_RULE, TOPIC}
+    ]
+    assert {r.type for r in taggable} == {WORKSPACE, ACTION_GROUP, METRIC_ALERT, QUERY_RULE, TOPIC}
+    for r in taggable:
+        assert r.raw_inputs["tags"] == {
+            "owner": "data-platform",
+            "environment": "test",
+            "managed-by": "pulumi",
+        }, r.name
+
+
+def test_outputs_workspace_id_and_failed_runs_query(render: Render) -> None:
+    result = render(monitored())
+    assert result.outputs["logAnalyticsWorkspaceId"] == WORKSPACE_ID
+    assert result.outputs["failedRunsQuery"] == missed_runs.failed_runs_query(FACTORY_ID)
+
+
+MONITORING_PROGRAM = """
+import pulumi
+from components.monitoring import Monitoring
+
+Monitoring(
+    "ops",
+    {
+        "spec": {"logAnalyticsWorkspaceId": %r, "alertEmails": ["ops@example.com"]},
+        "owner": "etl/prod",
+        "resource_group_name": "etl-prod",
+        "location": "northeurope",
+        "factory_id": %r,
+        "monitor_url": "https://adf.azure.com/en/monitoring/pipelineruns",
+        "scheduled_pipelines": [
+            {"pipeline_name": "load", "schedule": {"frequency": "Hour", "startTime": "2026-01-01T00:15:00Z"}},
+        ],
+    },
+)
+"""
+
+
+def test_monitoring_is_usable_without_the_stack_config(tmp_path: Path) -> None:
+    """Another program gives the component its own args, camelCase spec included."""
+    result = run_program(tmp_path, MONITORING_PROGRAM % (SHARED_WORKSPACE, FACTORY_ID))
+    rule = result.one(QUERY_RULE).raw_inputs
+    assert rule["ruleName"] == "etl-prod-load-missed-run"
+    assert rule["location"] == "northeurope"
+    assert "datetime_part('minute', slot) == 15" in rule["criteria"]["allOf"][0]["query"]
+    assert result.one(ACTION_GROUP).raw_inputs["groupShortName"] == "adf-prod"
+
+
+def test_bad_component_args_are_refused_naming_the_component(tmp_path: Path) -> None:
+    with pytest.raises(
+        pulumi.RunError, match=r"Monitoring ops: spec\.retentionDays: expected an integer from 30"
+    ):
+        run_program(
+            tmp_path,
+            MONITORING_PROGRAM.replace('"alertEmails"', '"retentionDays": 7, "alertEmails"')
+            % (
+                SHARED_WORKSPACE,
+                FACTORY_ID,
+            ),
+        )
+
+
+# ---------------------------------------------------------------- bad values
+
+
+def check(raw: dict[str, Any]) -> None:
+    load(raw, project="adf-databricks", stack="test", base_dir=ROOT)
+
+
+BAD = [
+    ("not an email", {"alertEmails": ["ops"]}, "monitoring.alertEmails[0]", "expected an email address"),
+    (
+        "no emails",
+        {"alertEmails": []},
+        "monitoring.alertEmails",
+        "expected a list of distinct email addresses",
+    ),
+    (
+        "an email twice",
+        {"alertEmails": ["ops@example.com", "ops@example.com"]},
+        "monitoring.alertEmails",
+        "expected a list of distinct email addresses",
+    ),
+    (
+        "retention too short",
+        {"retentionDays": 29},
+        "monitoring.retentionDays",
+        "expected an integer from 30 to 730",
+    ),
+    (
+        "retention too long",
+        {"retentionDays": 731},
+        "monitoring.retentionDays",
+        "expected an integer from 30 to 730",
+    ),
+    (
+        "retention of a workspace not created",
+        {"logAnalyticsWorkspaceId": SHARED_WORKSPACE, "retentionDays": 90},
+        "monitoring.retentionDays",
+        "applies to a workspace the stack creates",
+    ),
+    (
+        "a Databricks workspace id",
+        {"logAnalyticsWorkspaceId": engine.arm_id("rg", "Microsoft.Databricks", "workspaces", "dbw")},
+        "monitoring.logAnalyticsWorkspaceId",
+        "expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>",
+    ),
+    (
+        "a workspace name, not its id",
+        {"logAnalyticsWorkspaceId": "central-logs"},
+        "monitoring.logAnalyticsWorkspaceId",
+        "got 'central-logs'",
+    ),
+    (
+        "no grace",
+        {**ALERTING, "missedRunGraceMinutes": 0},
+        "monitoring.missedRunGraceMinutes",
+        "from 5 to 1440",
+    ),
+    (
+        "grace over a day",
+        {**ALERTING, "missedRunGraceMinutes": 1441},
+        "monitoring.missedRunGraceMinutes",
+        "from 5",
+    ),
+    (
+        "grace as text",
+        {**ALERTING, "missedRunGraceMinutes": "1h"},
+        "monitoring.missedRunGraceMinutes",
+        "got '1h'",
+    ),
+    (
+        "alert switch as text",
+        {**ALERTING, "failedRunAlert": "no"},
+        "monitoring.failedRunAlert",
+        "true or false",
+    ),
+    (
+        "alerts without emails",
+        {"failedRunAlert": True},
+        "monitoring.failedRunAlert",
+        "only with monitoring.alertEmails",
+    ),
+    (
+        "grace without emails",
+        {"missedRunGraceMinutes": 30},
+        "monitoring.missedRunGraceMinutes",
+        "only with monitoring.alertEmails",
+    ),
+    (
+        "grace without missed-run alerts",
+        {**ALERTING, "missedRunAlert": False, "missedRunGraceMinutes": 30},
+        "monitoring.missedRunGraceMinutes",
+        "only with monitoring.missedRunAlert true",
+    ),
+    ("misspelt key", {"alertEmail": EMAILS}, "monitoring.alertEmail", "did you mean 'alertEmails'?"),
+]
+
+
+@pytest.mark.parametrize(("case", "monitoring", "path", "fragment"), BAD, ids=[b[0] for b in BAD])
+def test_bad_value_names_its_key(case: str, monitoring: dict[str, Any], path: str, fragment: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        check(monitored(**monitoring))
+    assert caught.value.path == path, str(caught.value)
+    assert str(caught.value).startswith(f"adf-databricks:{path}: ")
+    assert fragment in str(caught.value)
+
+
+def test_monitoring_must_be_an_object() -> None:
+    with pytest.raises(ConfigError, match=r"adf-databricks:monitoring: expected an object, got 'yes'"):
+        check(base(monitoring="yes"))
+
+
+def test_edges_accepted() -> None:
+    check(monitored())
+    check(monitored(retentionDays=30, alertEmails=["a@b.io"], missedRunGraceMinutes=5))
+    check(monitored(retentionDays=730, alertEmails=EMAILS, missedRunGraceMinutes=1440))
+    check(monitored(logAnalyticsWorkspaceId=SHARED_WORKSPACE.lower(), failedRunAlert=False, **ALERTING))
+
+
+# ---------------------------------------------------------------- schemas
+
+
+def test_the_new_keys_are_in_both_schemas() -> None:
+    stack = json.loads((ROOT / "schema" / "stack.json").read_text())
+    spec = stack["$defs"]["MonitoringSpec"]["properties"]
+    assert list(spec) == [
+        "logAnalyticsWorkspaceId",
+        "retentionDays",
+        "alertEmails",
+        "missedRunGraceMinutes",
+        "failedRunAlert",
+        "missedRunAlert",
+    ]
+    assert (
+        spec["retentionDays"]["minimum"],
+        spec["retentionDays"]["maximum"],
+        spec["retentionDays"]["default"],
+    ) == (
+        30,
+        730,
+        30,
+    )
+    assert spec["alertEmails"]["uniqueItems"] is True
+    assert spec["alertEmails"]["items"]["pattern"]
+    assert stack["$defs"]["config.monitoring"] == {
+        "description": stack["$defs"]["config.monitoring"]["description"],
+        "$ref": "#/$defs/MonitoringSpec",
+    }
+    package = json.loads((ROOT / "schema" / "package.json").read_text())
+    assert "adf-databricks:index:Monitoring" in package["resources"]
+    platform = package["resources"]["adf-databricks:index:AdfDatabricks"]
+    assert "monitoring" in platform["inputProperties"]
+    assert {"logAnalyticsWorkspaceId", "failedRunsQuery"} <= set(platform["properties"])
+    types = package["types"]
+    assert set(types["adf-databricks:index:MonitoringSpec"]["properties"]) == set(spec)
+
+
+def test_readme_documents_every_key() -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("### `monitoring`") :].split("\n## ", 1)[0]
+    stack = json.loads((ROOT / "schema" / "stack.json").read_text())
+    for key in stack["$defs"]["MonitoringSpec"]["properties"]:
+        assert f"| `{key}` |" in section, key
