@@ -15,7 +15,7 @@ from components.job import NotebookJobArgs
 from components.pipeline import NotebookPipeline
 from components.settings import ConfigError, load
 from tests.conftest import ROOT, Render, activity, base, cli_config, pipeline, run_program
-from tools import engine
+from tools import contract, engine
 
 PIPELINE = "azure-native:datafactory:Pipeline"
 LINKED_SERVICE = "azure-native:datafactory:LinkedService"
@@ -435,7 +435,7 @@ def test_notebook_pipeline_runs_only_jobs_that_exist_through_a_job_linked_servic
     ]
 
 
-# ---------------------------------------------------------------- schemas
+# ---------------------------------------------------------------- schemas and the contract
 
 
 def test_new_keys_are_in_the_stack_and_package_schemas() -> None:
@@ -472,3 +472,26 @@ def test_new_keys_are_in_the_stack_and_package_schemas() -> None:
         "jobLinkedServiceName"
         in package["resources"]["adf-databricks:index:NotebookPipeline"]["inputProperties"]
     )
+
+
+def _prod_job_activity(data: dict[str, Any]) -> dict[str, Any]:
+    step = next(s for s in data["steps"] if s["newState"]["type"] == PIPELINE)
+    return next(a for a in step["newState"]["inputs"]["activities"] if a["type"] == "DatabricksJob")
+
+
+def test_contract_checks_job_activities_against_microsofts_model() -> None:
+    data = json.loads((ROOT / "plans" / "prod.json").read_text())
+    assert _prod_job_activity(data)
+    assert contract.check_plan(data) == []
+    job_activity = _prod_job_activity(data)
+    # The Learn page's own sample spells it jobID; the model's key is jobId.
+    job_activity["jobID"] = job_activity.pop("jobId")
+    job_activity["jobParameters"]["folder"] = 5
+    job_activity["baseParameters"] = {"folder": "x"}
+    errors = contract.check_plan(data)
+    assert any("jobID" in e and "did you mean 'jobId'" in e for e in errors), errors
+    assert any("missing required property 'jobId'" in e for e in errors), errors
+    assert any("jobParameters.folder: expected a string" in e for e in errors), errors
+    assert any("unknown property 'baseParameters' for DatabricksJobActivity" in e for e in errors), errors
+    job_activity["jobId"] = "nightly"
+    assert any("jobId: expected a Databricks job id" in e for e in contract.check_plan(data))
