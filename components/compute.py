@@ -12,7 +12,7 @@ annotations to build the package schema.
 
 import dataclasses
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict
 
@@ -499,6 +499,17 @@ class InitScript:
             workspace=databricks.ClusterInitScriptWorkspaceArgs(destination=self.destination)
         )
 
+    def job_task_args(self) -> databricks.JobTaskNewClusterInitScriptArgs:
+        """The Jobs API's typed source for this script, on a job task's cluster (the sources a
+        job cluster of mode job or pool takes: INIT_SCRIPT_SOURCES)."""
+        if self.source is InitScriptSource.DBFS:
+            return databricks.JobTaskNewClusterInitScriptArgs(
+                dbfs=databricks.JobTaskNewClusterInitScriptDbfsArgs(destination=self.destination)
+            )
+        return databricks.JobTaskNewClusterInitScriptArgs(
+            workspace=databricks.JobTaskNewClusterInitScriptWorkspaceArgs(destination=self.destination)
+        )
+
 
 def _env_vars(args: Mapping[str, Any]) -> dict[str, str]:
     return {"PYSPARK_PYTHON": PYSPARK_PYTHON[str(args["python_version"])], **args["spark_env_vars"]}
@@ -512,6 +523,16 @@ def _spark_conf(args: Mapping[str, Any], size: _Size) -> dict[str, str]:
 def _custom_tags(args: Mapping[str, Any], size: _Size) -> dict[str, str]:
     tags = args["custom_tags"]
     return {**tags, **SINGLE_NODE_TAGS} if size.single_node else dict(tags)
+
+
+def _job_log_conf(destination: str) -> databricks.JobTaskNewClusterClusterLogConfArgs:
+    if destination.startswith("/Volumes/"):
+        return databricks.JobTaskNewClusterClusterLogConfArgs(
+            volumes=databricks.JobTaskNewClusterClusterLogConfVolumesArgs(destination=destination)
+        )
+    return databricks.JobTaskNewClusterClusterLogConfArgs(
+        dbfs=databricks.JobTaskNewClusterClusterLogConfDbfsArgs(destination=destination)
+    )
 
 
 def _log_conf(destination: str) -> databricks.ClusterClusterLogConfArgs:
@@ -547,6 +568,8 @@ class DatabricksCompute(pulumi.ComponentResource):
 
     linked_service_fields: dict[str, Any]
     """Keyword arguments for `AzureDatabricksLinkedServiceArgs` (cluster part)."""
+    # Python-only (NotebookJob's `cluster` input), built when asked for: see job_task_compute.
+    _job_task: Callable[[], dict[str, Any]]
     cluster: databricks.Cluster | None
     """The interactive cluster (mode interactive)."""
     pool: databricks.InstancePool | None
@@ -568,6 +591,7 @@ class DatabricksCompute(pulumi.ComponentResource):
     def _declare(self, name: str, a: Mapping[str, Any]) -> dict[str, Any]:
         """The cluster or pool the mode needs, and the linked service's cluster fields."""
         if a["mode"] is ClusterMode.EXISTING:
+            self._job_task = lambda: {"existing_cluster_id": a["existing_cluster_id"]}
             return {"existing_cluster_id": a["existing_cluster_id"]}
         size = _size(a["workers"])
         assert size is not None  # check_worker_range
@@ -596,6 +620,8 @@ class DatabricksCompute(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self._grant_run_as(name, a, "cluster", cluster_id=self.cluster.id)
+            cluster_id = self.cluster.id
+            self._job_task = lambda: {"existing_cluster_id": cluster_id}
             return {"existing_cluster_id": self.cluster.id}
         fields: dict[str, Any] = {
             "new_cluster_version": a["spark_version"],
@@ -623,6 +649,7 @@ class DatabricksCompute(pulumi.ComponentResource):
             fields["new_cluster_node_type"] = a["node_type"]
             fields["new_cluster_driver_node_type"] = a.get("driver_node_type")
             fields["new_cluster_custom_tags"] = _custom_tags(a, size)
+        self._job_task = lambda: {"new_cluster": self._job_cluster(a, size, scripts)}
         fields.update(
             {
                 "new_cluster_spark_conf": _spark_conf(a, size),
@@ -641,6 +668,40 @@ class DatabricksCompute(pulumi.ComponentResource):
             }
         )
         return {k: v for k, v in fields.items() if v not in (None, {}, [])}
+
+    @property
+    def job_task_compute(self) -> dict[str, Any]:
+        """Keyword arguments for `pulumi_databricks.JobTaskArgs` that run a job's task on this
+        compute: a job cluster of the same settings as the linked service's (modes job and
+        pool), or the cluster itself (modes interactive and existing)."""
+        return self._job_task()
+
+    def _job_cluster(
+        self, a: Mapping[str, Any], size: _Size, scripts: list[InitScript]
+    ) -> databricks.JobTaskNewClusterArgs:
+        """A job task's cluster with the settings Data Factory's job clusters get from the
+        linked service (the pool's node type and tags in mode pool)."""
+        pooled = self.pool is not None
+        return databricks.JobTaskNewClusterArgs(
+            spark_version=a["spark_version"],
+            node_type_id=None if pooled else a["node_type"],
+            driver_node_type_id=None if pooled else a.get("driver_node_type"),
+            instance_pool_id=self.pool.id if self.pool is not None else None,
+            num_workers=None if size.autoscale else size.minimum,
+            autoscale=databricks.JobTaskNewClusterAutoscaleArgs(
+                min_workers=size.minimum, max_workers=size.maximum
+            )
+            if size.autoscale
+            else None,
+            spark_conf=_spark_conf(a, size) or None,
+            spark_env_vars=_env_vars(a),
+            custom_tags=None if pooled else _custom_tags(a, size) or None,
+            init_scripts=[s.job_task_args() for s in scripts] or None,
+            cluster_log_conf=_job_log_conf(a["log_destination"]) if a.get("log_destination") else None,
+            policy_id=a.get("policy_id"),
+            # Dedicated (SINGLE_USER) job clusters belong to the identity the job runs as.
+            data_security_mode=a["data_security_mode"].value,
+        )
 
     def _grant_run_as(self, name: str, a: Mapping[str, Any], what: str, **target: Any) -> None:
         """Let the principal ADF runs as use the cluster or pool (without Can Manage)."""

@@ -1,10 +1,11 @@
-"""DataFactory: the Data Factory, its access to Databricks, and the Azure Databricks linked service."""
+"""DataFactory: the Data Factory, its access to Databricks, and its Azure Databricks linked services."""
 
 # Args module read by Pulumi's component analyzer: no `from __future__ import annotations`.
 # validation.parse fills every default, so keys with a default are read with [].
 # pyright: reportTypedDictNotRequiredAccess=false
 
 import urllib.parse
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any, TypedDict
 
@@ -46,6 +47,7 @@ class LinkedServiceSpec(TypedDict):
     linked_service=rule(default={}),
     tags=TAGS,
     protect=rule(default=False),
+    serverless=rule(default=False),
 )
 class DataFactoryArgs(TypedDict):
     """Inputs of DataFactory."""
@@ -73,6 +75,19 @@ class DataFactoryArgs(TypedDict):
     one. In msi mode the linked service authenticates as it (see WorkspaceAccessArgs)."""
     identity_principal_id: NotRequired[pulumi.Input[str] | None]
     """Object id of that user-assigned identity (required with identityId in mode msi)."""
+    serverless: NotRequired[bool]
+    """Also declare the serverless Azure Databricks linked service (AzureDatabricksServerless),
+    which Databricks Job activities run through (default false)."""
+
+
+SERVERLESS_LINKED_SERVICE = "AzureDatabricksServerless"
+"""Name of the linked service of the Databricks Job activities."""
+
+
+@check(DataFactoryArgs, "serverless", "linkedService")
+def _distinct_linked_services(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if args.get("serverless") and args.get("linkedService", {}).get("name") == SERVERLESS_LINKED_SERVICE:
+        yield "linkedService.name", f"{SERVERLESS_LINKED_SERVICE} is the serverless linked service's name"
 
 
 # Refused here, before the factory is declared, rather than by WorkspaceAccess after it.
@@ -111,7 +126,9 @@ class DataFactory(pulumi.ComponentResource):
     factory: datafactory.Factory
     """The factory."""
     linked_service: datafactory.LinkedService
-    """The Azure Databricks linked service."""
+    """The Azure Databricks linked service of the notebook activities."""
+    serverless_linked_service: datafactory.LinkedService | None
+    """The serverless Azure Databricks linked service of the job activities (with serverless)."""
     studio_url: pulumi.Output[str]
     """ADF Studio, opened on this factory."""
     monitor_url: pulumi.Output[str]
@@ -150,6 +167,13 @@ class DataFactory(pulumi.ComponentResource):
         )
         spec = args["linked_service"]
         runtime = spec.get("integration_runtime")
+        connect_via = (
+            datafactory.IntegrationRuntimeReferenceArgs(
+                reference_name=runtime, type="IntegrationRuntimeReference"
+            )
+            if runtime
+            else None
+        )
         self.linked_service = datafactory.LinkedService(
             f"{name}-databricks-linked-service",
             factory_name=self.factory.name,
@@ -159,12 +183,7 @@ class DataFactory(pulumi.ComponentResource):
                 type="AzureDatabricks",
                 description=spec["description"],
                 domain=args["workspace_url"],
-                connect_via=datafactory.IntegrationRuntimeReferenceArgs(
-                    reference_name=runtime,
-                    type="IntegrationRuntimeReference",
-                )
-                if runtime
-                else None,
+                connect_via=connect_via,
                 **self._access.linked_service_auth,
                 **args["cluster_fields"],
             ),
@@ -172,6 +191,33 @@ class DataFactory(pulumi.ComponentResource):
             # them. What starts runs waits for them (WorkspaceAccess.grants_propagated).
             opts=pulumi.ResourceOptions(parent=self),
         )
+        self.serverless_linked_service = None
+        if args["serverless"]:
+            # The same workspace and authentication, and no cluster: "The Azure Databricks Job
+            # activity automatically runs on serverless clusters, so you don't need to specify a
+            # cluster in your linked service configuration. Instead, choose the Serverless
+            # option" (Learn, data-factory/transform-data-databricks-job.md). That option is no
+            # property of its own: AzureDatabricksLinkedServiceTypeProperties requires only
+            # `domain` and has nothing for serverless, only the cluster properties, all
+            # optional (azure-rest-api-specs specification/datafactory/resource-manager/
+            # Microsoft.DataFactory/stable/2018-06-01/entityTypes/LinkedService.json; the same in
+            # azure-mgmt-datafactory 9.3 and 10.0), so serverless is their absence; the job's
+            # own settings choose its compute.
+            self.serverless_linked_service = datafactory.LinkedService(
+                f"{name}-databricks-serverless-linked-service",
+                factory_name=self.factory.name,
+                resource_group_name=args["resource_group_name"],
+                linked_service_name=SERVERLESS_LINKED_SERVICE,
+                properties=datafactory.AzureDatabricksLinkedServiceArgs(
+                    type="AzureDatabricks",
+                    description="Azure Databricks workspace that runs the pipelines' Databricks jobs"
+                    " (each job brings its compute: serverless unless it names a cluster)",
+                    domain=args["workspace_url"],
+                    connect_via=connect_via,
+                    **self._access.linked_service_auth,
+                ),
+                opts=pulumi.ResourceOptions(parent=self),
+            )
         self.studio_url = self.factory.id.apply(studio_url)
         self.monitor_url = self.factory.id.apply(
             lambda factory_id: studio_url(factory_id, "monitoring/pipelineruns")

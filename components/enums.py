@@ -117,3 +117,13 @@ class InitScriptSource(str, Enum):
     """A Unity Catalog volume, e.g. /Volumes/main/default/scripts/init.sh."""
     ABFSS = "abfss"
     """ADLS Gen2, e.g. abfss://container@account.dfs.core.windows.net/init.sh."""
+
+
+class JobCompute(str, Enum):
+    """What the notebook task of a job the stack creates runs on."""
+
+    SERVERLESS = "serverless"
+    """Databricks serverless compute for jobs: no cluster spec, nothing to start or keep idle."""
+    CLUSTER = "cluster"
+    """The stack's `cluster` settings: a job cluster per run (modes job and pool), or the
+    stack's interactive or existing cluster."""

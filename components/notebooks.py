@@ -70,12 +70,14 @@ def is_service_principal(principal: str) -> bool:
     return True
 
 
-def run_as_control(principal: str) -> databricks.PermissionsAccessControlArgs:
+def run_as_control(principal: str, level: str = RUN_AS_PERMISSION) -> databricks.PermissionsAccessControlArgs:
+    """One principal's entry of a Permissions resource: a service principal by application id,
+    a user by user name."""
     if is_service_principal(principal):
         return databricks.PermissionsAccessControlArgs(
-            service_principal_name=principal, permission_level=RUN_AS_PERMISSION
+            service_principal_name=principal, permission_level=level
         )
-    return databricks.PermissionsAccessControlArgs(user_name=principal, permission_level=RUN_AS_PERMISSION)
+    return databricks.PermissionsAccessControlArgs(user_name=principal, permission_level=level)
 
 
 @rules(folder=WORKSPACE_PATH, sources=rule(items=NOTEBOOK_SOURCE))

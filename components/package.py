@@ -17,6 +17,7 @@ import pulumi
 from components.catalog import CatalogVolume
 from components.compute import DatabricksCompute
 from components.data_factory import DataFactory
+from components.job import NotebookJob
 from components.monitoring import Monitoring
 from components.notebooks import Notebooks
 from components.pipeline import NotebookPipeline
@@ -38,6 +39,7 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     CatalogVolume,
     Notebooks,
     DataFactory,
+    NotebookJob,
     NotebookPipeline,
     ScheduleTrigger,
     Monitoring,

@@ -1,4 +1,4 @@
-"""NotebookPipeline: a Data Factory pipeline of typed Databricks Notebook activities.
+"""NotebookPipeline: a Data Factory pipeline of typed Databricks Notebook and Job activities.
 
 `PipelineSpec` is also an entry of the stack config's `pipelines`: the rules declared here
 check both (paths relative to the pipeline: `activities[0].timeout`).
@@ -14,6 +14,7 @@ from typing_extensions import NotRequired
 
 from components import validation
 from components.enums import DependencyCondition, ParameterType
+from components.job import JobSpec
 from components.names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
 from components.notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH
 from components.trigger import ScheduleSpec
@@ -24,6 +25,9 @@ TEXT = rule("a non-empty string", pattern=r"\S")
 
 MAX_ACTIVITY_NAME_LENGTH = 55
 """Data Factory refuses longer activity names."""
+
+JOB_ID = r"^([0-9]+|@.+)$"
+"""A job id as a string: its digits, or an ADF expression (`@pipeline().parameters.jobId`)."""
 
 TIMEOUT = r"^(?!(0+\.)?00:00:00$)(0*[0-6]\.)?([01]\d|2[0-3]):[0-5]\d:[0-5]\d$|^0*7\.00:00:00$"
 """An activity timeout, d.hh:mm:ss with optional days: more than nothing, at most 7 days."""
@@ -115,9 +119,16 @@ class Dependency(TypedDict):
     secure_input=rule(default=False),
     secure_output=rule(default=False),
     user_properties=rule("a map of strings"),
+    job_id=rule(
+        "a job id (a positive integer, or its digits) or an ADF expression",
+        replace=True,
+        oneOf=[{"type": "integer", "minimum": 1}, {"type": "string", "pattern": JOB_ID}],
+    ),
+    job_parameters=rule("a map of strings"),
 )
 class NotebookActivity(TypedDict):
-    """A Databricks Notebook activity with every setting of the Learn module's table."""
+    """A Databricks Notebook activity with every setting of the Learn module's table, or a
+    Databricks Job activity (job or jobId) with the same activity settings."""
 
     name: str
     """Unique in the pipeline, at most 55 characters."""
@@ -128,10 +139,19 @@ class NotebookActivity(TypedDict):
     folder); NotebookPipeline itself runs notebooks already in the workspace (notebookPath)."""
     notebook_path: NotRequired[pulumi.Input[str]]
     """Absolute workspace path of the notebook."""
+    job: NotRequired[JobSpec]
+    """A Databricks job for AdfDatabricks to create (one notebook task) and run with a
+    DatabricksJob activity; NotebookPipeline itself runs existing jobs (jobId)."""
+    job_id: NotRequired[Any]
+    """Id of an existing Databricks job to run with a DatabricksJob activity."""
+    job_parameters: NotRequired[dict[str, pulumi.Input[str]]]
+    """Values for the job's parameters (job or jobId); ADF expressions allowed. With job, each
+    must be one of job.parameters."""
     base_parameters: NotRequired[dict[str, pulumi.Input[str]]]
-    """Notebook widget values; ADF expressions such as @pipeline().parameters.x allowed."""
+    """Notebook widget values (notebook activities); ADF expressions such as
+    @pipeline().parameters.x allowed."""
     libraries: NotRequired[list[Library]]
-    """Libraries the cluster installs for this activity."""
+    """Libraries the cluster installs for this activity (notebook activities)."""
     timeout: NotRequired[str]
     """How long the activity may run before it is cancelled (d.hh:mm:ss)."""
     retries: NotRequired[int]
@@ -148,10 +168,49 @@ class NotebookActivity(TypedDict):
     """Activities of the same pipeline that must end first."""
 
 
-@check(NotebookActivity, "notebook", "notebookPath")
-def _one_notebook(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    if ("notebook" in activity) == ("notebookPath" in activity):
-        yield "", "expected exactly one of notebook (a local file) or notebookPath"
+RUNS = ("notebook", "notebookPath", "job", "jobId")
+"""What an activity runs: exactly one of these keys."""
+
+
+@check(NotebookActivity, *RUNS)
+def _runs_one_thing(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if sum(key in activity for key in RUNS) != 1:
+        yield "", "expected exactly one of notebook (a local file), notebookPath, job or jobId"
+
+
+# A DatabricksJob activity's typeProperties are jobId and jobParameters only (azure-mgmt-datafactory
+# DatabricksJobActivity; Learn, data-factory/transform-data-databricks-job.md).
+_NOT_FOR_JOBS = {
+    "baseParameters": "applies only to notebook activities: a job activity passes jobParameters, which"
+    " Databricks hands the job's notebook as widget values",
+    "libraries": "applies only to notebook activities: a job's libraries belong to the job (a notebook"
+    " on serverless compute installs its own with %pip)",
+}
+
+
+@check(NotebookActivity, "job", "jobId", "jobParameters", *_NOT_FOR_JOBS)
+def _job_keys(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if "job" not in activity and "jobId" not in activity:
+        if "jobParameters" in activity:
+            yield "jobParameters", "applies only with job or jobId"
+        return
+    for key, reason in _NOT_FOR_JOBS.items():
+        if key in activity:
+            yield key, reason
+    if "job" in activity:
+        declared = list(activity["job"].get("parameters", {}))
+        for key in activity.get("jobParameters", {}):
+            if key not in declared:
+                yield (
+                    f"jobParameters.{key}",
+                    f"expected a parameter the job declares in job.parameters"
+                    f" ({', '.join(declared) or 'none'}), got {key!r}",
+                )
+
+
+def runs_a_job(activity: Mapping[str, Any]) -> bool:
+    """The activity is a DatabricksJob activity (config or args: either key spelling)."""
+    return any(key in activity for key in ("job", "jobId", "job_id"))
 
 
 class PipelineParameter(TypedDict):
@@ -205,7 +264,7 @@ def _default_of_the_type(parameter: Mapping[str, Any]) -> Iterator[tuple[str, st
     activities=rule("a list of at least one activity", minItems=1),
 )
 class PipelineSpec(TypedDict):
-    """A Data Factory pipeline of Databricks Notebook activities, and when it runs."""
+    """A Data Factory pipeline of Databricks Notebook and Job activities, and when it runs."""
 
     name: str
     """Pipeline name (Data Factory naming rules)."""
@@ -218,7 +277,7 @@ class PipelineSpec(TypedDict):
     parameters: NotRequired[dict[str, PipelineParameter]]
     """Pipeline parameters by name."""
     activities: list[NotebookActivity]
-    """At least one Notebook activity."""
+    """At least one activity: a notebook or a job to run."""
     schedule: NotRequired[ScheduleSpec]
     """When the pipeline runs: AdfDatabricks creates a ScheduleTrigger from it. NotebookPipeline
     checks it against the pipeline (its parameters) and creates no trigger."""
@@ -292,11 +351,14 @@ class NotebookPipelineArgs(TypedDict):
     resource_group_name: pulumi.Input[str]
     """Resource group of the factory."""
     linked_service_name: pulumi.Input[str]
-    """The Azure Databricks linked service the activities run through."""
+    """The Azure Databricks linked service the notebook activities run through."""
+    job_linked_service_name: NotRequired[pulumi.Input[str] | None]
+    """The serverless Azure Databricks linked service the job activities run through (required
+    with a jobId activity)."""
 
 
-@check(NotebookPipelineArgs, "spec")
-def _notebooks_in_the_workspace(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+@check(NotebookPipelineArgs, "spec", "jobLinkedServiceName")
+def _runs_what_exists(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for i, activity in enumerate(args["spec"]["activities"]):
         if "notebook" in activity:
             yield (
@@ -304,6 +366,14 @@ def _notebooks_in_the_workspace(args: Mapping[str, Any]) -> Iterator[tuple[str, 
                 "expected notebookPath instead: NotebookPipeline runs notebooks already in the"
                 f" workspace (AdfDatabricks uploads local ones), got {describe(activity['notebook'])}",
             )
+        if "job" in activity:
+            yield (
+                f"spec.activities[{i}].job",
+                "expected jobId instead: NotebookPipeline runs jobs that exist (AdfDatabricks creates"
+                " them from job)",
+            )
+        elif "jobId" in activity and "jobLinkedServiceName" not in args:
+            yield "jobLinkedServiceName", f"is required: spec.activities[{i}] runs a Databricks job"
 
 
 def _parameter(param: PipelineParameter) -> datafactory.ParameterSpecificationArgs:
@@ -315,19 +385,42 @@ def _parameter(param: PipelineParameter) -> datafactory.ParameterSpecificationAr
 
 
 def _activity(
-    activity: NotebookActivity, linked_service_name: pulumi.Input[str]
-) -> datafactory.DatabricksNotebookActivityArgs:
+    activity: NotebookActivity,
+    linked_service_name: pulumi.Input[str],
+    job_linked_service_name: pulumi.Input[str] | None,
+) -> datafactory.DatabricksNotebookActivityArgs | datafactory.DatabricksJobActivityArgs:
+    if "job_id" in activity:
+        job_id = activity["job_id"]
+        assert job_linked_service_name is not None, "refused by _runs_what_exists"
+        return datafactory.DatabricksJobActivityArgs(
+            type="DatabricksJob",
+            # "Type: string (or Expression with resultType string)" (DatabricksJobActivity.job_id).
+            job_id=str(job_id) if isinstance(job_id, int) else job_id,
+            job_parameters=dict(activity.get("job_parameters", {})) or None,
+            linked_service_name=_linked_service(job_linked_service_name),
+            **_common(activity),
+        )
     return datafactory.DatabricksNotebookActivityArgs(
         type="DatabricksNotebook",
-        name=activity["name"],
-        description=activity.get("description"),
         notebook_path=activity.get("notebook_path"),
         base_parameters=dict(activity.get("base_parameters", {})) or None,
         # Data Factory's form of a library is the config's: {kind: value}.
         libraries=[dict(library) for library in activity.get("libraries", [])] or None,
-        linked_service_name=datafactory.LinkedServiceReferenceArgs(
-            reference_name=linked_service_name, type="LinkedServiceReference"
-        ),
+        linked_service_name=_linked_service(linked_service_name),
+        **_common(activity),
+    )
+
+
+def _linked_service(name: pulumi.Input[str]) -> datafactory.LinkedServiceReferenceArgs:
+    return datafactory.LinkedServiceReferenceArgs(reference_name=name, type="LinkedServiceReference")
+
+
+def _common(activity: NotebookActivity) -> dict[str, Any]:
+    """What every Databricks activity takes alike: name, description, policy, user properties
+    and dependencies."""
+    return dict(
+        name=activity["name"],
+        description=activity.get("description"),
         policy=datafactory.ActivityPolicyArgs(
             timeout=activity.get("timeout"),
             retry=activity.get("retries"),
@@ -377,7 +470,10 @@ class NotebookPipeline(pulumi.ComponentResource):
             folder=datafactory.PipelineFolderArgs(name=folder) if folder else None,
             concurrency=spec.get("concurrency"),
             parameters={k: _parameter(p) for k, p in spec.get("parameters", {}).items()} or None,
-            activities=[_activity(a, args["linked_service_name"]) for a in spec["activities"]],
+            activities=[
+                _activity(a, args["linked_service_name"], args.get("job_linked_service_name"))
+                for a in spec["activities"]
+            ],
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.pipeline_name = self.pipeline.name

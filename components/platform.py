@@ -21,11 +21,18 @@ from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.catalog import CatalogVolume, CatalogVolumeArgs, workspace_catalog_name
 from components.compute import ComputeArgs, DatabricksCompute
 from components.data_factory import DataFactory, DataFactoryArgs
-from components.enums import AuthMode, ClusterMode, Frequency
+from components.enums import AuthMode, ClusterMode, Frequency, JobCompute
+from components.job import NotebookJob, NotebookJobArgs
 from components.monitoring import Monitoring, MonitoringSpec
 from components.names import DATA_FACTORY_NAME
 from components.notebooks import WORKSPACE_PATH, Notebooks, NotebooksArgs, lockable_folder_problem
-from components.pipeline import NotebookActivity, NotebookPipeline, PipelineSpec, has_secret_arguments
+from components.pipeline import (
+    NotebookActivity,
+    NotebookPipeline,
+    PipelineSpec,
+    has_secret_arguments,
+    runs_a_job,
+)
 from components.run_identity import RunIdentity, RunIdentityArgs
 from components.trigger import ScheduleSpec, ScheduleTrigger
 from components.validation import check, rule, rules
@@ -72,9 +79,10 @@ class AdfDatabricksArgs(TypedDict):
     auth: NotRequired[AuthSpec]
     """How Data Factory authenticates to Databricks."""
     cluster: NotRequired[ComputeArgs]
-    """The compute the activities run on."""
+    """The compute the notebook activities run on (and job activities with compute cluster)."""
     pipelines: list[PipelineSpec]
-    """The pipelines, each with its Notebook activities and optional schedule (at least one)."""
+    """The pipelines, each with its notebook and job activities and optional schedule (at least
+    one)."""
     monitoring: NotRequired[MonitoringSpec]
     """Run history in Log Analytics, and alerts when a pipeline failed or did not run (nothing
     is created without it)."""
@@ -114,15 +122,42 @@ def _distinct_pipelines(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         if first != i:
             yield f"pipelines[{i}].name", f"duplicate of pipelines[{first}].name"
         for j, activity in enumerate(pipeline["activities"]):
-            notebook = activity.get("notebook")
+            key, notebook = _local_notebook(activity)
             if notebook is None:
                 continue
             taken = sources.setdefault(PurePath(notebook).stem, notebook)
             if taken != notebook:
                 yield (
-                    f"pipelines[{i}].activities[{j}].notebook",
+                    f"pipelines[{i}].activities[{j}].{key}",
                     f"{notebook!r} would overwrite {taken!r} in the workspace folder",
                 )
+
+
+def _local_notebook(activity: Mapping[str, Any]) -> tuple[str, str | None]:
+    """Where an activity names a local notebook (notebook, or job.notebook), and which."""
+    job = activity.get("job")
+    if isinstance(job, Mapping) and "notebook" in job:
+        return "job.notebook", job["notebook"]
+    return "notebook", activity.get("notebook")
+
+
+@check(AdfDatabricksArgs, "auth", "pipelines")
+def _account_for_run_as(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """In mode msi a job runs as the factory's identity, which the deployer may name only as a
+    user of that service principal (RunIdentity._deployer_roles)."""
+    auth = args.get("auth", {})
+    if auth_mode(auth) is not AuthMode.MSI or "accountId" in auth:
+        return
+    for i, pipeline in enumerate(args["pipelines"]):
+        for j, activity in enumerate(pipeline["activities"]):
+            if "job" in activity:
+                yield (
+                    "auth.accountId",
+                    f"is required with auth.mode msi: pipelines[{i}].activities[{j}].job runs as the"
+                    " factory's identity, and the deployer may set that only as its Service Principal"
+                    " User, a role granted in the Databricks account",
+                )
+                return
 
 
 @check(AdfDatabricksArgs, "workspace", "unityCatalog")
@@ -261,6 +296,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                 protect=protect,
                 allow_cluster_create=cluster.get("mode", ClusterMode.JOB)
                 in (ClusterMode.JOB, ClusterMode.POOL),
+                account_id=a["auth"].get("account_id"),
             ),
             opts=on_workspace,
         )
@@ -280,7 +316,8 @@ class AdfDatabricks(pulumi.ComponentResource):
         data = CatalogVolume(
             f"{name}-unity-catalog", CatalogVolumeArgs(**a["unity_catalog"], run_as=run_as), opts=on_workspace
         )
-        sources = [act["notebook"] for p in a["pipelines"] for act in p["activities"] if "notebook" in act]
+        activities = [act for p in a["pipelines"] for act in p["activities"]]
+        sources = [s for act in activities if (s := _local_notebook(act)[1]) is not None]
         uploaded: dict[str, pulumi.Output[str]] = {}
         if sources:
             uploaded = Notebooks(
@@ -306,6 +343,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                 protect=protect,
                 identity_id=identity.id if identity else None,
                 identity_principal_id=identity.principal_id if identity else None,
+                serverless=any(runs_a_job(act) for act in activities),
             ),
             opts=on_workspace,
         )
@@ -315,6 +353,9 @@ class AdfDatabricks(pulumi.ComponentResource):
         if self._data_factory.access.grants_propagated is not None:
             trigger_waits.append(self._data_factory.access.grants_propagated)
 
+        # A job names the identity it runs as once the deployer may (RunIdentity.job_run_as).
+        job_run_as = run_identity.job_run_as if mode is not AuthMode.TOKEN else None
+        self._jobs: dict[str, NotebookJob] = {}
         self._pipelines: dict[str, NotebookPipeline] = {}
         self._triggers: dict[str, ScheduleTrigger] = {}
         trigger_opts = pulumi.ResourceOptions(parent=self)
@@ -336,11 +377,31 @@ class AdfDatabricks(pulumi.ComponentResource):
             trigger_opts = pulumi.ResourceOptions(parent=self, providers=[classic])
         for configured in a["pipelines"]:
             # Activities with a local notebook run the uploaded copy and get the stack's volume
-            # as their `volume` widget unless they set one.
+            # as their `volume` widget unless they set one; a job activity's job is created
+            # here, and the activity runs it by id.
             spec = configured.copy()
-            spec["activities"] = [
-                _uploaded(act, uploaded, data.volume_path) for act in configured["activities"]
-            ]
+            spec["activities"] = []
+            run_grants: list[pulumi.Resource] = []
+            for act in configured["activities"]:
+                if "job" in act:
+                    job = NotebookJob(
+                        f"{name}-job-{spec['name']}-{act['name']}",
+                        _job_args(
+                            act,
+                            f"{project}-{stack}: {spec['name']}/{act['name']}",
+                            uploaded,
+                            data.volume_path,
+                            job_run_as,
+                            compute,
+                        ),
+                        opts=on_workspace,
+                    )
+                    self._jobs[f"{spec['name']}/{act['name']}"] = job
+                    if job.permissions is not None:
+                        run_grants.append(job.permissions)
+                    act = {k: v for k, v in act.items() if k != "job"} | {"job_id": job.job_id}
+                spec["activities"].append(_uploaded(cast(NotebookActivity, act), uploaded, data.volume_path))
+            serverless = self._data_factory.serverless_linked_service
             pipeline = NotebookPipeline(
                 f"{name}-pipeline-{spec['name']}",
                 {
@@ -348,6 +409,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                     "factory_name": factory.name,
                     "resource_group_name": group_name,
                     "linked_service_name": self._data_factory.linked_service.name,
+                    "job_linked_service_name": serverless.name if serverless else None,
                 },
                 opts=pulumi.ResourceOptions(parent=self),
             )
@@ -366,7 +428,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                         "secret_parameters": has_secret_arguments(spec),
                     },
                     opts=pulumi.ResourceOptions.merge(
-                        trigger_opts, pulumi.ResourceOptions(depends_on=trigger_waits)
+                        trigger_opts, pulumi.ResourceOptions(depends_on=[*trigger_waits, *run_grants])
                     ),
                 )
         self._monitoring = self._monitor(name, a, group_name, location, tags) if "monitoring" in a else None
@@ -409,6 +471,11 @@ class AdfDatabricks(pulumi.ComponentResource):
     def data_factory(self) -> DataFactory:
         """The factory and its Azure Databricks linked service."""
         return self._data_factory
+
+    @property
+    def jobs(self) -> dict[str, NotebookJob]:
+        """The jobs the stack created for job activities, by `<pipeline>/<activity>`."""
+        return self._jobs
 
     @property
     def pipelines(self) -> dict[str, NotebookPipeline]:
@@ -474,6 +541,28 @@ def _uploaded(
     ran["notebook_path"] = uploaded[activity["notebook"]]
     ran["base_parameters"] = {"volume": volume, **activity.get("base_parameters", {})}
     return ran
+
+
+def _job_args(
+    activity: NotebookActivity,
+    job_name: str,
+    uploaded: dict[str, pulumi.Output[str]],
+    volume: pulumi.Output[str],
+    run_as: pulumi.Input[str] | None,
+    compute: DatabricksCompute,
+) -> NotebookJobArgs:
+    """The job of a job activity. A local notebook runs its uploaded copy and gets the stack's
+    volume as its `volume` parameter unless the job declares one (as a notebook activity does)."""
+    spec = activity.get("job", {}).copy()
+    if "notebook" in spec:
+        spec["notebook_path"] = uploaded[spec.pop("notebook")]
+        spec["parameters"] = {"volume": volume, **spec.get("parameters", {})}
+    args = NotebookJobArgs(spec=spec, job_name=job_name, run_as=run_as)
+    if "description" in activity:
+        args["description"] = activity["description"]
+    if spec.get("compute") is JobCompute.CLUSTER:
+        args["cluster"] = compute.job_task_compute
+    return args
 
 
 def _every(schedule: ScheduleSpec) -> str:

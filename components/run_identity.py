@@ -11,7 +11,8 @@ factory first logs in, so it is known here, ahead of the factory:
 - msi mode: a user-assigned managed identity the factory carries. Its client (application)
   id is known from ARM (a system-assigned identity's is not: ARM reports only its principal
   id), and it is declared in the workspace as a service principal with that application id,
-  so grants can name it before ADF's first call.
+  so grants can name it before ADF's first call. With the Databricks account id, the deployer
+  also gets the Service Principal User role on it, which a job that runs as it needs.
 """
 
 # Args module read by Pulumi's component analyzer: no `from __future__ import annotations`.
@@ -30,12 +31,19 @@ from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.enums import AuthMode
 from components.validation import rule, rules
 
+ACCOUNT_ID = rule(
+    "a Databricks account id (a UUID, shown in the account console's user menu)",
+    pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+)
+"""The Databricks account the workspace belongs to (rule set names start with it)."""
+
 
 @rules(
     resource_group_name=RESOURCE_GROUP_NAME,
     tags=TAGS,
     protect=rule(default=False),
     allow_cluster_create=rule(default=True),
+    account_id=ACCOUNT_ID,
 )
 class RunIdentityArgs(TypedDict):
     """Inputs of RunIdentity."""
@@ -53,6 +61,9 @@ class RunIdentityArgs(TypedDict):
     allow_cluster_create: NotRequired[bool]
     """Let the identity create clusters (mode msi; default true): ADF creates a job cluster for
     every activity run in job and pool modes; not needed for an existing or interactive cluster."""
+    account_id: NotRequired[str | None]
+    """The Databricks account id (mode msi): the deployer then gets the Service Principal User
+    role on the identity, which setting a job's run_as to it requires."""
 
 
 class RunIdentity(pulumi.ComponentResource):
@@ -68,12 +79,17 @@ class RunIdentity(pulumi.ComponentResource):
     """The user-assigned identity the factory authenticates as (mode msi)."""
     service_principal: databricks.ServicePrincipal | None
     """That identity, declared in the workspace (mode msi)."""
+    rule_set: databricks.AccessControlRuleSet | None
+    """Who holds which role on that identity (mode msi with account_id): the deployer, as its
+    manager and user."""
 
     def __init__(self, name: str, args: RunIdentityArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         args = validation.parse(RunIdentityArgs, args, f"RunIdentity {name}: ")
         super().__init__("adf-databricks:index:RunIdentity", name, None, opts)
         self.identity = None
         self.service_principal = None
+        self.rule_set = None
+        self._job_run_as: pulumi.Output[str] | None = None
         if args["mode"] is AuthMode.TOKEN:
             # The provider that creates the token authenticates as its owner.
             me = databricks.get_current_user_output(opts=pulumi.InvokeOutputOptions(parent=self))
@@ -98,4 +114,44 @@ class RunIdentity(pulumi.ComponentResource):
             )
             # Read from the declared principal, so anything granting to `run_as` waits for it.
             self.run_as = self.service_principal.application_id
+            account_id = args.get("account_id")
+            if account_id:
+                self.rule_set = self._deployer_roles(name, account_id, self.service_principal)
+                # The same name, carrying the rule set as a dependency.
+                self._job_run_as = pulumi.Output.all(self.rule_set.id, self.run_as).apply(lambda ids: ids[1])
         self.register_outputs({"runAs": self.run_as})
+
+    @property
+    def job_run_as(self) -> pulumi.Output[str]:
+        """`run_as` for a job's run_as: in mode msi with account_id, known once the deployer
+        holds the Service Principal User role on it, so a job that names it waits for that."""
+        return self._job_run_as if self._job_run_as is not None else self.run_as
+
+    def _deployer_roles(
+        self, name: str, account_id: str, principal: databricks.ServicePrincipal
+    ) -> databricks.AccessControlRuleSet:
+        """The deployer as manager and user of the identity.
+
+        Setting a job's `run_as` to a service principal "requires the servicePrincipal/user role"
+        (databricks-sdk-go service/jobs/model.go, JobRunAs), workspace admins included (Databricks
+        docs, admin/workspace-settings/restrict-workspace-admins, "Default permissions"). The
+        creator of a service principal is its manager but "do[es] not inherit the Service
+        Principal User role" (docs, security/auth/access-control/service-principal-acl;
+        terraform-provider-databricks#4821). The rule set is authoritative
+        (docs/resources/access_control_rule_set.md), so it names the manager role too, which
+        the deployer holds as the creator.
+        """
+        deployer = databricks.get_current_user_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        return databricks.AccessControlRuleSet(
+            f"{name}-rule-set",
+            name=pulumi.Output.concat(
+                "accounts/", account_id, "/servicePrincipals/", principal.application_id, "/ruleSets/default"
+            ),
+            grant_rules=[
+                databricks.AccessControlRuleSetGrantRuleArgs(
+                    role=role, principals=[deployer.acl_principal_id]
+                )
+                for role in ("roles/servicePrincipal.manager", "roles/servicePrincipal.user")
+            ],
+            opts=pulumi.ResourceOptions(parent=self),
+        )

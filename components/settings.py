@@ -54,13 +54,16 @@ def _notebook_files(document: Mapping[str, Any], base_dir: Path) -> list[validat
     for i, pipeline in enumerate(pipelines if isinstance(pipelines, list) else []):
         activities = pipeline.get("activities") if isinstance(pipeline, dict) else None
         for j, activity in enumerate(activities if isinstance(activities, list) else []):
-            notebook = activity.get("notebook") if isinstance(activity, dict) else None
-            if isinstance(notebook, str) and notebook and not (base_dir / notebook).is_file():
-                found.append(
-                    validation.Problem(
-                        f"pipelines[{i}].activities[{j}].notebook", f"no such file {notebook!r} in {base_dir}"
+            job = activity.get("job") if isinstance(activity, dict) else None
+            for key, holder in (("notebook", activity), ("job.notebook", job)):
+                notebook = holder.get("notebook") if isinstance(holder, dict) else None
+                if isinstance(notebook, str) and notebook and not (base_dir / notebook).is_file():
+                    found.append(
+                        validation.Problem(
+                            f"pipelines[{i}].activities[{j}].{key}",
+                            f"no such file {notebook!r} in {base_dir}",
+                        )
                     )
-                )
     return found
 
 

@@ -26,6 +26,7 @@ from components import validation
 from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.enums import AuthMode
 from components.names import DATA_FACTORY_NAME
+from components.run_identity import ACCOUNT_ID
 from components.validation import check, rule, rules, shown_default
 
 # Built-in role definition ids (Microsoft Learn, "Azure built-in roles"; the same in every
@@ -68,6 +69,7 @@ rotation's default follows the lifetime."""
     token_lifetime_days=shown_default(rule(minimum=2, maximum=730), DEFAULT_TOKEN_LIFETIME_DAYS),
     rotate_after_days=rule(minimum=1, maximum=729),
     key_vault=shown_default(rule(), DEFAULT_KEY_VAULT),
+    account_id=ACCOUNT_ID,
 )
 class AuthSpec(TypedDict):
     """How Data Factory authenticates to the Databricks workspace."""
@@ -82,6 +84,9 @@ class AuthSpec(TypedDict):
     key_vault: NotRequired[bool]
     """Keep the token in a Key Vault the factory reads (mode token; default true); inline
     SecureString otherwise."""
+    account_id: NotRequired[str]
+    """The Databricks account id (mode msi), required with a job activity: the deployer gets the
+    Service Principal User role on the identity Data Factory runs as, so a job may run as it."""
 
 
 def auth_mode(auth: AuthSpec) -> AuthMode:
@@ -106,6 +111,12 @@ def _token_only(key: str) -> validation.Check:
 
 for _key in TOKEN_KEYS:
     check(AuthSpec, "mode", _key)(_token_only(_key))
+
+
+@check(AuthSpec, "mode", "accountId")
+def _msi_only(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if auth["mode"] == AuthMode.TOKEN and "accountId" in auth:
+        yield "accountId", "applies only with auth.mode msi: in mode token jobs run as the deployer"
 
 
 @check(AuthSpec, "mode", "tokenLifetimeDays", "rotateAfterDays")

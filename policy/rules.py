@@ -51,6 +51,7 @@ KEY_VAULT: Final = "azure-native:keyvault:Vault"
 KEY_VAULT_SECRET: Final = "azure-native:keyvault:Secret"
 CLUSTER: Final = "databricks:index/cluster:Cluster"
 INSTANCE_POOL: Final = "databricks:index/instancePool:InstancePool"
+JOB: Final = "databricks:index/job:Job"
 
 # Only types whose ARM resource accepts a `tags` map; role assignments, linked services,
 # pipelines, triggers and Databricks objects have none, so demanding tags there would be noise.
@@ -295,10 +296,25 @@ def parse_num_of_worker(value: Any) -> int | None:
     return int(number) if number is not None else None
 
 
+def _job_clusters(props: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(label, cluster spec) of every cluster a Databricks job creates for its runs."""
+    tasks = _get(props, "tasks")
+    for task in tasks if isinstance(tasks, list) else []:
+        if isinstance(task, Mapping) and isinstance(task.get("newCluster"), Mapping):
+            yield f"task '{task.get('taskKey')}' newCluster", task["newCluster"]
+    shared = _get(props, "jobClusters")
+    for cluster in shared if isinstance(shared, list) else []:
+        if isinstance(cluster, Mapping) and isinstance(cluster.get("newCluster"), Mapping):
+            yield f"jobCluster '{cluster.get('jobClusterKey')}' newCluster", cluster["newCluster"]
+    if isinstance(_get(props, "newCluster"), Mapping):
+        yield "newCluster", props["newCluster"]
+
+
 def check_compute_caps(
     resource_type: str, props: Mapping[str, Any], max_workers: int = DEFAULT_MAX_WORKERS
 ) -> list[str]:
-    """Interactive clusters auto-terminate; clusters, job clusters and pools stay under the cap."""
+    """Interactive clusters auto-terminate; clusters, job clusters (ADF's and Databricks jobs')
+    and pools stay under the cap."""
     messages: list[str] = []
 
     def over_cap(what: str, shown: str, count: float | None) -> None:
@@ -321,6 +337,10 @@ def check_compute_caps(
     elif resource_type == INSTANCE_POOL:
         # An absent maxCapacity cannot be told from an unknown one in a preview, so it passes.
         check_number("instance pool maxCapacity", _get(props, "maxCapacity"))
+    elif resource_type == JOB:
+        for label, cluster in _job_clusters(props):
+            check_number(f"job {label} numWorkers", _get(cluster, "numWorkers"))
+            check_number(f"job {label} autoscale.maxWorkers", _get(cluster, "autoscale", "maxWorkers"))
     elif _is_databricks_linked_service(resource_type, props):
         raw = _get(props, "properties", "newClusterNumOfWorker")
         over_cap("linked service newClusterNumOfWorker", f"'{raw}'", parse_num_of_worker(raw))
@@ -493,8 +513,8 @@ POLICIES: Final[list[Policy]] = [
     ResourceValidationPolicy(
         name="notebook-activity-timeout-and-retry",
         description=(
-            "Data Factory pipeline activities time out within 12 hours and wait at least "
-            "30 seconds between retries."
+            "Data Factory pipeline activities (Databricks notebook and job activities included) "
+            "time out within 12 hours and wait at least 30 seconds between retries."
         ),
         validate=_validate_activity_timeouts,
         enforcement_level=EnforcementLevel.MANDATORY,
@@ -503,8 +523,8 @@ POLICIES: Final[list[Policy]] = [
     ResourceValidationPolicy(
         name="databricks-clusters-autoterminate-and-cap-workers",
         description=(
-            "Interactive Databricks clusters auto-terminate, and clusters, ADF job clusters and "
-            "instance pools stay within the worker cap."
+            "Interactive Databricks clusters auto-terminate, and clusters, ADF job clusters, the "
+            "clusters of Databricks jobs and instance pools stay within the worker cap."
         ),
         validate=_validate_compute_caps,
         enforcement_level=EnforcementLevel.MANDATORY,

@@ -28,7 +28,19 @@ def test_every_documented_key_passes_the_contract() -> None:
         "azure-native:datafactory:LinkedService",
         "azure:datafactory/triggerSchedule:TriggerSchedule",
         "databricks:index/cluster:Cluster",
+        "databricks:index/job:Job",
     } <= types
+    pipelines = [
+        s["newState"]["inputs"] for s in data["steps"] if s["newState"]["type"].endswith(":Pipeline")
+    ]
+    assert {a["type"] for p in pipelines for a in p["activities"]} == {
+        "DatabricksNotebook",
+        "DatabricksJob",
+    }
+    linked_services = [
+        s["newState"]["inputs"] for s in data["steps"] if s["newState"]["type"].endswith("LinkedService")
+    ]
+    assert "AzureDatabricksServerless" in {ls["linkedServiceName"] for ls in linked_services}
     assert contract.check_plan(data) == []
 
 

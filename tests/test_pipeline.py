@@ -321,7 +321,7 @@ def test_component_refuses_activities_that_cannot_form_a_pipeline() -> None:
         NotebookPipeline("p", bad)
     assert [str(p) for p in caught.value.problems] == [
         "spec.activities[1].dependsOn[0].conditions: expected a list of at least one condition, got a list []",
-        "spec.activities[2]: expected exactly one of notebook (a local file) or notebookPath",
+        "spec.activities[2]: expected exactly one of notebook (a local file), notebookPath, job or jobId",
     ]
     fixed = args(
         activities=[
@@ -396,6 +396,9 @@ CONFIG_KEYS = {
         "description",
         "notebook",
         "notebookPath",
+        "job",
+        "jobId",
+        "jobParameters",
         "baseParameters",
         "libraries",
         "timeout",
@@ -406,6 +409,7 @@ CONFIG_KEYS = {
         "userProperties",
         "dependsOn",
     ],
+    "JobSpec": ["notebook", "notebookPath", "parameters", "compute", "maxConcurrentRuns", "timeoutSeconds"],
     "Dependency": ["activity", "conditions"],
     "Library": ["jar", "egg", "whl", "pypi", "cran", "maven"],
     "PyPiLibrary": ["package", "repo"],
@@ -449,6 +453,7 @@ def test_components_are_usable_from_other_languages() -> None:
         "factoryName",
         "resourceGroupName",
         "linkedServiceName",
+        "jobLinkedServiceName",
     ]
     assert list(pipeline_component.outputs) == ["pipeline", "pipelineName"]
     trigger_component = components["ScheduleTrigger"]

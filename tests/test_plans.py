@@ -177,7 +177,8 @@ ORDERING_ONLY = {
     ("azure:datafactory/triggerSchedule:TriggerSchedule", "time:index/sleep:Sleep"),
     # ... and after the Unity Catalog grants that let its notebooks write to the volume.
     ("azure:datafactory/triggerSchedule:TriggerSchedule", "databricks:index/grant:Grant"),
-    # ... and after the run identity's rights on the pool or interactive cluster.
+    # ... and after the run identity's rights on the pool or interactive cluster, and its
+    # job activities' identity may run their jobs (CAN_MANAGE_RUN).
     ("azure:datafactory/triggerSchedule:TriggerSchedule", "databricks:index/permissions:Permissions"),
 }
 """Edges that order resources without passing a value, each for the reason given."""

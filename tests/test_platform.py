@@ -203,7 +203,13 @@ def test_components_are_usable_from_other_languages() -> None:
         "existing",
     ]
     assert list(types["ExistingWorkspace"].properties) == ["resourceId", "url"]
-    assert list(types["AuthSpec"].properties) == ["mode", "tokenLifetimeDays", "rotateAfterDays", "keyVault"]
+    assert list(types["AuthSpec"].properties) == [
+        "mode",
+        "tokenLifetimeDays",
+        "rotateAfterDays",
+        "keyVault",
+        "accountId",
+    ]
     assert [m.value for m in types["AuthMode"].enum or []] == ["msi", "token"]
     # standard is refused, so it is no choice.
     assert [m.value for m in types["WorkspaceSku"].enum or []] == ["premium", "trial"]
@@ -216,6 +222,12 @@ def test_components_are_usable_from_other_languages() -> None:
             assert prop.description, f"{owner}.{key} is undocumented"
     # Python-only attributes (a package component, a resource without a Pulumi type) are not
     # outputs; Python reads them as properties.
-    assert set(components["DataFactory"].outputs) == {"factory", "linkedService", "studioUrl", "monitorUrl"}
+    assert set(components["DataFactory"].outputs) == {
+        "factory",
+        "linkedService",
+        "serverlessLinkedService",
+        "studioUrl",
+        "monitorUrl",
+    }
     assert "grantsPropagated" not in components["WorkspaceAccess"].outputs
     assert set(components["DatabricksWorkspace"].outputs) == {"url", "resourceId", "provider", "workspace"}

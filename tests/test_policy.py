@@ -341,7 +341,43 @@ def test_activity_timeout_edge_cases() -> None:
     assert rules.check_activity_timeouts(rules.FACTORY, {"activities": []}) == []
 
 
+def test_job_activities_time_out_and_wait_between_retries() -> None:
+    """Pulumi.prod.yaml runs its notebook as a DatabricksJob activity: the rule covers it."""
+    states = plan_states(load_plan(REPO / "plans" / "prod.json"))
+    pipeline = next(s for s in states if s["type"] == rules.PIPELINE)
+    (job_activity,) = [a for a in pipeline["inputs"]["activities"] if a["type"] == "DatabricksJob"]
+    assert run_policy("notebook-activity-timeout-and-retry", states) == []
+    job_activity["policy"]["retryIntervalInSeconds"] = 5
+    del job_activity["policy"]["timeout"]
+    messages = [v.message for v in run_policy("notebook-activity-timeout-and-retry", states)]
+    assert messages == [
+        "pipeline 'process-data' activity 'Process Data': no timeout set (the service default may be 7 days)"
+    ]
+    job_activity["policy"]["timeout"] = "1.00:00:00"
+    messages = [v.message for v in run_policy("notebook-activity-timeout-and-retry", states)]
+    assert len(messages) == 2
+    assert "exceeds the 12-hour maximum" in messages[0] and "retryIntervalInSeconds 5" in messages[1]
+
+
 # --- 2. databricks-clusters-autoterminate-and-cap-workers -------------------------------------
+
+
+def test_the_clusters_of_a_databricks_job_stay_under_the_cap() -> None:
+    def check(props: dict[str, Any]) -> list[str]:
+        return rules.check_compute_caps(rules.JOB, props)
+
+    # A serverless task creates no cluster to cap.
+    assert check({"tasks": [{"taskKey": "notebook", "notebookTask": {"notebookPath": "/a"}}]}) == []
+    assert check({"tasks": [{"taskKey": "n", "newCluster": {"autoscale": {"maxWorkers": 50}}}]}) == [
+        "job task 'n' newCluster autoscale.maxWorkers 50 exceeds the cap of 20 workers"
+    ]
+    assert check({"jobClusters": [{"jobClusterKey": "j", "newCluster": {"numWorkers": 21}}]}) == [
+        "job jobCluster 'j' newCluster numWorkers 21 exceeds the cap of 20 workers"
+    ]
+    assert check({"newCluster": {"numWorkers": 30}}) == [
+        "job newCluster numWorkers 30 exceeds the cap of 20 workers"
+    ]
+    assert check({"tasks": [{"taskKey": "n", "newCluster": {"numWorkers": rules.UNKNOWN}}]}) == []
 
 
 def test_compute_caps_fire(sample: list[dict[str, Any]]) -> None:

@@ -13,7 +13,8 @@ Rules: no unknown keys (with a "did you mean"), required keys present, discrimin
 known (then the subtype's own properties are checked), types as the model declares them,
 `_validation` bounds and patterns, enum values the model lists, literal types of ADF
 "X (or Expression with resultType X)" properties, ADF timespans (`[d.]hh:mm:ss`),
-Databricks library shapes, and the schedule rules ADF documents for schedule triggers.
+Databricks library shapes, Databricks job ids and job parameters (DatabricksJob activities),
+and the schedule rules ADF documents for schedule triggers.
 
 `"[secret]"` and `"[unknown]"` stand for values hidden or not yet known: they are
 accepted wherever a value is, and count as present for required keys.
@@ -493,6 +494,25 @@ def _notebook_path_rule(value: Any, path: str) -> Errors:
     return []
 
 
+def _job_id_rule(value: Any, path: str) -> Errors:
+    # The id Databricks gives a job is a number (databricks-sdk-go service/jobs/model.go,
+    # RunNow.JobId int64), which ADF takes as a string (DatabricksJobActivity.job_id).
+    if isinstance(value, str) and not _is_expression(value) and not value.isdigit():
+        return [_err(path, f"expected a Databricks job id (digits) or an ADF expression, got {value!r}")]
+    return []
+
+
+def _job_parameters_rule(value: Any, path: str) -> Errors:
+    # Databricks takes job parameters as strings (RunNow.JobParameters map[string]string).
+    if not isinstance(value, dict):
+        return []
+    return [
+        _err(_join(path, key), f"expected a string (or an ADF expression), {_got(item)}")
+        for key, item in value.items()
+        if not (isinstance(item, str) or _is_expression(item) or _is_opaque(item))
+    ]
+
+
 def _range_rule(low: int, high: int, *, nonzero: bool = False) -> Callable[[Any, str], Errors]:
     def check(values: Any, path: str) -> Errors:
         items = values if isinstance(values, list) else [values]
@@ -578,6 +598,8 @@ _FIELD_RULES: Mapping[tuple[str, str], Callable[[Any, str], Errors]] = {
     ("DatabricksNotebookActivity", "libraries"): _libraries_rule,
     ("DatabricksSparkJarActivity", "libraries"): _libraries_rule,
     ("DatabricksSparkPythonActivity", "libraries"): _libraries_rule,
+    ("DatabricksJobActivity", "job_id"): _job_id_rule,
+    ("DatabricksJobActivity", "job_parameters"): _job_parameters_rule,
     # ADF's schedule-trigger documentation; RecurrenceSchedule declares no `_validation`.
     ("RecurrenceSchedule", "hours"): _range_rule(0, 23),
     ("RecurrenceSchedule", "minutes"): _range_rule(0, 59),

@@ -19,6 +19,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import gc
+import hashlib
 import io
 import json
 import logging
@@ -81,6 +82,8 @@ class Registration:
     ignore_changes: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     """URNs this resource had before (`aliases`), as full URNs."""
+    id: str = ""
+    """The id the mocks gave it (empty for components and in a preview)."""
 
 
 @dataclass
@@ -260,6 +263,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 additional_secret_outputs=list(request.additionalSecretOutputs),
                 ignore_changes=list(request.ignoreChanges),
                 aliases=sorted(a.urn for a in request.aliases if a.urn),
+                id=id_ or "",
             )
         )
         state_struct = struct_pb2.Struct()
@@ -444,7 +448,15 @@ class CloudMocks(_ClientConfigMocks):
                 "workspacePath": f"/Workspace{inputs['path']}",
             }
         if typ == "databricks:index/permissions:Permissions":
+            if "jobId" in inputs:
+                return f"/jobs/{inputs['jobId']}", {**inputs, "objectType": "job"}
             return "/directories/1234567890", {**inputs, "objectType": "directory"}
+        if typ == "databricks:index/job:Job":
+            # Job ids are numbers Databricks assigns; one per job of a run, the same every run.
+            job_id = str(int(hashlib.sha256(name.encode()).hexdigest()[:12], 16))
+            return job_id, {**inputs, "url": f"https://{WORKSPACE_HOST}/#job/{job_id}"}
+        if typ == "databricks:index/accessControlRuleSet:AccessControlRuleSet":
+            return inputs["name"], {**inputs, "etag": "RENlZmF1bHQ="}
         if typ == "databricks:index/schema:Schema":
             return f"{inputs['catalogName']}.{inputs['name']}", {**inputs, "schemaId": "0a1b2c3d-schema"}
         if typ == "databricks:index/volume:Volume":
