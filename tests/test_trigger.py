@@ -301,6 +301,42 @@ def test_component_takes_closed_sets_as_plain_strings(tmp_path: Path) -> None:
     assert again.one(TRIGGER).inputs == sent
 
 
+@pytest.mark.parametrize(
+    ("spec", "schedule"),
+    [
+        ({"hours": [18, 6, 18]}, {"hours": [6, 18]}),
+        ({"minutes": [45, 15, 45]}, {"minutes": [15, 45]}),
+        (
+            {"frequency": "Week", "week_days": ["Sunday", "Monday", "Sunday"]},
+            {"daysOfWeeks": ["Sunday", "Monday"]},
+        ),
+        ({"frequency": "Month", "month_days": [15, -1, 15]}, {"daysOfMonths": [-1, 15]}),
+    ],
+    ids=["hours", "minutes", "weekDays", "monthDays"],
+)
+def test_component_sends_each_schedule_key_on_its_own(
+    tmp_path: Path, spec: dict[str, Any], schedule: dict[str, Any]
+) -> None:
+    """Any one of hours, minutes, weekDays, monthDays makes a schedule block (without it the
+    trigger fires at startTime's clock), each sorted and without repeats."""
+    sent = build(tmp_path, lambda: ScheduleTrigger("t", args(**spec))).one(TRIGGER).inputs
+    assert sent["schedule"] == schedule
+
+
+def test_component_sends_parameters_known_only_at_deploy_as_strings(tmp_path: Path) -> None:
+    """A program can pass another resource's output as a parameter value."""
+
+    def declare() -> None:
+        outputs = {
+            "folder": pulumi.Output.from_input("daily"),
+            "batch": pulumi.Output.from_input({"size": 2}),
+        }
+        ScheduleTrigger("t", args(parameters=outputs))
+
+    sent = build(tmp_path, declare).one(TRIGGER).inputs
+    assert sent["pipelines"] == [{"name": "load", "parameters": {"folder": "daily", "batch": '{"size": 2}'}}]
+
+
 def test_component_sends_utc_times_with_z(tmp_path: Path) -> None:
     """`+00:00` is a UTC time as config takes it; Data Factory wants the Z."""
     spec = args(start_time="2026-01-01T06:00:00+00:00", end_time="2027-01-01T00:00:00-00:00")
