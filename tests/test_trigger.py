@@ -248,6 +248,21 @@ def test_time_zone_refuses(value: str, fragment: str) -> None:
         assert "Data Factory ignores timeZone and fires in UTC" in message
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        # A real Windows id: the reason alone, no hint.
+        ("W. Europe Standard Time", f"expected {trigger.ONLY_UTC}; got 'W. Europe Standard Time'"),
+        ("", "expected a non-empty string, got ''"),
+        (5, "expected a non-empty string, got 5"),
+    ],
+)
+def test_time_zone_message_in_full(value: Any, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        trigger.time_zone(value)
+    assert str(caught.value) == message
+
+
 def test_time_zone_hints_cover_data_factorys_documented_list() -> None:
     """Every id in Learn's "Time zone option" table is a known Windows id (no look-alike hint)."""
     documented = [
