@@ -235,6 +235,7 @@ def test_time_zone_accepts_utc() -> None:
         ("Pacific Standard Tme", "did you mean 'Pacific Standard Time'?"),
         # "UTC+1" is one character from UTC+12: an offset gets no look-alike.
         ("UTC+1", "got 'UTC+1' (not a Windows time zone id)"),
+        ("utc+1", "got 'utc+1' (not a Windows time zone id)"),
         ("+01:00", "(not a Windows time zone id)"),
         ("", "expected a non-empty string"),
     ],
