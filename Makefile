@@ -5,7 +5,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 
-.PHONY: install install-dev preview plans package-schema stack-schema schemas test integration lint format bench clean
+.PHONY: install install-dev preview plans package-schema stack-schema schemas test integration mutation mutation-report lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,19 @@ test: $(VENV)/.dev
 integration: $(VENV)/.dev
 	$(PY) -m pytest tests/integration -rs -s
 
+## Mutation testing of components/ with mutmut (pyproject.toml [tool.mutmut]); tens of minutes,
+## so not part of `make test` or CI. MUTANTS narrows the run to a glob of mutant names, e.g.
+## `make mutation MUTANTS='components.trigger.*'`. Results stay in mutants/ (git-ignored) and are
+## summarised, minus tests/mutation-equivalents.toml, into MUTATION.md.
+MUTANTS ?=
+mutation: $(VENV)/.dev
+	$(PY) -m mutmut run $(if $(MUTANTS),"$(MUTANTS)")
+	$(PY) -m tools.mutation_report --out MUTATION.md
+
+## MUTATION.md again from the last run's results (after recording equivalents).
+mutation-report: $(VENV)/.dev
+	$(PY) -m tools.mutation_report --out MUTATION.md
+
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -75,4 +88,4 @@ bench: $(VENV)/.dev
 	$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache mutants

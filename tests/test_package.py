@@ -350,6 +350,7 @@ def plugin_port(engine_address: str, tmp_path: Path) -> Iterator[int]:
         process.stdout.close()
 
 
+@pytest.mark.subprocess
 def test_plugin_serves_the_schema_over_grpc(plugin_port: int) -> None:
     with grpc.insecure_channel(f"127.0.0.1:{plugin_port}") as channel:
         stub = provider_pb2_grpc.ResourceProviderStub(channel)

@@ -118,6 +118,7 @@ def test_config_file_flag_and_out(tmp_path: Path) -> None:
     assert out.read_text() == (ROOT / "plans" / "prod.json").read_text()
 
 
+@pytest.mark.subprocess
 def test_bad_config_exits_2_with_one_error_line(tmp_path: Path) -> None:
     bad = tmp_path / "Pulumi.bad.yaml"
     config = base(pipelines=[pipeline(activities=[activity(timeout="1h")])])

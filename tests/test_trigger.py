@@ -235,6 +235,7 @@ def test_time_zone_accepts_utc() -> None:
         ("Pacific Standard Tme", "did you mean 'Pacific Standard Time'?"),
         # "UTC+1" is one character from UTC+12: an offset gets no look-alike.
         ("UTC+1", "got 'UTC+1' (not a Windows time zone id)"),
+        ("utc+1", "got 'utc+1' (not a Windows time zone id)"),
         ("+01:00", "(not a Windows time zone id)"),
         ("", "expected a non-empty string"),
     ],
@@ -246,6 +247,21 @@ def test_time_zone_refuses(value: str, fragment: str) -> None:
     assert fragment in message
     if value:
         assert "Data Factory ignores timeZone and fires in UTC" in message
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        # A real Windows id: the reason alone, no hint.
+        ("W. Europe Standard Time", f"expected {trigger.ONLY_UTC}; got 'W. Europe Standard Time'"),
+        ("", "expected a non-empty string, got ''"),
+        (5, "expected a non-empty string, got 5"),
+    ],
+)
+def test_time_zone_message_in_full(value: Any, message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        trigger.time_zone(value)
+    assert str(caught.value) == message
 
 
 def test_time_zone_hints_cover_data_factorys_documented_list() -> None:
@@ -299,6 +315,42 @@ def test_component_takes_closed_sets_as_plain_strings(tmp_path: Path) -> None:
         lambda: ScheduleTrigger("t", {**weekly, "spec": {**weekly["spec"], "frequency": Frequency.WEEK}}),
     )
     assert again.one(TRIGGER).inputs == sent
+
+
+@pytest.mark.parametrize(
+    ("spec", "schedule"),
+    [
+        ({"hours": [18, 6, 18]}, {"hours": [6, 18]}),
+        ({"minutes": [45, 15, 45]}, {"minutes": [15, 45]}),
+        (
+            {"frequency": "Week", "week_days": ["Sunday", "Monday", "Sunday"]},
+            {"daysOfWeeks": ["Sunday", "Monday"]},
+        ),
+        ({"frequency": "Month", "month_days": [15, -1, 15]}, {"daysOfMonths": [-1, 15]}),
+    ],
+    ids=["hours", "minutes", "weekDays", "monthDays"],
+)
+def test_component_sends_each_schedule_key_on_its_own(
+    tmp_path: Path, spec: dict[str, Any], schedule: dict[str, Any]
+) -> None:
+    """Any one of hours, minutes, weekDays, monthDays makes a schedule block (without it the
+    trigger fires at startTime's clock), each sorted and without repeats."""
+    sent = build(tmp_path, lambda: ScheduleTrigger("t", args(**spec))).one(TRIGGER).inputs
+    assert sent["schedule"] == schedule
+
+
+def test_component_sends_parameters_known_only_at_deploy_as_strings(tmp_path: Path) -> None:
+    """A program can pass another resource's output as a parameter value."""
+
+    def declare() -> None:
+        outputs = {
+            "folder": pulumi.Output.from_input("daily"),
+            "batch": pulumi.Output.from_input({"size": 2}),
+        }
+        ScheduleTrigger("t", args(parameters=outputs))
+
+    sent = build(tmp_path, declare).one(TRIGGER).inputs
+    assert sent["pipelines"] == [{"name": "load", "parameters": {"folder": "daily", "batch": '{"size": 2}'}}]
 
 
 def test_component_sends_utc_times_with_z(tmp_path: Path) -> None:

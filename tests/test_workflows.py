@@ -64,12 +64,14 @@ def job_ids(jobs: list[tuple[str, str, dict[str, Any]]]) -> list[str]:
     return [f"{workflow}:{name}" for workflow, name, _ in jobs]
 
 
+@pytest.mark.subprocess
 def test_workflows_pass_actionlint() -> None:
     assert {w.name for w in WORKFLOWS} == {"preview.yml", "deploy.yml", "integration.yml"}
     proc = subprocess.run([actionlint(), *map(str, WORKFLOWS)], capture_output=True, text=True, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+@pytest.mark.subprocess
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
     broken.write_text(
@@ -166,6 +168,7 @@ def fake_command(bindir: Path, name: str, body: str) -> None:
     path.chmod(path.stat().st_mode | stat.S_IXUSR)
 
 
+@pytest.mark.subprocess
 @pytest.mark.skipif(
     shutil.which("jq") is None, reason="jq (on every GitHub-hosted runner) is not installed here"
 )
@@ -257,6 +260,7 @@ def make_dry_run(target: str, tmp_path: Path) -> str:
     return proc.stdout
 
 
+@pytest.mark.subprocess
 def test_make_install_fills_the_venv_the_policy_pack_runs_from(tmp_path: Path) -> None:
     pack = load(ROOT / "policy/PulumiPolicy.yaml")["runtime"]["options"]["virtualenv"]
     program = load(ROOT / "Pulumi.yaml")["runtime"]["options"]["virtualenv"]
@@ -297,6 +301,7 @@ def test_federated_credential_subjects_are_documented() -> None:
 # ---------------------------------------------------------------- the end-to-end test
 
 
+@pytest.mark.subprocess
 def test_make_test_leaves_the_integration_tests_out(tmp_path: Path) -> None:
     """Collects a stand-in tree with the project's pyproject.toml (its pytest configuration)."""
     shutil.copy(ROOT / "pyproject.toml", tmp_path)
@@ -320,6 +325,7 @@ def test_make_test_leaves_the_integration_tests_out(tmp_path: Path) -> None:
     assert "pytest tests/integration" in make_dry_run("integration", tmp_path)
 
 
+@pytest.mark.subprocess
 def test_integration_test_skips_saying_what_it_needs() -> None:
     env = {k: v for k, v in os.environ.items() if k != "AZURE_SUBSCRIPTION_ID"}
     proc = subprocess.run(
