@@ -43,8 +43,8 @@ class StackSettings:
     """The configuration as AdfDatabricks's args: snake_case keys, defaults applied."""
 
 
-STRUCTURED = ("tags", "unityCatalog", "workspace", "auth", "cluster", "pipelines", "protect", "monitoring")
-"""Keys whose values Pulumi hands the program as JSON text."""
+STRUCTURED = frozenset(k for k, f in validation.fields(AdfDatabricksArgs).items() if f.type is not str)
+"""Keys whose values Pulumi hands the program as JSON text (every key that is not a string)."""
 
 
 def _notebook_files(document: Mapping[str, Any], base_dir: Path) -> list[validation.Problem]:
