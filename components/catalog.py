@@ -96,13 +96,15 @@ class CatalogVolumeArgs(TypedDict):
     a grant for it on the catalog would replace its own grants there."""
 
 
-@check(CatalogVolumeArgs, "catalog", "schema")
 def _named(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Both names are needed; they are optional in the schema only because AdfDatabricks
     derives them when a stack leaves them out."""
     for key in ("catalog", "schema"):
         if key not in args:
             yield key, "is required"
+
+
+check(CatalogVolumeArgs, _named, "catalog", "schema")
 
 
 class CatalogVolume(pulumi.ComponentResource):

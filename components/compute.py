@@ -2,7 +2,7 @@
 
 `ComputeArgs` (with `PoolSpec`) is both the component's args and the stack's `cluster` config
 section: the same keys, rules and messages. The rules are declared once, beside the args
-(components.validation): what a field takes with `@rules`, rules between fields with `@check`.
+(components.validation): what a field takes with `@rules`, rules between fields with `check`.
 The component validates its args when constructed and refuses them listing every problem;
 components.settings validates the config section against the same definitions.
 
@@ -300,7 +300,6 @@ def _existing(args: Mapping[str, Any]) -> bool:
     return args["mode"] == ClusterMode.EXISTING
 
 
-@check(ComputeArgs, "mode")
 def check_mode_keys(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A key the chosen mode does not take (MODE_KEYS) is refused, not silently ignored."""
     mode = ClusterMode(args["mode"])
@@ -310,7 +309,9 @@ def check_mode_keys(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             yield key, f"applies only with cluster.mode {' or '.join(modes)}"
 
 
-@check(ComputeArgs, "mode")
+check(ComputeArgs, check_mode_keys, "mode")
+
+
 def check_required(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A created cluster needs a runtime and a VM size; mode existing needs the cluster's id."""
     needed = ("existingClusterId",) if _existing(args) else ("sparkVersion", "nodeType")
@@ -319,7 +320,9 @@ def check_required(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             yield key, "is required"
 
 
-@check(ComputeArgs, "mode", "workers")
+check(ComputeArgs, check_required, "mode")
+
+
 def check_worker_range(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """An autoscale range grows: 1 <= min < max."""
     workers = _filled(args)["workers"]
@@ -327,7 +330,9 @@ def check_worker_range(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "workers", f"expected {WORKERS_EXPECTED}, got {describe(workers)}"
 
 
-@check(ComputeArgs, "mode", "workers", "pool")
+check(ComputeArgs, check_worker_range, "mode", "workers")
+
+
 def check_pool_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """What a pool's clusters can be sized as."""
     args = _filled(args)
@@ -363,6 +368,9 @@ def check_pool_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             )
 
 
+check(ComputeArgs, check_pool_workers, "mode", "workers", "pool")
+
+
 def _single_node_clash(
     args: Mapping[str, Any], key: str, settings: Mapping[str, str]
 ) -> Iterator[tuple[str, str]]:
@@ -381,19 +389,22 @@ def _single_node_clash(
         )
 
 
-@check(ComputeArgs, "mode", "workers", "sparkConf")
 def check_single_node_spark_conf(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A single-node cluster keeps Databricks' single-node Spark settings."""
     yield from _single_node_clash(args, "sparkConf", SINGLE_NODE_SPARK_CONF)
 
 
-@check(ComputeArgs, "mode", "workers", "customTags")
+check(ComputeArgs, check_single_node_spark_conf, "mode", "workers", "sparkConf")
+
+
 def check_single_node_tags(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A single-node cluster keeps the tag Databricks recognises it by."""
     yield from _single_node_clash(args, "customTags", SINGLE_NODE_TAGS)
 
 
-@check(ComputeArgs, "mode", "initScripts")
+check(ComputeArgs, check_single_node_tags, "mode", "workers", "customTags")
+
+
 def check_init_script_count(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     scripts = _filled(args)["initScripts"]
     if not _existing(args) and len(scripts) > MAX_INIT_SCRIPTS:
@@ -403,7 +414,9 @@ def check_init_script_count(args: Mapping[str, Any]) -> Iterator[tuple[str, str]
         )
 
 
-@check(ComputeArgs, "mode", "initScripts")
+check(ComputeArgs, check_init_script_count, "mode", "initScripts")
+
+
 def check_init_script_sources(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Data Factory's job clusters run workspace and DBFS scripts only (INIT_SCRIPT_SOURCES)."""
     if _existing(args):
@@ -419,7 +432,9 @@ def check_init_script_sources(args: Mapping[str, Any]) -> Iterator[tuple[str, st
             )
 
 
-@check(ComputeArgs, "mode", "dataSecurityMode")
+check(ComputeArgs, check_init_script_sources, "mode", "initScripts")
+
+
 def check_access_mode(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """An access mode the API knows but a cluster without a `kind` cannot have, with the reason."""
     value = _filled(args)["dataSecurityMode"]
@@ -427,7 +442,9 @@ def check_access_mode(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "dataSecurityMode", f"{value} {REFUSED_ACCESS_MODES[value]}"
 
 
-@check(ComputeArgs, "mode", "dataSecurityMode", "singleUserName")
+check(ComputeArgs, check_access_mode, "mode", "dataSecurityMode")
+
+
 def check_single_user_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A dedicated interactive cluster runs only its single user's commands, so it must be the
     identity Data Factory runs as (terraform docs cluster.md: "required when using
@@ -445,13 +462,18 @@ def check_single_user_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]
         )
 
 
-@check(PoolSpec, "minIdle", "maxCapacity")
+check(ComputeArgs, check_single_user_name, "mode", "dataSecurityMode", "singleUserName")
+
+
 def check_pool_min_idle(pool: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if pool["minIdle"] > pool["maxCapacity"]:
         yield (
             "minIdle",
             f"expected at most cluster.pool.maxCapacity ({pool['maxCapacity']}), got {pool['minIdle']}",
         )
+
+
+check(PoolSpec, check_pool_min_idle, "minIdle", "maxCapacity")
 
 
 # ---------------------------------------------------------------- resources

@@ -84,14 +84,16 @@ SERVERLESS_LINKED_SERVICE = "AzureDatabricksServerless"
 """Name of the linked service of the Databricks Job activities."""
 
 
-@check(DataFactoryArgs, "serverless", "linkedService")
 def _distinct_linked_services(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if args.get("serverless") and args.get("linkedService", {}).get("name") == SERVERLESS_LINKED_SERVICE:
         yield "linkedService.name", f"{SERVERLESS_LINKED_SERVICE} is the serverless linked service's name"
 
 
+check(DataFactoryArgs, _distinct_linked_services, "serverless", "linkedService")
+
+
 # Refused here, before the factory is declared, rather than by WorkspaceAccess after it.
-check(DataFactoryArgs, "auth", "identityId", "identityPrincipalId")(identity_with_principal)
+check(DataFactoryArgs, identity_with_principal, "auth", "identityId", "identityPrincipalId")
 
 
 def _principal_id(identity: datafactory.outputs.FactoryIdentityResponse | None) -> str:

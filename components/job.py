@@ -86,10 +86,12 @@ class JobSpec(TypedDict):
     limit of the job's own (the activity's timeout still applies)."""
 
 
-@check(JobSpec, "notebook", "notebookPath")
 def _one_notebook(job: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if ("notebook" in job) == ("notebookPath" in job):
         yield "", "expected exactly one of notebook (a local file) or notebookPath"
+
+
+check(JobSpec, _one_notebook, "notebook", "notebookPath")
 
 
 @rules(job_name=_TEXT, description=_TEXT)
@@ -111,7 +113,6 @@ class NotebookJobArgs(TypedDict):
     `pulumi_databricks.JobTaskArgs` (DatabricksCompute.job_task_compute)."""
 
 
-@check(NotebookJobArgs, "spec", "cluster")
 def _compute(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     spec = args["spec"]
     if "notebook" in spec:
@@ -125,6 +126,9 @@ def _compute(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "cluster", "is required with spec.compute cluster"
     elif not clustered and "cluster" in args:
         yield "cluster", "applies only with spec.compute cluster: a serverless task takes no cluster"
+
+
+check(NotebookJobArgs, _compute, "spec", "cluster")
 
 
 def run_as_args(principal: str) -> databricks.JobRunAsArgs:

@@ -20,6 +20,7 @@ runs in the Monitor section"):
 # validation.parse fills every default, so keys with a default are read with [].
 # pyright: reportTypedDictNotRequiredAccess=false
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator, Mapping
@@ -126,7 +127,6 @@ class MonitoringSpec(TypedDict):
     """Alert when an enabled schedule's run did not happen (default true; with alertEmails)."""
 
 
-@check(MonitoringSpec, "logAnalyticsWorkspaceId", "retentionDays")
 def _retention_of_a_created_workspace(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "logAnalyticsWorkspaceId" in spec and "retentionDays" in spec:
         yield (
@@ -136,23 +136,25 @@ def _retention_of_a_created_workspace(spec: Mapping[str, Any]) -> Iterator[tuple
         )
 
 
-def _needs_emails(key: str) -> validation.Check:
-    # Reads only whether alertEmails is there, so a broken address does not hide this.
-    def refuse(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-        if "alertEmails" not in spec and key in spec:
-            yield key, "applies only with monitoring.alertEmails: alerts need someone to tell"
-
-    return refuse
+check(MonitoringSpec, _retention_of_a_created_workspace, "logAnalyticsWorkspaceId", "retentionDays")
 
 
+def _needs_emails(key: str, spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if "alertEmails" not in spec and key in spec:
+        yield key, "applies only with monitoring.alertEmails: alerts need someone to tell"
+
+
+# Reads only whether alertEmails is there, so a broken address does not hide this.
 for _key in ALERT_KEYS:
-    check(MonitoringSpec, _key)(_needs_emails(_key))
+    check(MonitoringSpec, functools.partial(_needs_emails, _key), _key)
 
 
-@check(MonitoringSpec, "missedRunAlert", "missedRunGraceMinutes")
 def _grace_of_a_missed_run_alert(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if spec.get("missedRunAlert") is False and "missedRunGraceMinutes" in spec:
         yield "missedRunGraceMinutes", "applies only with monitoring.missedRunAlert true"
+
+
+check(MonitoringSpec, _grace_of_a_missed_run_alert, "missedRunAlert", "missedRunGraceMinutes")
 
 
 @rules(pipeline_name=DATA_FACTORY_NAME)

@@ -126,7 +126,6 @@ def lockable_folder_problem(path: str) -> str | None:
     return None
 
 
-@check(NotebooksArgs, "folder")
 def _lockable_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A folder the stack can lock (lockable_folder_problem)."""
     problem = lockable_folder_problem(args["folder"])
@@ -134,7 +133,9 @@ def _lockable_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "folder", problem
 
 
-@check(NotebooksArgs, "sources")
+check(NotebooksArgs, _lockable_folder, "folder")
+
+
 def _one_notebook_per_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Each source lands at the folder plus its stem, so two sources with one stem collide."""
     seen: dict[str, str] = {}
@@ -142,6 +143,9 @@ def _one_notebook_per_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]
         first = seen.setdefault(PurePath(source).stem, source)
         if first != source:
             yield f"sources[{i}]", f"{source!r} would overwrite {first!r} in the workspace folder"
+
+
+check(NotebooksArgs, _one_notebook_per_name, "sources")
 
 
 class Notebooks(pulumi.ComponentResource):

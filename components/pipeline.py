@@ -172,10 +172,12 @@ RUNS = ("notebook", "notebookPath", "job", "jobId")
 """What an activity runs: exactly one of these keys."""
 
 
-@check(NotebookActivity, *RUNS)
 def _runs_one_thing(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if sum(key in activity for key in RUNS) != 1:
         yield "", "expected exactly one of notebook (a local file), notebookPath, job or jobId"
+
+
+check(NotebookActivity, _runs_one_thing, *RUNS)
 
 
 # A DatabricksJob activity's typeProperties are jobId and jobParameters only (azure-mgmt-datafactory
@@ -188,7 +190,6 @@ _NOT_FOR_JOBS = {
 }
 
 
-@check(NotebookActivity, "job", "jobId", "jobParameters", *_NOT_FOR_JOBS)
 def _job_keys(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "job" not in activity and "jobId" not in activity:
         if "jobParameters" in activity:
@@ -206,6 +207,9 @@ def _job_keys(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
                     f"expected a parameter the job declares in job.parameters"
                     f" ({', '.join(declared) or 'none'}), got {key!r}",
                 )
+
+
+check(NotebookActivity, _job_keys, "job", "jobId", "jobParameters", *_NOT_FOR_JOBS)
 
 
 def runs_a_job(activity: Mapping[str, Any]) -> bool:
@@ -245,12 +249,14 @@ def parameter_value_problem(kind: ParameterType | str, value: Any) -> str | None
     return f"expected {expected} ({kind.value} parameter), got {given}"
 
 
-@check(PipelineParameter, "type", "default")
 def _default_of_the_type(parameter: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "default" in parameter:
         problem = parameter_value_problem(parameter["type"], parameter["default"])
         if problem:
             yield "default", problem
+
+
+check(PipelineParameter, _default_of_the_type, "type", "default")
 
 
 @rules(
@@ -283,7 +289,6 @@ class PipelineSpec(TypedDict):
     checks it against the pipeline (its parameters) and creates no trigger."""
 
 
-@check(PipelineSpec, "activities")
 def _activities_form_a_graph(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     activities = pipeline["activities"]
     first: dict[str, int] = {}
@@ -315,7 +320,9 @@ def _activities_form_a_graph(pipeline: Mapping[str, Any]) -> Iterator[tuple[str,
         yield "activities", f"dependsOn forms a cycle: {' -> '.join(err.args[1])}"
 
 
-@check(PipelineSpec, "parameters", "schedule.parameters")
+check(PipelineSpec, _activities_form_a_graph, "activities")
+
+
 def _schedule_passes_declared_parameters(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     schedule = pipeline.get("schedule")
     arguments = schedule.get("parameters") if isinstance(schedule, dict) else None
@@ -328,6 +335,9 @@ def _schedule_passes_declared_parameters(pipeline: Mapping[str, Any]) -> Iterato
             yield path, validation.unknown_key(key, list(declared))
         elif problem := parameter_value_problem(declared[key]["type"], value):
             yield path, problem
+
+
+check(PipelineSpec, _schedule_passes_declared_parameters, "parameters", "schedule.parameters")
 
 
 def has_secret_arguments(spec: PipelineSpec) -> bool:
@@ -357,7 +367,6 @@ class NotebookPipelineArgs(TypedDict):
     with a jobId activity)."""
 
 
-@check(NotebookPipelineArgs, "spec", "jobLinkedServiceName")
 def _runs_what_exists(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for i, activity in enumerate(args["spec"]["activities"]):
         if "notebook" in activity:
@@ -374,6 +383,9 @@ def _runs_what_exists(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             )
         elif "jobId" in activity and "jobLinkedServiceName" not in args:
             yield "jobLinkedServiceName", f"is required: spec.activities[{i}] runs a Databricks job"
+
+
+check(NotebookPipelineArgs, _runs_what_exists, "spec", "jobLinkedServiceName")
 
 
 def _parameter(param: PipelineParameter) -> datafactory.ParameterSpecificationArgs:

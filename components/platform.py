@@ -95,7 +95,6 @@ FILLED_BY_THE_STACK: Mapping[type, tuple[str, ...]] = {
 """Component inputs AdfDatabricks fills itself, which its args (and a stack file) do not take."""
 
 
-@check(AdfDatabricksArgs, "location", "resourceGroupName")
 def _location(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "location" not in args and "resourceGroupName" not in args:
         yield (
@@ -105,14 +104,18 @@ def _location(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         )
 
 
-@check(AdfDatabricksArgs, "notebookFolder")
+check(AdfDatabricksArgs, _location, "location", "resourceGroupName")
+
+
 def _lockable_notebook_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     problem = lockable_folder_problem(args["notebookFolder"]) if "notebookFolder" in args else None
     if problem:
         yield "notebookFolder", problem
 
 
-@check(AdfDatabricksArgs, "pipelines")
+check(AdfDatabricksArgs, _lockable_notebook_folder, "notebookFolder")
+
+
 def _distinct_pipelines(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Pipeline names are unique in a factory, and every local notebook lands in one folder."""
     names: dict[str, int] = {}
@@ -133,6 +136,9 @@ def _distinct_pipelines(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
                 )
 
 
+check(AdfDatabricksArgs, _distinct_pipelines, "pipelines")
+
+
 def _local_notebook(activity: Mapping[str, Any]) -> tuple[str, str | None]:
     """Where an activity names a local notebook (notebook, or job.notebook), and which."""
     job = activity.get("job")
@@ -141,7 +147,6 @@ def _local_notebook(activity: Mapping[str, Any]) -> tuple[str, str | None]:
     return "notebook", activity.get("notebook")
 
 
-@check(AdfDatabricksArgs, "auth", "pipelines")
 def _account_for_run_as(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """In mode msi a job runs as the factory's identity, which the deployer may name only as a
     user of that service principal (RunIdentity._deployer_roles)."""
@@ -160,7 +165,9 @@ def _account_for_run_as(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
                 return
 
 
-@check(AdfDatabricksArgs, "workspace", "unityCatalog")
+check(AdfDatabricksArgs, _account_for_run_as, "auth", "pipelines")
+
+
 def _catalog_of_an_adopted_workspace(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """An adopted workspace may predate automatic Unity Catalog enablement, so it may have no
     workspace catalog to default to (stack_defaults leaves the catalog unset there)."""
@@ -170,6 +177,9 @@ def _catalog_of_an_adopted_workspace(args: Mapping[str, Any]) -> Iterator[tuple[
             "is required with workspace.existing: an adopted workspace may have no workspace"
             " catalog; name one the deployer may create a schema in",
         )
+
+
+check(AdfDatabricksArgs, _catalog_of_an_adopted_workspace, "workspace", "unityCatalog")
 
 
 def stack_defaults(document: Mapping[str, Any], project: str, stack: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ check both (paths relative to the schedule: `startTime`, `timeZone`).
 
 import copy
 import difflib
+import functools
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -170,7 +171,6 @@ class ScheduleSpec(TypedDict):
     """Started (fires) when true; created stopped when false."""
 
 
-@check(ScheduleSpec, "startTime", "endTime")
 def _times_are_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     times: dict[str, str] = {}
     for key in ("startTime", "endTime"):
@@ -186,7 +186,9 @@ def _times_are_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         )
 
 
-@check(ScheduleSpec, "timeZone")
+check(ScheduleSpec, _times_are_utc, "startTime", "endTime")
+
+
 def _time_zone_is_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     try:
         time_zone(schedule["timeZone"])
@@ -194,17 +196,19 @@ def _time_zone_is_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "timeZone", str(err)
 
 
-def _only_with(key: str, frequencies: tuple[Frequency, ...]) -> None:
-    @check(ScheduleSpec, "frequency", key)
-    def applies(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-        frequency = Frequency(schedule["frequency"])
-        if key in schedule and frequency not in frequencies:
-            names = " or ".join(f.value for f in frequencies)
-            yield key, f"applies only with frequency {names}, not {frequency.value}"
+check(ScheduleSpec, _time_zone_is_utc, "timeZone")
 
 
-for _key, _frequencies in ONLY_WITH.items():
-    _only_with(_key, _frequencies)
+def _frequency_takes(key: str, schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    frequency = Frequency(schedule["frequency"])
+    if key in schedule and frequency not in ONLY_WITH[key]:
+        names = " or ".join(f.value for f in ONLY_WITH[key])
+        yield key, f"applies only with frequency {names}, not {frequency.value}"
+
+
+# One check per key, so that a broken value of one key does not hide another key's problem.
+for _key in ONLY_WITH:
+    check(ScheduleSpec, functools.partial(_frequency_takes, _key), "frequency", _key)
 
 
 @rules(trigger_name=DATA_FACTORY_NAME, pipeline_name=DATA_FACTORY_NAME, secret_parameters=rule(default=False))

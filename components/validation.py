@@ -3,7 +3,7 @@
 A component's args are a TypedDict, the form Pulumi's component analyzer turns into a package
 schema (so every Pulumi language can use the component). What types alone cannot say (ranges,
 patterns, defaults, how "expected ..." reads) is declared once beside it with `@rules`, and
-rules between fields with `@check`. From these:
+rules between fields are registered with `check`. From these:
 
 - `json_schema` builds a JSON Schema whose property names are the package schema's (camelCase,
   as the analyzer names them), which are also the stack config's keys;
@@ -93,19 +93,17 @@ def rules(**fields: Rule) -> Callable[[type[T]], type[T]]:
     return register
 
 
-def check(cls: type, *reads: str) -> Callable[[Check], Check]:
-    """Function decorator: a rule between fields of `cls`.
+def check(cls: type, fn: Check, *reads: str) -> None:
+    """Register `fn` as a rule between fields of `cls`: it yields (key, message) problems.
 
     `reads` names the keys it looks at; it is skipped when one of them broke the schema (its
     own problem is reported instead), or when one of them is excluded (the caller fills it).
     Without `reads` it is skipped when any field broke.
+
+    A call after the function, not a decorator: mutmut 3 does not mutate decorated functions
+    (mutmut/mutation/file_mutation.py skips them), and `make mutation` must reach these rules.
     """
-
-    def register(fn: Check) -> Check:
-        _CHECKS.setdefault(cls, []).append((fn, reads or None))
-        return fn
-
-    return register
+    _CHECKS.setdefault(cls, []).append((fn, reads or None))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ config is checked with.
 # validation.parse fills every default, so keys with a default are read with [].
 # pyright: reportTypedDictNotRequiredAccess=false
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any, TypedDict
 
@@ -109,23 +110,22 @@ class WorkspaceSpec(TypedDict):
     then refused."""
 
 
-@check(WorkspaceSpec, "name")
 def _named_unless_adopted(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "existing" not in spec and "name" not in spec:
         yield "name", "is required to create a workspace"
 
 
-def _created_only(key: str) -> validation.Check:
-    # Reads only whether `existing` is there, so a broken `existing` does not hide this.
-    def refuse(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-        if "existing" in spec and key in spec:
-            yield key, "applies to a created workspace, not with workspace.existing"
-
-    return refuse
+check(WorkspaceSpec, _named_unless_adopted, "name")
 
 
+def _created_only(key: str, spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if "existing" in spec and key in spec:
+        yield key, "applies to a created workspace, not with workspace.existing"
+
+
+# Reads only whether `existing` is there, so a broken `existing` does not hide this.
 for _key in CREATED_ONLY:
-    check(WorkspaceSpec, _key)(_created_only(_key))
+    check(WorkspaceSpec, functools.partial(_created_only, _key), _key)
 
 
 @rules(resource_group_name=RESOURCE_GROUP_NAME, tags=TAGS, protect=rule(default=False))

@@ -8,6 +8,7 @@ checked with.
 # validation.parse fills every default, so keys with a default are read with [].
 # pyright: reportTypedDictNotRequiredAccess=false
 
+import functools
 import hashlib
 import uuid
 from collections.abc import Iterator, Mapping
@@ -101,25 +102,23 @@ def rotation_days(lifetime_days: int, rotate_after_days: int | None = None) -> i
     return min(DEFAULT_ROTATE_AFTER_DAYS, lifetime_days * 2 // 3)
 
 
-def _token_only(key: str) -> validation.Check:
-    def refuse(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-        if auth["mode"] == AuthMode.MSI and key in auth:
-            yield key, "applies only with auth.mode token"
-
-    return refuse
+def _token_only(key: str, auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if auth["mode"] == AuthMode.MSI and key in auth:
+        yield key, "applies only with auth.mode token"
 
 
 for _key in TOKEN_KEYS:
-    check(AuthSpec, "mode", _key)(_token_only(_key))
+    check(AuthSpec, functools.partial(_token_only, _key), "mode", _key)
 
 
-@check(AuthSpec, "mode", "accountId")
 def _msi_only(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if auth["mode"] == AuthMode.TOKEN and "accountId" in auth:
         yield "accountId", "applies only with auth.mode msi: in mode token jobs run as the deployer"
 
 
-@check(AuthSpec, "mode", "tokenLifetimeDays", "rotateAfterDays")
+check(AuthSpec, _msi_only, "mode", "accountId")
+
+
 def _rotated_before_expiry(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     lifetime = auth.get("tokenLifetimeDays", DEFAULT_TOKEN_LIFETIME_DAYS)
     rotate = rotation_days(lifetime, auth.get("rotateAfterDays"))
@@ -128,6 +127,9 @@ def _rotated_before_expiry(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]
             "rotateAfterDays",
             f"expected fewer days than auth.tokenLifetimeDays ({lifetime}), got {rotate}",
         )
+
+
+check(AuthSpec, _rotated_before_expiry, "mode", "tokenLifetimeDays", "rotateAfterDays")
 
 
 @rules(
@@ -178,7 +180,7 @@ def identity_with_principal(args: Mapping[str, Any]) -> Iterator[tuple[str, str]
         )
 
 
-check(WorkspaceAccessArgs, "auth", "identityId", "identityPrincipalId")(identity_with_principal)
+check(WorkspaceAccessArgs, identity_with_principal, "auth", "identityId", "identityPrincipalId")
 
 
 def assignment_name(scope: str, principal_id: str, role_definition_id: str) -> str:

@@ -53,10 +53,12 @@ class ToyArgs(TypedDict):
     """Known at deploy time."""
 
 
-@check(ToyArgs, "size", "color")
 def _big_is_blue(doc):
     if doc["size"] > 10 and doc["color"] != "blue":
         yield "color", f"expected blue for a size above 10, got {doc['color']!r}"
+
+
+check(ToyArgs, _big_is_blue, "size", "color")
 
 
 class _Later:
@@ -165,10 +167,12 @@ class OwnedArgs(TypedDict):
     """Needed with red; the caller fills it."""
 
 
-@check(OwnedArgs, "mode", "owner")
 def _red_needs_owner(doc):
     if doc["mode"] == "red" and "owner" not in doc:
         yield "owner", "is required with mode red"
+
+
+check(OwnedArgs, _red_needs_owner, "mode", "owner")
 
 
 def test_rules_reading_an_excluded_field_are_the_callers() -> None:
