@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,23 @@ from typing import Any
 import pytest
 
 from tools import engine
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under `make mutation`, run a mutant's tests fastest first.
+
+    mutmut runs the tests that reach a mutant with `pytest -x` and stops at the first failure,
+    so most mutants (the killed ones) cost only the tests before it. It names the mutant in
+    MUTANT_UNDER_TEST and runs from mutants/, where mutmut-stats.json holds each test's
+    duration from its stats run (mutmut/stats.py).
+    """
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    try:
+        durations = json.loads(Path("mutmut-stats.json").read_text())["duration_by_test"]
+    except (OSError, ValueError, KeyError):
+        return
+    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
 
 ROOT = Path(__file__).resolve().parent.parent
 
