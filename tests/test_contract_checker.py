@@ -22,8 +22,14 @@ FACTORY = "azure-native:datafactory:Factory"
 TRIGGER = "azure-native:datafactory:Trigger"
 SCHEDULE = contract.TRIGGER_SCHEDULE
 
-DELETE = object()
-"""Marker for `changed`: remove the key instead of setting it."""
+class _Delete:
+    """Marker for `changed`: remove the key instead of setting it."""
+
+    def __repr__(self) -> str:  # a stable test id (mutmut keys its results by test id)
+        return "DELETE"
+
+
+DELETE = _Delete()
 
 
 def databricks_msi() -> dict[str, Any]:
