@@ -21,7 +21,7 @@ import pulumi
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
-from components import validation
+from components import outputs, validation
 from components.validation import check, rule, rules
 
 # Unity Catalog stores names in lower case; a mixed-case name would be read back lower-case
@@ -180,4 +180,4 @@ class CatalogVolume(pulumi.ComponentResource):
         # mode their principal (a new identity's application id) is unknown until deploy, and
         # a pipeline may exist before them; only a trigger, which starts runs, waits for them.
         self.volume_path = path
-        self.register_outputs({"volumePath": self.volume_path})
+        outputs.register(self)

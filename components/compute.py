@@ -19,7 +19,7 @@ from typing import Any, NotRequired, TypedDict
 import pulumi
 import pulumi_databricks as databricks
 
-from components import validation
+from components import outputs, validation
 from components.enums import ClusterMode, DataSecurityMode, InitScriptSource
 from components.notebooks import is_service_principal
 from components.validation import Rule, check, describe, rule, rules
@@ -608,7 +608,7 @@ class DatabricksCompute(pulumi.ComponentResource):
         self.pool = None
         self.grants = []
         self.linked_service_fields = self._declare(name, {**defaults, **parsed})
-        self.register_outputs({})
+        outputs.register(self)
 
     def _declare(self, name: str, a: Mapping[str, Any]) -> dict[str, Any]:
         """The cluster or pool the mode needs, and the linked service's cluster fields."""

@@ -13,7 +13,7 @@ import pulumi
 import pulumi_azure_native.datafactory as datafactory
 from typing_extensions import NotRequired
 
-from components import validation
+from components import outputs, validation
 from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.names import DATA_FACTORY_NAME
 from components.validation import check, rule, rules
@@ -224,14 +224,7 @@ class DataFactory(pulumi.ComponentResource):
         self.monitor_url = self.factory.id.apply(
             lambda factory_id: studio_url(factory_id, "monitoring/pipelineruns")
         )
-        self.register_outputs(
-            {
-                "factoryName": self.factory.name,
-                "linkedServiceName": self.linked_service.name,
-                "studioUrl": self.studio_url,
-                "monitorUrl": self.monitor_url,
-            }
-        )
+        outputs.register(self)
 
     @property
     def access(self) -> WorkspaceAccess:

@@ -20,7 +20,7 @@ import pulumi
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
-from components import validation
+from components import outputs, validation
 from components.enums import JobCompute
 from components.notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH, is_service_principal, run_as_control
 from components.validation import check, describe, rule, rules
@@ -203,4 +203,4 @@ class NotebookJob(pulumi.ComponentResource):
                 ],
                 opts=pulumi.ResourceOptions(parent=self),
             )
-        self.register_outputs({"jobId": self.job_id})
+        outputs.register(self)

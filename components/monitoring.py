@@ -34,7 +34,7 @@ import pulumi_azure_native.operationalinsights as operationalinsights
 import pulumiverse_time as time
 from typing_extensions import NotRequired
 
-from components import missed_runs, validation
+from components import missed_runs, outputs, validation
 from components.arm import RESOURCE_GROUP_NAME, TAGS, any_case
 from components.names import DATA_FACTORY_NAME
 from components.trigger import ScheduleSpec
@@ -332,7 +332,7 @@ class Monitoring(pulumi.ComponentResource):
                         )
             if args.get("key_vault_id") is not None:
                 self._token_alerts(name, args, slug)
-        self.register_outputs({"workspaceId": self.workspace_id, "failedRunsQuery": self.failed_runs_query})
+        outputs.register(self)
 
     @property
     def missed_run_alerts(self) -> dict[str, monitor.ScheduledQueryRule]:

@@ -20,7 +20,7 @@ import pulumi
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
-from components import validation
+from components import outputs, validation
 from components.arm import any_case
 from components.validation import check, rule, rules
 
@@ -193,4 +193,4 @@ class Notebooks(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self.paths[source] = notebook.path
-        self.register_outputs({"paths": self.paths})
+        outputs.register(self)

@@ -12,7 +12,7 @@ import pulumi
 import pulumi_azure_native.datafactory as datafactory
 from typing_extensions import NotRequired
 
-from components import validation
+from components import outputs, validation
 from components.enums import DependencyCondition, ParameterType
 from components.job import JobSpec
 from components.names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
@@ -489,4 +489,4 @@ class NotebookPipeline(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.pipeline_name = self.pipeline.name
-        self.register_outputs({"pipelineName": self.pipeline_name})
+        outputs.register(self)

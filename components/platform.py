@@ -16,7 +16,7 @@ import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.resources as resources
 from typing_extensions import NotRequired
 
-from components import validation
+from components import outputs, validation
 from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.catalog import CatalogVolume, CatalogVolumeArgs, workspace_catalog_name
 from components.compute import ComputeArgs, DatabricksCompute
@@ -460,15 +460,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         )
         self.log_analytics_workspace_id = self._monitoring.workspace_id if self._monitoring else None
         self.failed_runs_query = self._monitoring.failed_runs_query if self._monitoring else None
-        self.register_outputs(
-            {
-                "workspaceUrl": self.workspace_url,
-                "factoryName": self.factory_name,
-                "runAs": self.run_as,
-                "pipelines": list(self._pipelines),
-                "triggers": {n: t.activated for n, t in self._triggers.items()},
-            }
-        )
+        outputs.register(self)
 
     # Python-only access to the children (the package schema has the outputs above).
 

@@ -26,7 +26,7 @@ import pulumi_azure_native.managedidentity as managedidentity
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
-from components import validation
+from components import outputs, validation
 from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.enums import AuthMode
 from components.validation import rule, rules
@@ -119,7 +119,7 @@ class RunIdentity(pulumi.ComponentResource):
                 self.rule_set = self._deployer_roles(name, account_id, self.service_principal)
                 # The same name, carrying the rule set as a dependency.
                 self._job_run_as = pulumi.Output.all(self.rule_set.id, self.run_as).apply(lambda ids: ids[1])
-        self.register_outputs({"runAs": self.run_as})
+        outputs.register(self)
 
     @property
     def job_run_as(self) -> pulumi.Output[str]:

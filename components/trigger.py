@@ -18,7 +18,7 @@ import pulumi_azure.datafactory as azure_datafactory
 from typing_extensions import NotRequired
 from tzlocal import windows_tz
 
-from components import validation
+from components import outputs, validation
 from components.enums import Frequency, WeekDay
 from components.names import DATA_FACTORY_NAME
 from components.validation import check, describe, rule, rules
@@ -297,4 +297,4 @@ class ScheduleTrigger(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=waits),
         )
         self.activated = self.trigger.activated
-        self.register_outputs({"name": self.trigger.name, "activated": self.activated})
+        outputs.register(self)

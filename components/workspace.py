@@ -18,7 +18,7 @@ import pulumi_azure_native.databricks as azure_databricks
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
-from components import validation
+from components import outputs, validation
 from components.arm import RESOURCE_GROUP_NAME, TAGS, any_case
 from components.enums import PublicNetworkAccess, WorkspaceSku
 from components.validation import check, rule, rules, shown_default
@@ -219,4 +219,4 @@ class DatabricksWorkspace(pulumi.ComponentResource):
             azure_workspace_resource_id=self.resource_id,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        self.register_outputs({"url": self.url, "resourceId": self.resource_id})
+        outputs.register(self)

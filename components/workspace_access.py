@@ -23,7 +23,7 @@ import pulumi_databricks as databricks
 import pulumiverse_time as time
 from typing_extensions import NotRequired
 
-from components import validation
+from components import outputs, validation
 from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.enums import AuthMode
 from components.names import DATA_FACTORY_NAME
@@ -275,7 +275,7 @@ class WorkspaceAccess(pulumi.ComponentResource):
                     depends_on=[*self.grants, *([self.deployer_grant] if self.deployer_grant else [])],
                 ),
             )
-        self.register_outputs({"authMode": mode.value})
+        outputs.register(self)
 
     @property
     def grants_propagated(self) -> time.Sleep | None:

@@ -30,6 +30,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return
     items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
 
+
 ROOT = Path(__file__).resolve().parent.parent
 
 BASE: dict[str, Any] = {

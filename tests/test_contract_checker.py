@@ -22,6 +22,7 @@ FACTORY = "azure-native:datafactory:Factory"
 TRIGGER = "azure-native:datafactory:Trigger"
 SCHEDULE = contract.TRIGGER_SCHEDULE
 
+
 class _Delete:
     """Marker for `changed`: remove the key instead of setting it."""
 

@@ -33,7 +33,7 @@ from pulumi.runtime.proto import engine_pb2_grpc, provider_pb2, provider_pb2_grp
 
 from components.package import COMPONENTS, NAME
 from tests.conftest import ROOT
-from tools import package_schema
+from tools import engine, package_schema
 
 PLUGIN = ROOT / "provider"
 TOKENS = {f"{NAME}:index:{component.__name__}": component for component in COMPONENTS}
@@ -361,3 +361,62 @@ def test_plugin_serves_the_schema_over_grpc(plugin_port: int) -> None:
     # What consumers get is what is committed and reviewed.
     assert versionless(served) == versionless(committed())
     assert info.version == served["version"]
+
+
+STACK_FILES = {
+    "learn": ROOT / "tests" / "fixtures" / "Pulumi.learn.yaml",
+    "msi": ROOT / "tests" / "fixtures" / "Pulumi.msi.yaml",
+    "full": ROOT / "tests" / "fixtures" / "Pulumi.full.yaml",
+    "prod": ROOT / "Pulumi.prod.yaml",
+}
+
+
+@pytest.fixture(scope="module")
+def fixture_runs() -> dict[str, engine.Result]:
+    runs = {}
+    for stack, path in STACK_FILES.items():
+        config, secret_keys = engine.read_stack_config(path)
+        runs[stack] = engine.run(config, stack, preview=False, secret_keys=secret_keys)
+    # No stack file uses a pool.
+    config, secret_keys = engine.read_stack_config(STACK_FILES["msi"])
+    cluster = {**json.loads(config["adf-databricks:cluster"]), "mode": "pool", "workers": 2}
+    del cluster["driverNodeType"]
+    config["adf-databricks:cluster"] = json.dumps({**cluster, "pool": {"maxCapacity": 3}})
+    runs["pool"] = engine.run(config, "pool", preview=False, secret_keys=secret_keys)
+    return runs
+
+
+def test_components_register_the_outputs_their_schema_declares(
+    fixture_runs: dict[str, engine.Result],
+) -> None:
+    """What a component registers (its outputs in the stack's state) is what the package schema
+    says it outputs, by the same names; every declared output is set in some fixture stack."""
+    resources = committed()["resources"]
+    seen: dict[str, set[str]] = {token: set() for token in resources}
+    for fixture, result in fixture_runs.items():
+        for component in (r for r in result.resources if r.type in resources):
+            registered = result.registered_outputs[component.urn]
+            assert set(registered) <= set(resources[component.type]["properties"]), (fixture, component.urn)
+            assert None not in registered.values(), (fixture, component.urn)
+            seen[component.type] |= set(registered)
+    assert {token: sorted(set(resources[token]["properties"]) - names) for token, names in seen.items()} == {
+        token: [] for token in resources
+    }
+
+
+def test_registered_outputs_hold_the_components_values(fixture_runs: dict[str, engine.Result]) -> None:
+    """The root component registers the values the stack exports under the same names, and a
+    child resource an output names is that component's own child."""
+    result = fixture_runs["full"]
+    root = result.one(f"{NAME}:index:AdfDatabricks")
+    registered = result.registered_outputs[root.urn]
+    shared = set(registered) & set(result.outputs)
+    assert shared and {k: registered[k] for k in shared} == {k: result.outputs[k] for k in shared}
+    for component in (r for r in result.resources if r.type in TOKENS):
+        for name, value in result.registered_outputs[component.urn].items():
+            if isinstance(value, dict) and "urn" in value and rpc_ref(value):
+                assert result.by_urn(value["urn"]).parent == component.urn, (component.urn, name)
+
+
+def rpc_ref(value: dict[str, Any]) -> bool:
+    return value.get(pulumi.runtime.rpc._special_sig_key) == pulumi.runtime.rpc._special_resource_sig

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from google.protobuf import struct_pb2
+from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime import mocks, rpc, settings
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _sync_await
@@ -96,6 +96,9 @@ class Result:
     raw_outputs: dict[str, Any] = field(default_factory=dict)
     """Stack outputs with secrets unwrapped."""
     log: list[str] = field(default_factory=list)
+    registered_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What each component registered as its outputs (`register_outputs`), by URN, with
+    `[secret]` and `[unknown]` markers."""
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
@@ -218,6 +221,13 @@ class RecordingMonitor(mocks.MockMonitor):
         returned.update(result)
         fields: dict[str, Any] = {"return": returned, "failures": []}
         return resource_pb2.ResourceInvokeResponse(**fields)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        """Keep a component's registered outputs (the stock mock drops them); the stack's own
+        outputs are read from the root resource instead."""
+        if request.urn.split("::")[2] != "pulumi:pulumi:Stack":
+            self.result.registered_outputs[request.urn] = redact(_from_struct(request.outputs))
+        return empty_pb2.Empty()
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """Record the registration and answer from the mocks.
