@@ -14,6 +14,16 @@ import pytest
 from tools import engine
 
 
+def module_unless_mutating(fixture_name: str, config: pytest.Config) -> str:
+    """Scope of a fixture shared by a module's tests: one per test under `make mutation`.
+
+    mutmut picks a mutant's tests by which test ran the mutated function in its stats run
+    (mutmut/mutation/trampoline.py, record_trampoline_hit); a module-scoped fixture runs the
+    program only for the first test that uses it, so the others would never be picked.
+    """
+    return "function" if os.environ.get("MUTANT_UNDER_TEST") else "module"
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under `make mutation`, run a mutant's tests fastest first.
 

@@ -14,7 +14,16 @@ from components import validation
 from components.job import NotebookJobArgs
 from components.pipeline import NotebookPipeline
 from components.settings import ConfigError, load
-from tests.conftest import ROOT, Render, activity, base, cli_config, pipeline, run_program
+from tests.conftest import (
+    ROOT,
+    Render,
+    activity,
+    base,
+    cli_config,
+    module_unless_mutating,
+    pipeline,
+    run_program,
+)
 from tools import contract, engine
 
 PIPELINE = "azure-native:datafactory:Pipeline"
@@ -53,7 +62,7 @@ def mixed(**overrides: Any) -> dict[str, Any]:
     return config
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=module_unless_mutating)
 def stack() -> engine.Result:
     return engine.run(cli_config(mixed()), "test", preview=False)
 

@@ -32,7 +32,7 @@ from pulumi.provider.experimental.analyzer import Analyzer
 from pulumi.runtime.proto import engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 
 from components.package import COMPONENTS, NAME
-from tests.conftest import ROOT
+from tests.conftest import ROOT, module_unless_mutating
 from tools import engine, package_schema
 
 PLUGIN = ROOT / "provider"
@@ -371,7 +371,7 @@ STACK_FILES = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope=module_unless_mutating)
 def fixture_runs() -> dict[str, engine.Result]:
     runs = {}
     for stack, path in STACK_FILES.items():
