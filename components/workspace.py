@@ -149,9 +149,11 @@ def managed_resource_group_name(workspace_name: str) -> str:
     return f"databricks-rg-{workspace_name}"
 
 
-def workspace_host(url: str) -> str:
-    """A workspace URL as its host name: no scheme, no trailing slash."""
-    return url.removeprefix("https://").rstrip("/")
+def workspace_url(host_or_url: str) -> str:
+    """A workspace's URL with scheme and no trailing slash (Azure's workspaceUrl is the bare
+    host; a configured URL may come either way, WORKSPACE_URL)."""
+    url = host_or_url.removesuffix("/")
+    return url if url.startswith("https://") else f"https://{url}"
 
 
 class DatabricksWorkspace(pulumi.ComponentResource):
@@ -179,7 +181,7 @@ class DatabricksWorkspace(pulumi.ComponentResource):
         if existing is not None:
             self.workspace = None
             self.resource_id = pulumi.Output.from_input(existing["resource_id"])
-            host = pulumi.Output.from_input(workspace_host(existing["url"]))
+            self.url = pulumi.Output.from_input(workspace_url(existing["url"]))
         else:
             client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
             self.workspace = azure_databricks.Workspace(
@@ -209,8 +211,7 @@ class DatabricksWorkspace(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self, protect=args["protect"]),
             )
             self.resource_id = self.workspace.id
-            host = self.workspace.workspace_url
-        self.url = host.apply(lambda h: h if h.startswith("https://") else f"https://{h}")
+            self.url = self.workspace.workspace_url.apply(workspace_url)
         self.provider = databricks.Provider(
             f"{name}-provider",
             host=self.url,

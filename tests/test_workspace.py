@@ -9,7 +9,7 @@ import pytest
 from components import validation
 from components.enums import WorkspaceSku
 from components.validation import InvalidArgs
-from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec
+from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec, workspace_url
 from tests.conftest import Render, base, run_program
 from tools import engine
 
@@ -195,3 +195,19 @@ def test_component_takes_closed_sets_as_plain_strings(tmp_path: Path) -> None:
     assert ws["managedResourceGroupId"].endswith("/resourceGroups/databricks-rg-w")
     assert ws["tags"] == {}
     assert ws["location"] == "westeurope"
+
+
+@pytest.mark.parametrize("given", ["adb-42.3.azuredatabricks.net", "https://adb-42.3.azuredatabricks.net/"])
+def test_a_configured_url_is_used_with_scheme_and_without_trailing_slash(given: str, render: Render) -> None:
+    result = render(
+        base(
+            workspace={"existing": {"resourceId": EXISTING_ID, "url": given}},
+            unityCatalog={"catalog": "main"},
+        )
+    )
+    assert result.one("pulumi:providers:databricks").inputs["host"] == "https://adb-42.3.azuredatabricks.net"
+
+
+@pytest.mark.parametrize("host", ["adb-42.3.azuredatabricks.net", "adb-42.3.azuredatabricks.net/"])
+def test_azures_bare_host_gets_a_scheme(host: str) -> None:
+    assert workspace_url(host) == "https://adb-42.3.azuredatabricks.net"
