@@ -112,3 +112,26 @@ def databricks_linked_service(result: engine.Result) -> engine.Registration:
         for r in result.of_type("azure-native:datafactory:LinkedService")
         if r.inputs["properties"]["type"] == "AzureDatabricks"
     )
+
+
+STACK_FILES = {
+    "learn": ROOT / "tests" / "fixtures" / "Pulumi.learn.yaml",
+    "msi": ROOT / "tests" / "fixtures" / "Pulumi.msi.yaml",
+    "full": ROOT / "tests" / "fixtures" / "Pulumi.full.yaml",
+    "prod": ROOT / "Pulumi.prod.yaml",
+}
+
+
+def every_kind_of_stack() -> dict[str, engine.Result]:
+    """The program run (as `pulumi up`) for each stack file: the fixtures, prod, and a pool stack."""
+    runs = {}
+    for stack, path in STACK_FILES.items():
+        config, secret_keys = engine.read_stack_config(path)
+        runs[stack] = engine.run(config, stack, preview=False, secret_keys=secret_keys)
+    # No stack file uses a pool.
+    config, secret_keys = engine.read_stack_config(STACK_FILES["msi"])
+    cluster = {**json.loads(config["adf-databricks:cluster"]), "mode": "pool", "workers": 2}
+    del cluster["driverNodeType"]
+    config["adf-databricks:cluster"] = json.dumps({**cluster, "pool": {"maxCapacity": 3}})
+    runs["pool"] = engine.run(config, "pool", preview=False, secret_keys=secret_keys)
+    return runs

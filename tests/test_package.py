@@ -32,7 +32,7 @@ from pulumi.provider.experimental.analyzer import Analyzer
 from pulumi.runtime.proto import engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 
 from components.package import COMPONENTS, NAME
-from tests.conftest import ROOT, module_unless_mutating
+from tests.conftest import ROOT, every_kind_of_stack, module_unless_mutating
 from tools import engine, package_schema
 
 PLUGIN = ROOT / "provider"
@@ -363,27 +363,9 @@ def test_plugin_serves_the_schema_over_grpc(plugin_port: int) -> None:
     assert info.version == served["version"]
 
 
-STACK_FILES = {
-    "learn": ROOT / "tests" / "fixtures" / "Pulumi.learn.yaml",
-    "msi": ROOT / "tests" / "fixtures" / "Pulumi.msi.yaml",
-    "full": ROOT / "tests" / "fixtures" / "Pulumi.full.yaml",
-    "prod": ROOT / "Pulumi.prod.yaml",
-}
-
-
 @pytest.fixture(scope=module_unless_mutating)
 def fixture_runs() -> dict[str, engine.Result]:
-    runs = {}
-    for stack, path in STACK_FILES.items():
-        config, secret_keys = engine.read_stack_config(path)
-        runs[stack] = engine.run(config, stack, preview=False, secret_keys=secret_keys)
-    # No stack file uses a pool.
-    config, secret_keys = engine.read_stack_config(STACK_FILES["msi"])
-    cluster = {**json.loads(config["adf-databricks:cluster"]), "mode": "pool", "workers": 2}
-    del cluster["driverNodeType"]
-    config["adf-databricks:cluster"] = json.dumps({**cluster, "pool": {"maxCapacity": 3}})
-    runs["pool"] = engine.run(config, "pool", preview=False, secret_keys=secret_keys)
-    return runs
+    return every_kind_of_stack()
 
 
 def test_components_register_the_outputs_their_schema_declares(

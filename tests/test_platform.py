@@ -15,7 +15,15 @@ from components.notebooks import Notebooks
 from components.run_identity import RunIdentity
 from components.workspace import DatabricksWorkspace
 from components.workspace_access import WorkspaceAccess
-from tests.conftest import ROOT, Render, base, cli_config, databricks_linked_service
+from tests.conftest import (
+    ROOT,
+    Render,
+    base,
+    cli_config,
+    databricks_linked_service,
+    every_kind_of_stack,
+    module_unless_mutating,
+)
 from tools import engine
 
 
@@ -231,3 +239,37 @@ def test_components_are_usable_from_other_languages() -> None:
     }
     assert "grantsPropagated" not in components["WorkspaceAccess"].outputs
     assert set(components["DatabricksWorkspace"].outputs) == {"url", "resourceId", "provider", "workspace"}
+
+
+@pytest.fixture(scope=module_unless_mutating)
+def stacks() -> dict[str, engine.Result]:
+    return every_kind_of_stack()
+
+
+def test_every_resource_belongs_to_a_component(stacks: dict[str, engine.Result]) -> None:
+    """Only the root component sits at the stack's root: each resource is a child of one of this
+    package's components, so it moves, aliases and deletes with it."""
+    for name, result in stacks.items():
+        types = {r.urn: r.type for r in result.resources}
+        at_root = [r.type for r in result.resources if r.parent not in types]
+        assert at_root == ["adf-databricks:index:AdfDatabricks"], name
+        not_in_a_component = [
+            r.urn
+            for r in result.resources
+            if r.parent in types and not types[r.parent].startswith("adf-databricks:")
+        ]
+        assert not_in_a_component == [], name
+
+
+def test_every_databricks_resource_uses_the_workspace_provider(stacks: dict[str, engine.Result]) -> None:
+    """Each Databricks resource talks to the stack's workspace, never to a default provider
+    (which would read DATABRICKS_HOST from the deployer's environment)."""
+    for name, result in stacks.items():
+        (provider,) = result.of_type("pulumi:providers:databricks")
+        on_other = [
+            r.urn
+            for r in result.resources
+            if r.custom and r.type.startswith("databricks:") and r.provider != provider.urn
+        ]
+        assert on_other == [], name
+        assert len(result.resources) > 20
