@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,21 +24,50 @@ def module_unless_mutating(fixture_name: str, config: pytest.Config) -> str:
     return "function" if os.environ.get("MUTANT_UNDER_TEST") else "module"
 
 
+KILLERS = Path("mutmut-killers.tsv")
+"""Under `make mutation` (cwd mutants/): each test that failed under a mutant, by function."""
+
+
+def _mutant() -> str:
+    name = os.environ.get("MUTANT_UNDER_TEST", "")
+    return name if "__mutmut_" in name else ""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under `make mutation`, run a mutant's tests fastest first.
+    """Under `make mutation`, run first the tests that killed other mutants of the same function,
+    then the rest fastest first.
 
     mutmut runs the tests that reach a mutant with `pytest -x` and stops at the first failure,
-    so most mutants (the killed ones) cost only the tests before it. It names the mutant in
-    MUTANT_UNDER_TEST and runs from mutants/, where mutmut-stats.json holds each test's
-    duration from its stats run (mutmut/stats.py).
+    so a killed mutant costs only the tests before it. It names the mutant in MUTANT_UNDER_TEST
+    and runs from mutants/, where mutmut-stats.json holds each test's duration from its stats
+    run (mutmut/stats.py).
     """
-    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+    mutant = _mutant()
+    if not mutant:
         return
     try:
         durations = json.loads(Path("mutmut-stats.json").read_text())["duration_by_test"]
     except (OSError, ValueError, KeyError):
-        return
-    items.sort(key=lambda item: durations.get(item.nodeid, 0.0))
+        durations = {}
+    function = mutant.rpartition("__mutmut_")[0]
+    killers: dict[str, int] = {}
+    if KILLERS.exists():
+        for line in KILLERS.read_text().splitlines():
+            killed, _, test = line.partition("\t")
+            if killed == function:
+                killers[test] = killers.get(test, 0) + 1
+    items.sort(key=lambda item: (-killers.get(item.nodeid, 0), durations.get(item.nodeid, 0.0)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    report = yield
+    mutant = _mutant()
+    if mutant and report.failed:
+        # One short line per append: mutmut's parallel workers do not interleave it (O_APPEND).
+        with KILLERS.open("a") as killers:
+            killers.write(f"{mutant.rpartition('__mutmut_')[0]}\t{item.nodeid}\n")
+    return report
 
 
 ROOT = Path(__file__).resolve().parent.parent
