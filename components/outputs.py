@@ -23,7 +23,8 @@ def declared(component: pulumi.ComponentResource) -> dict[str, Any]:
     for cls in reversed(type(component).__mro__):
         if cls not in (object, pulumi.Resource, pulumi.ComponentResource):
             names.update(inspect.get_annotations(cls))
-    values = {camel_case(name): getattr(component, name, None) for name in names if not name.startswith("_")}
+    # Every component sets each output it declares, None where it has none.
+    values = {camel_case(name): getattr(component, name) for name in names if not name.startswith("_")}
     return {name: value for name, value in values.items() if value is not None}
 
 
