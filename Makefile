@@ -5,7 +5,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 
-.PHONY: install install-dev preview plans package-schema stack-schema schemas test integration mutation mutation-report lint format bench clean
+.PHONY: install install-dev preview plans package-schema stack-schema schemas test integration mutation mutation-report mutation-fresh lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,18 +62,27 @@ test: $(VENV)/.dev
 integration: $(VENV)/.dev
 	$(PY) -m pytest tests/integration -rs -s
 
-## Mutation testing of components/ with mutmut (pyproject.toml [tool.mutmut]); tens of minutes,
-## so not part of `make test` or CI. MUTANTS narrows the run to a glob of mutant names, e.g.
-## `make mutation MUTANTS='components.trigger.*'`. Results stay in mutants/ (git-ignored) and are
-## summarised, minus tests/mutation-equivalents.toml, into MUTATION.md.
+## Mutation testing of components/ with mutmut (pyproject.toml [tool.mutmut]); hours for all of
+## components/ on two cores, so not part of `make test` or CI. Without MUTANTS it runs only the
+## mutants without a result: results are kept in tests/mutation-results.json (commit it), so a
+## run can be stopped (Ctrl-C, then `make mutation-report`) and continued on any machine.
+## MUTANTS reruns a glob of mutant names, e.g. `make mutation MUTANTS='components.trigger.*'`.
+## MUTATION.md summarises the results minus tests/mutation-equivalents.toml.
 MUTANTS ?=
 mutation: $(VENV)/.dev
-	$(PY) -m mutmut run $(if $(MUTANTS),"$(MUTANTS)")
+	$(PY) -m tools.mutation_results restore
+	-$(PY) -m mutmut run $(if $(MUTANTS),"$(MUTANTS)")
+	$(MAKE) mutation-report
+
+## Save the last run's results and write MUTATION.md (after an interrupted run, or after
+## recording equivalents).
+mutation-report: $(VENV)/.dev
+	$(PY) -m tools.mutation_results save
 	$(PY) -m tools.mutation_report --out MUTATION.md
 
-## MUTATION.md again from the last run's results (after recording equivalents).
-mutation-report: $(VENV)/.dev
-	$(PY) -m tools.mutation_report --out MUTATION.md
+## Forget every result (after weakening or removing tests): the next run starts over.
+mutation-fresh:
+	rm -rf mutants tests/mutation-results.json
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .

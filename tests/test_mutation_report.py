@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import mutation_report
+from tools import mutation_report, mutation_results
 
 TRIGGER = "components.trigger"
 
@@ -103,3 +103,32 @@ def test_no_results_exits_2(tmp_path: Path) -> None:
 
 def test_the_recorded_equivalents_are_well_formed() -> None:
     mutation_report.load_equivalents()
+
+
+def test_results_survive_a_new_machine(mutants: Path, tmp_path: Path) -> None:
+    """save keeps the decided results with their function hashes; restore writes them back as
+    mutmut's meta files, which mutmut merges by function hash when it generates mutants."""
+    results = tmp_path / "mutation-results.json"
+    assert mutation_results.save(mutants, results) == 5
+    fresh = tmp_path / "fresh"
+    assert mutation_results.restore(results, fresh) == 5
+    meta = json.loads((fresh / "components/trigger.py.meta").read_text())
+    original = json.loads((mutants / "components/trigger.py.meta").read_text())
+    assert meta["exit_code_by_key"] == {
+        k: v for k, v in original["exit_code_by_key"].items() if v is not None
+    }
+    assert meta["hash_by_function_name"] == original["hash_by_function_name"]
+    assert set(meta) == set(original)  # mutmut's SourceFileMutationData.load asserts no other keys
+    # A file with nothing decided is not kept.
+    assert not (fresh / "components/arm.py.meta").exists()
+
+
+def test_restore_keeps_results_already_there(mutants: Path, tmp_path: Path) -> None:
+    results = tmp_path / "mutation-results.json"
+    mutation_results.save(mutants, results)
+    write_meta(mutants, "components/trigger.py", {f"{TRIGGER}.x_f__mutmut_1": 0}, {"x_f": "newer"})
+    assert mutation_results.restore(results, mutants) == 0
+    assert json.loads((mutants / "components/trigger.py.meta").read_text())["hash_by_function_name"] == {
+        "x_f": "newer"
+    }
+    assert mutation_results.restore(tmp_path / "missing.json", mutants) == 0
