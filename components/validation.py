@@ -120,7 +120,7 @@ class Problem:
 class InvalidArgs(pulumi.RunError):
     """Args that break rules; its message lists every problem, one per line."""
 
-    def __init__(self, problems: Sequence[Problem], prefix: str = "") -> None:
+    def __init__(self, problems: Sequence[Problem], prefix: str) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(f"{prefix}{p}" for p in self.problems))
 

@@ -571,3 +571,9 @@ def test_token_owner_needs_no_grant_on_what_it_created(render: Render, mode: str
 def test_job_clusters_need_no_grant(render: Render) -> None:
     result = render(base())
     assert not [p for p in result.of_type(PERMISSIONS) if {"instancePoolId", "clusterId"} & set(p.inputs)]
+
+
+def test_a_pool_may_keep_every_instance_idle() -> None:
+    """minIdle may equal maxCapacity: the rule refuses only more idle instances than the pool holds."""
+    args = {**SIZED, "mode": "pool", "workers": 2, "pool": {"min_idle": 3, "max_capacity": 3}}
+    assert validation.parse(ComputeArgs, args, "")["pool"]["min_idle"] == 3

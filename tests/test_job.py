@@ -221,6 +221,49 @@ def test_job_on_the_stack_cluster(render: Render, mode: str) -> None:
         assert new_cluster["autoscale"] == {"minWorkers": 2, "maxWorkers": 4}
 
 
+@pytest.mark.parametrize(
+    ("log_destination", "log_conf"),
+    [
+        ("dbfs:/cluster-logs", {"dbfs": {"destination": "dbfs:/cluster-logs"}}),
+        ("/Volumes/main/ops/logs", {"volumes": {"destination": "/Volumes/main/ops/logs"}}),
+    ],
+)
+def test_job_cluster_gets_every_cluster_setting(render: Render, log_destination: str, log_conf: Any) -> None:
+    """The job's own cluster is the one Data Factory would create from the linked service: the
+    same runtime, sizes, conf, tags, init scripts (Jobs API sources), logs and policy."""
+    job_activity = {**JOB_ACTIVITY, "job": {**JOB_ACTIVITY["job"], "compute": "cluster"}, "dependsOn": []}
+    cluster = {
+        "mode": "job",
+        "sparkVersion": "15.4.x-scala2.12",
+        "nodeType": "Standard_D4ds_v5",
+        "driverNodeType": "Standard_D8ds_v5",
+        "workers": 3,
+        "sparkConf": {"spark.speculation": "true"},
+        "customTags": {"team": "data"},
+        "initScripts": ["/Workspace/init/setup.sh", "dbfs:/init/legacy.sh"],
+        "logDestination": log_destination,
+        "policyId": "ABC123",
+    }
+    result = render(mixed(cluster=cluster, pipelines=[pipeline(activities=[job_activity])]))
+    (task,) = result.one(JOB).inputs["tasks"]
+    assert task["newCluster"] == {
+        "sparkVersion": "15.4.x-scala2.12",
+        "nodeTypeId": "Standard_D4ds_v5",
+        "driverNodeTypeId": "Standard_D8ds_v5",
+        "numWorkers": 3,
+        "sparkConf": {"spark.speculation": "true"},
+        "sparkEnvVars": {"PYSPARK_PYTHON": "/databricks/python3/bin/python3"},
+        "customTags": {"team": "data"},
+        "initScripts": [
+            {"workspace": {"destination": "/Workspace/init/setup.sh"}},
+            {"dbfs": {"destination": "dbfs:/init/legacy.sh"}},
+        ],
+        "clusterLogConf": log_conf,
+        "policyId": "ABC123",
+        "dataSecurityMode": "SINGLE_USER",
+    }
+
+
 # ---------------------------------------------------------------- every bad value, with its key path
 
 

@@ -214,3 +214,10 @@ def test_a_shown_default_is_not_filled_in() -> None:
     # What a rule between fields and the component see: the field stays absent.
     assert validation.with_defaults(ShownArgs, {}) == {}
     assert validation.parse(ShownArgs, {}) == {}
+
+
+def test_each_problem_is_a_line_under_the_refusers_name() -> None:
+    """A problem of the whole document (no key path) reads without a leading colon."""
+    refused = InvalidArgs([Problem("", "expected an object, got 'x'"), Problem("size", "too big")], "Toy t: ")
+    assert str(refused) == "Toy t: expected an object, got 'x'\nToy t: size: too big"
+    assert validation.problems(ToyArgs, "x") == [Problem("", "expected an object, got 'x'")]
