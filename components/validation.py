@@ -311,7 +311,7 @@ def _expected(schema: Mapping[str, Any]) -> str:
     if "enum" in schema:
         return "one of " + ", ".join(str(v) for v in schema["enum"])
     kind = schema.get("type")
-    words = _TYPE_WORDS.get(kind, "a valid value") if isinstance(kind, str) else "a valid value"
+    words = _TYPE_WORDS.get(kind, "a valid value")  # json_schema writes one type or none
     if kind == "string" and schema.get("minLength"):
         words = "a non-empty string"
     low, high = schema.get("minimum"), schema.get("maximum")

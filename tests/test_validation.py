@@ -1,7 +1,7 @@
 """The shared args machinery: one TypedDict and its rules give the schema, the checks and defaults."""
 
 from enum import Enum
-from typing import NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import pulumi
 import pytest
@@ -221,3 +221,14 @@ def test_each_problem_is_a_line_under_the_refusers_name() -> None:
     refused = InvalidArgs([Problem("", "expected an object, got 'x'"), Problem("size", "too big")], "Toy t: ")
     assert str(refused) == "Toy t: expected an object, got 'x'\nToy t: size: too big"
     assert validation.problems(ToyArgs, "x") == [Problem("", "expected an object, got 'x'")]
+
+
+@rules(anything=rule(**{"not": {"const": 0}}))
+class UntypedArgs(TypedDict):
+    anything: Any
+
+
+def test_a_field_without_type_or_words_expects_a_valid_value() -> None:
+    assert validation.problems(UntypedArgs, {"anything": 0}) == [
+        Problem("anything", "expected a valid value, got 0")
+    ]
