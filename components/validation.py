@@ -295,7 +295,7 @@ def join(path: str, part: str | int) -> str:
     return f"{path}.{part}" if path else part
 
 
-_TYPE_WORDS = {
+_TYPE_WORDS: dict[str | None, str] = {
     "string": "a string",
     "integer": "an integer",
     "number": "a number",
