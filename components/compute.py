@@ -707,7 +707,7 @@ class DatabricksCompute(pulumi.ComponentResource):
         return databricks.JobTaskNewClusterArgs(
             spark_version=a["spark_version"],
             node_type_id=None if pooled else a["node_type"],
-            driver_node_type_id=None if pooled else a.get("driver_node_type"),
+            driver_node_type_id=a.get("driver_node_type"),  # refused with a pool (MODE_KEYS)
             instance_pool_id=self.pool.id if self.pool is not None else None,
             num_workers=None if size.autoscale else size.minimum,
             autoscale=databricks.JobTaskNewClusterAutoscaleArgs(

@@ -202,23 +202,30 @@ def test_job_on_the_stack_cluster(render: Render, mode: str) -> None:
         "sparkVersion": "15.4.x-scala2.12",
         "nodeType": "Standard_D4ds_v5",
         "workers": workers,
+        "customTags": {"team": "data"},
     }
     result = render(mixed(cluster=cluster, pipelines=[pipeline(activities=[job_activity])]))
     (task,) = result.one(JOB).inputs["tasks"]
     if mode == "interactive":
         assert task["existingClusterId"] == "0101-120000-abcdefgh"
+        assert "newCluster" not in task
         return
-    new_cluster = task["newCluster"]
-    assert new_cluster["sparkVersion"] == "15.4.x-scala2.12"
-    assert new_cluster["dataSecurityMode"] == "SINGLE_USER"
-    assert new_cluster["sparkEnvVars"] == {"PYSPARK_PYTHON": "/databricks/python3/bin/python3"}
+    common = {
+        "sparkVersion": "15.4.x-scala2.12",
+        "dataSecurityMode": "SINGLE_USER",
+        "sparkEnvVars": {"PYSPARK_PYTHON": "/databricks/python3/bin/python3"},
+    }
     if mode == "pool":
-        assert new_cluster["instancePoolId"] == "0101-120000-pool-0123"
-        assert new_cluster["numWorkers"] == 2
-        assert "nodeTypeId" not in new_cluster
+        # Node type and tags come from the pool, as on the clusters Data Factory creates in it.
+        assert task["newCluster"] == {**common, "instancePoolId": "0101-120000-pool-0123", "numWorkers": 2}
     else:
-        assert new_cluster["nodeTypeId"] == "Standard_D4ds_v5"
-        assert new_cluster["autoscale"] == {"minWorkers": 2, "maxWorkers": 4}
+        # An autoscale range and no fixed worker count (the Jobs API takes one or the other).
+        assert task["newCluster"] == {
+            **common,
+            "nodeTypeId": "Standard_D4ds_v5",
+            "autoscale": {"minWorkers": 2, "maxWorkers": 4},
+            "customTags": {"team": "data"},
+        }
 
 
 @pytest.mark.parametrize(
