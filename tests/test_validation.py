@@ -232,3 +232,31 @@ def test_a_field_without_type_or_words_expects_a_valid_value() -> None:
     assert validation.problems(UntypedArgs, {"anything": 0}) == [
         Problem("anything", "expected a valid value, got 0")
     ]
+
+
+@rules(
+    label=rule(minLength=1),
+    ceiling=rule(maximum=9),
+    floor=rule(minimum=1),
+    items=rule(minItems=2),
+)
+class BareRulesArgs(TypedDict):
+    """Rules without expected words: the message is built from the schema."""
+
+    label: NotRequired[str]
+    ceiling: NotRequired[int]
+    floor: NotRequired[int]
+    items: NotRequired[list[str]]
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({"label": ""}, "label: expected a non-empty string, got ''"),
+        ({"ceiling": 10}, "ceiling: expected an integer <= 9, got 10"),
+        ({"floor": 0}, "floor: expected an integer >= 1, got 0"),
+        ({"items": ["a"]}, 'items: expected a list of at least 2, got a list ["a"]'),
+    ],
+)
+def test_messages_follow_the_schema_without_words(document: dict[str, Any], message: str) -> None:
+    assert [str(p) for p in validation.problems(BareRulesArgs, document)] == [message]
