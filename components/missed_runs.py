@@ -25,6 +25,7 @@ Sunday to Saturday).
 
 from __future__ import annotations
 
+import calendar
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -150,13 +151,8 @@ def _sunday(day: date) -> date:
     return day - timedelta(days=(day.weekday() + 1) % 7)
 
 
-def _last_day(day: date) -> int:
-    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return (following - timedelta(days=1)).day
-
-
 def _month_day_matches(r: Recurrence, day: date) -> bool:
-    last = _last_day(day)
+    last = calendar.monthrange(day.year, day.month)[1]
     return any(d == day.day if d > 0 else day.day == last + d + 1 for d in r.month_days)
 
 

@@ -1,5 +1,6 @@
 """The shared args machinery: one TypedDict and its rules give the schema, the checks and defaults."""
 
+import json
 from enum import Enum
 from typing import Any, NotRequired, TypedDict
 
@@ -260,3 +261,22 @@ class BareRulesArgs(TypedDict):
 )
 def test_messages_follow_the_schema_without_words(document: dict[str, Any], message: str) -> None:
     assert [str(p) for p in validation.problems(BareRulesArgs, document)] == [message]
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("red", "'red'"),
+        (None, "nothing"),
+        (True, "true"),
+        (False, "false"),
+        (3, "3"),
+        (2.5, "2.5"),
+        ({"a": 1}, 'an object {"a": 1}'),
+        ([1, "b"], 'a list [1, "b"]'),
+        (list(range(40)), "a list " + json.dumps(list(range(40)))[:60]),
+        (b"x", "a bytes"),
+    ],
+)
+def test_values_are_quoted_as_config_writes_them(value: Any, shown: str) -> None:
+    assert validation.describe(value) == shown
