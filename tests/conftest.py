@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import inspect
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,26 @@ from typing import Any
 import pytest
 
 from tools import engine
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under `make mutation`, build the JSON Schema validators of the package's args once.
+
+    mutmut forks each mutant's test run from a server that has collected the suite; built
+    there, the validators (validation.problems caches them) are not rebuilt by every mutant,
+    which costs seconds with mutmut's trampolines. Mutants of the schema builder still meet the
+    tests that build schemas themselves: the committed-schema tests and test_validation's toy
+    types.
+    """
+    if "mutmut" not in sys.modules:
+        return
+    from components import platform, validation
+    from components.package import COMPONENTS
+
+    for component in COMPONENTS:
+        args = inspect.signature(component.__init__).parameters["args"].annotation
+        validation.problems(args, {})
+    validation.problems(platform.AdfDatabricksArgs, {}, exclude=platform.FILLED_BY_THE_STACK)
 
 
 def module_unless_mutating(fixture_name: str, config: pytest.Config) -> str:
