@@ -69,6 +69,7 @@ def test_counts_per_module_and_kill_rate_over_non_equivalent(mutants: Path, tmp_
         f"{TRIGGER}.xǁScheduleTriggerǁ__init____mutmut_2",
     ]
     assert trigger.kill_rate == pytest.approx(2 / 4)
+    assert trigger.timeouts == [f"{TRIGGER}.x_f__mutmut_2"]
     assert by_name["components.arm"].kill_rate is None
     # A record whose function changed counts as a survivor again; one that was killed is reported.
     assert report.stale == [f"{TRIGGER}.xǁScheduleTriggerǁ__init____mutmut_1"]
@@ -88,6 +89,7 @@ def test_writes_markdown_naming_the_survivors(mutants: Path, tmp_path: Path) -> 
     assert "| `components.arm` | 1 | 1 | 0 | 0 | 0 | – |" in text
     assert f"Scope of the last run: `{TRIGGER}` (other modules' mutants not run)" in text
     assert f"- `{TRIGGER}.xǁScheduleTriggerǁ__init____mutmut_2`" in text
+    assert f"as mutmut's own score counts them):\n\n- `{TRIGGER}.x_f__mutmut_2`" in text
 
 
 def test_a_record_without_reason_is_refused(tmp_path: Path) -> None:

@@ -48,6 +48,8 @@ class Module:
     name: str
     mutants: int = 0
     killed: int = 0
+    timeouts: list[str] = field(default_factory=list)
+    """Killed by timing out (mutmut scores them as killed), listed for a second look."""
     survivors: list[str] = field(default_factory=list)
     equivalent: int = 0
     not_run: int = 0
@@ -106,6 +108,8 @@ def summarise(
                 module.not_run += 1
             elif code in KILLED:
                 module.killed += 1
+                if KILLED[code] == "timeout":
+                    module.timeouts.append(mutant)
             elif mutant in equivalents:
                 seen.add(mutant)
                 if equivalents[mutant]["function"] == hashes.get(function_of(mutant)[1]):
@@ -131,6 +135,7 @@ def markdown(report: Report, scope: str) -> str:
         "all run",
         mutants=sum(m.mutants for m in ran),
         killed=sum(m.killed for m in ran),
+        timeouts=[t for m in ran for t in m.timeouts],
         survivors=[s for m in ran for s in m.survivors],
         equivalent=sum(m.equivalent for m in ran),
         not_run=sum(m.not_run for m in ran),
@@ -158,6 +163,9 @@ def markdown(report: Report, scope: str) -> str:
         )
     lines += ["", "## Survivors to look at", ""]
     lines += [f"- `{s}`" for s in total.survivors] or ["None."]
+    if total.timeouts:
+        lines += ["", "Timed out (counted as killed, as mutmut's own score counts them):", ""]
+        lines += [f"- `{t}`" for t in total.timeouts]
     if report.stale:
         lines += ["", "Recorded as equivalent, but their function changed since (judge again):", ""]
         lines += [f"- `{s}`" for s in report.stale]
