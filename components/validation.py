@@ -332,7 +332,11 @@ def _is_deferred(value: Any) -> bool:
 
 
 def _messages(error: ValidationError, path: str) -> Iterator[Problem]:
-    schema: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    # json_schema writes no boolean subschemas, so the failing schema is an object; "required"
+    # and "additionalProperties" (false, on every args object) fail only on objects, and each
+    # args object has properties (JSON Schema 2020-12, Validation 6.5.3; Core 10.3.2.3).
+    schema = error.schema
+    assert isinstance(schema, Mapping)
     here = path
     for part in error.absolute_path:
         here = join(here, part)
@@ -340,12 +344,14 @@ def _messages(error: ValidationError, path: str) -> Iterator[Problem]:
     if isinstance(error.instance, str) and error.instance in refused:
         yield Problem(here, refused[error.instance])
     elif error.validator == "required":
-        present = error.instance if isinstance(error.instance, dict) else {}
-        for missing in error.validator_value if isinstance(error.validator_value, list) else []:
-            if missing not in present:
+        assert isinstance(error.instance, dict)
+        assert isinstance(error.validator_value, list)
+        for missing in error.validator_value:
+            if missing not in error.instance:
                 yield Problem(join(here, missing), "is required")
-    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = list(schema.get("properties", {}))
+    elif error.validator == "additionalProperties":
+        assert isinstance(error.instance, dict)
+        known = list(schema["properties"])
         for key in error.instance:
             if key not in known:
                 yield Problem(join(here, str(key)), unknown_key(str(key), known))

@@ -274,6 +274,7 @@ def test_messages_follow_the_schema_without_words(document: dict[str, Any], mess
         (2.5, "2.5"),
         ({"a": 1}, 'an object {"a": 1}'),
         ([1, "b"], 'a list [1, "b"]'),
+        ([b"x"], """a list ["b'x'"]"""),
         (list(range(40)), "a list " + json.dumps(list(range(40)))[:60]),
         (b"x", "a bytes"),
     ],
