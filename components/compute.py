@@ -21,7 +21,7 @@ import pulumi_databricks as databricks
 
 from components import outputs, validation
 from components.enums import ClusterMode, DataSecurityMode, InitScriptSource
-from components.notebooks import is_service_principal
+from components.notebooks import run_as_control
 from components.validation import Rule, check, describe, rule, rules
 
 PYSPARK_PYTHON = {"3": "/databricks/python3/bin/python3"}
@@ -573,14 +573,6 @@ draw instances from a pool (terraform-provider-databricks docs/resources/permiss
 "Cluster usage" and "Instance Pool usage")."""
 
 
-def _control(principal: str, level: str) -> databricks.PermissionsAccessControlArgs:
-    if is_service_principal(principal):
-        return databricks.PermissionsAccessControlArgs(
-            service_principal_name=principal, permission_level=level
-        )
-    return databricks.PermissionsAccessControlArgs(user_name=principal, permission_level=level)
-
-
 class DatabricksCompute(pulumi.ComponentResource):
     """Creates the interactive cluster or instance pool a mode needs, and exposes the
     Azure Databricks linked service's cluster fields for that mode.
@@ -735,7 +727,9 @@ class DatabricksCompute(pulumi.ComponentResource):
             # Not authoritative for admins and the creator, whose rights Databricks keeps; for
             # anyone else it is: access given by hand is removed on the next `pulumi up`.
             access_controls=[
-                pulumi.Output.from_input(a["run_as"]).apply(lambda principal: _control(principal, level))
+                pulumi.Output.from_input(a["run_as"]).apply(
+                    lambda principal: run_as_control(principal, level)
+                )
             ],
             opts=pulumi.ResourceOptions(parent=self),
             **target,

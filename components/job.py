@@ -121,7 +121,7 @@ def _compute(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             "expected notebookPath instead: NotebookJob runs notebooks already in the workspace"
             f" (AdfDatabricks uploads local ones), got {describe(spec['notebook'])}",
         )
-    clustered = spec.get("compute", JobCompute.SERVERLESS) == JobCompute.CLUSTER
+    clustered = spec.get("compute") == JobCompute.CLUSTER  # serverless by default
     if clustered and "cluster" not in args:
         yield "cluster", "is required with spec.compute cluster"
     elif not clustered and "cluster" in args:

@@ -477,7 +477,7 @@ class Monitoring(pulumi.ComponentResource):
         assert self.action_group is not None
         topic = eventgrid.SystemTopic(
             f"{name}-key-vault-events",
-            system_topic_name=azure_name(f"{slug}-key-vault", 128),
+            system_topic_name=f"{slug}-key-vault",  # slug: an Azure name of at most 50
             resource_group_name=args["resource_group_name"],
             location=args.get("location"),
             source=args["key_vault_id"],

@@ -555,7 +555,7 @@ def _job_args(
 ) -> NotebookJobArgs:
     """The job of a job activity. A local notebook runs its uploaded copy and gets the stack's
     volume as its `volume` parameter unless the job declares one (as a notebook activity does)."""
-    spec = activity.get("job", {}).copy()
+    spec = activity["job"].copy()  # pyright: ignore[reportTypedDictNotRequiredAccess] - a job activity
     if "notebook" in spec:
         spec["notebook_path"] = uploaded[spec.pop("notebook")]
         spec["parameters"] = {"volume": volume, **spec.get("parameters", {})}

@@ -577,3 +577,35 @@ def test_a_pool_may_keep_every_instance_idle() -> None:
     """minIdle may equal maxCapacity: the rule refuses only more idle instances than the pool holds."""
     args = {**SIZED, "mode": "pool", "workers": 2, "pool": {"min_idle": 3, "max_capacity": 3}}
     assert validation.parse(ComputeArgs, args, "")["pool"]["min_idle"] == 3
+
+
+@pytest.mark.parametrize(
+    ("run_as", "grantee"),
+    [
+        (RUN_AS, {"servicePrincipalName": RUN_AS}),
+        ("someone@example.com", {"userName": "someone@example.com"}),
+    ],
+)
+def test_the_identity_adf_runs_as_may_restart_the_cluster(
+    tmp_path: Path, run_as: str, grantee: dict[str, str]
+) -> None:
+    """A service principal is granted by application id, a user (token mode) by user name."""
+    result = build(tmp_path, interactive(single_user_name=run_as, run_as=run_as))
+    (permissions,) = result.of_type("databricks:index/permissions:Permissions")
+    assert permissions.inputs["accessControls"] == [{**grantee, "permissionLevel": "CAN_RESTART"}]
+
+
+@pytest.mark.parametrize(
+    ("destination", "log_conf"),
+    [
+        ("dbfs:/logs", {"dbfs": {"destination": "dbfs:/logs"}}),
+        ("/Volumes/main/ops/logs", {"volumes": {"destination": "/Volumes/main/ops/logs"}}),
+    ],
+)
+def test_interactive_cluster_logs_go_to_dbfs_or_a_volume(
+    tmp_path: Path, destination: str, log_conf: dict[str, Any]
+) -> None:
+    cluster = build(tmp_path, interactive(log_destination=destination)).one(
+        "databricks:index/cluster:Cluster"
+    )
+    assert cluster.inputs["clusterLogConf"] == log_conf

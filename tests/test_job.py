@@ -192,6 +192,15 @@ def test_token_mode_job_runs_as_the_deployer_who_creates_it(render: Render) -> N
     assert _serverless(result).inputs["properties"]["accessToken"]["type"] == "AzureKeyVaultSecret"
 
 
+def test_a_job_without_parameters_still_gets_the_volume(render: Render) -> None:
+    job_activity = {**JOB_ACTIVITY, "job": {"notebook": "notebooks/process_data.py"}, "dependsOn": []}
+    del job_activity["jobParameters"]
+    result = render(mixed(pipelines=[pipeline(activities=[job_activity])]))
+    assert result.one(JOB).inputs["parameters"] == [
+        {"name": "volume", "default": "/Volumes/adf_databricks_test/adf_databricks_test/landing"}
+    ]
+
+
 @pytest.mark.parametrize("mode", ["job", "pool", "interactive"])
 def test_job_on_the_stack_cluster(render: Render, mode: str) -> None:
     job_activity = {**JOB_ACTIVITY, "job": {**JOB_ACTIVITY["job"], "compute": "cluster"}, "dependsOn": []}

@@ -8,6 +8,7 @@ where the model fires.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -347,3 +348,17 @@ def test_failed_runs_query_reads_the_factory_failures_of_a_day() -> None:
 )
 def test_schedules_in_words(r: Recurrence, words: str) -> None:
     assert missed_runs.describe(r) == words
+
+
+def test_kql_times_are_utc_whatever_the_deployers_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        plus_two = timezone(timedelta(hours=2))
+        assert (
+            missed_runs.kql_datetime(datetime(2026, 1, 1, 8, 30, tzinfo=plus_two))
+            == "datetime(2026-01-01T06:30:00Z)"
+        )
+    finally:
+        monkeypatch.undo()
+        time.tzset()

@@ -387,10 +387,11 @@ def test_token_expiry_alerts_in_token_mode_with_key_vault(render: Render) -> Non
     subscriptions = {
         s.raw_inputs["eventSubscriptionName"]: s.raw_inputs for s in result.of_type(SUBSCRIPTION)
     }
+    assert topic["location"] and topic["location"] == vault.raw_inputs["location"]
     assert sorted(subscriptions) == ["token-expired", "token-near-expiry"]
-    for name, event, severity in [
-        ("token-near-expiry", "Microsoft.KeyVault.SecretNearExpiry", "Sev2"),
-        ("token-expired", "Microsoft.KeyVault.SecretExpired", "Sev1"),
+    for name, event, severity, meaning in [
+        ("token-near-expiry", "Microsoft.KeyVault.SecretNearExpiry", "Sev2", "expires within 30 days"),
+        ("token-expired", "Microsoft.KeyVault.SecretExpired", "Sev1", "has expired"),
     ]:
         subscription = subscriptions[name]
         assert subscription["systemTopicName"] == topic["systemTopicName"]
@@ -399,8 +400,10 @@ def test_token_expiry_alerts_in_token_mode_with_key_vault(render: Render) -> Non
         destination = subscription["destination"]
         assert (destination["endpointType"], destination["severity"]) == ("MonitorAlert", severity)
         assert destination["actionGroups"] == [_id(result.one(ACTION_GROUP))]
-        assert destination["description"].startswith("adf-databricks/test: the Databricks token")
-        assert destination["description"].endswith(MONITOR_URL)
+        assert destination["description"] == (
+            f"adf-databricks/test: the Databricks token Data Factory uses {meaning}; run `pulumi up` to"
+            f" rotate it (pipeline runs fail with 403 once it has expired). Runs: {MONITOR_URL}"
+        )
 
 
 @pytest.mark.parametrize("auth", [{"mode": "msi"}, {"mode": "token", "keyVault": False}])

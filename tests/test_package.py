@@ -31,6 +31,7 @@ from google.protobuf import empty_pb2
 from pulumi.provider.experimental.analyzer import Analyzer
 from pulumi.runtime.proto import engine_pb2_grpc, provider_pb2, provider_pb2_grpc
 
+from components import validation
 from components.package import COMPONENTS, NAME
 from tests.conftest import ROOT, every_kind_of_stack, module_unless_mutating
 from tools import engine, package_schema
@@ -402,3 +403,12 @@ def test_registered_outputs_hold_the_components_values(fixture_runs: dict[str, e
 
 def rpc_ref(value: dict[str, Any]) -> bool:
     return value.get(pulumi.runtime.rpc._special_sig_key) == pulumi.runtime.rpc._special_resource_sig
+
+
+@pytest.mark.parametrize("component", COMPONENTS, ids=lambda c: c.__name__)
+def test_component_refuses_bad_args_under_its_own_name(component: type[pulumi.ComponentResource]) -> None:
+    """Used from another program, a component names itself in every problem it lists."""
+    with pytest.raises(validation.InvalidArgs) as caught:
+        component("x", {})  # pyright: ignore[reportCallIssue]
+    lines = str(caught.value).splitlines()
+    assert lines and all(line.startswith(f"{component.__name__} x: ") for line in lines)
