@@ -256,6 +256,8 @@ def kusto(conditions: list[str]) -> Callable[[datetime, datetime], bool]:
         schedule("Day", interval=3, hours=[6, 18], minutes=[15]),
         schedule("Week", interval=2, hours=[6, 18], minutes=[30], week_days=["Monday", "Thursday", "Sunday"]),
         schedule("Week", "2026-01-03T23:00:00Z", interval=3),
+        # Weeks start on Sunday: the Saturday after a Thursday start is still in the first week.
+        schedule("Week", interval=2, week_days=["Saturday", "Sunday"]),
         schedule("Month", month_days=[1, 15, -1], hours=[6]),
         schedule("Month", "2026-01-31T05:00:00Z", interval=2, month_days=[29, -2, 31]),
     ],
@@ -326,11 +328,14 @@ def test_query_of_a_schedule_that_ends_and_a_name_with_quotes() -> None:
 
 def test_failed_runs_query_reads_the_factory_failures_of_a_day() -> None:
     query = missed_runs.failed_runs_query(FACTORY)
-    assert query.splitlines()[:4] == [
+    assert query.splitlines() == [
         "ADFPipelineRun",
         "| where TimeGenerated > ago(1d)",
         f'| where _ResourceId =~ "{FACTORY}"',
         '| where Status == "Failed"',
+        # Columns of the ADFPipelineRun table (Azure Monitor tables reference), newest first.
+        "| project TimeGenerated, PipelineName, RunId, Start, End, FailureType, ErrorCode, ErrorMessage",
+        "| order by TimeGenerated desc",
     ]
 
 
@@ -362,3 +367,20 @@ def test_kql_times_are_utc_whatever_the_deployers_time_zone(monkeypatch: pytest.
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize(
+    ("month_days", "condition"),
+    [
+        ([15], "dayofmonth(slot) == 15"),
+        ([-1], "dayofmonth(slot) - dayofmonth(endofmonth(slot)) - 1 == -1"),
+        ([1, 15], "dayofmonth(slot) in (1, 15)"),
+        ([1, -1], "(dayofmonth(slot) == 1 or dayofmonth(slot) - dayofmonth(endofmonth(slot)) - 1 == -1)"),
+    ],
+)
+def test_month_days_read_as_one_condition(month_days: list[int], condition: str) -> None:
+    assert missed_runs.kql_predicate(schedule("Month", month_days=month_days))[0] == condition
+
+
+def test_kql_strings_escape_backslashes_and_quotes() -> None:
+    assert missed_runs.kql_string('a\\b"c') == '"a\\\\b\\"c"'

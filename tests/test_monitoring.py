@@ -3,6 +3,7 @@ token alerts, as a stack with a `monitoring` section renders them; and nothing w
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 import yaml
 
 from components import missed_runs
+from components.monitoring import name_part
 from components.settings import ConfigError, load
 from tests.conftest import ROOT, Render, base, pipeline, run_program
 from tools import engine, plan
@@ -643,3 +645,16 @@ def test_readme_documents_every_key() -> None:
     stack = json.loads((ROOT / "schema" / "stack.json").read_text())
     for key in stack["$defs"]["MonitoringSpec"]["properties"]:
         assert f"| `{key}` |" in section, key
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "part"),
+    [
+        ("process-data", "process-data"),
+        # Two names that read alike once Azure's characters are kept still get distinct rules.
+        ("process data", "process-data-" + hashlib.sha256(b"process data").hexdigest()[:6]),
+        ("p" * 250, "p" * 200 + "-" + hashlib.sha256(b"p" * 250).hexdigest()[:6]),
+    ],
+)
+def test_a_pipeline_name_as_part_of_an_azure_name(pipeline: str, part: str) -> None:
+    assert name_part(pipeline) == part

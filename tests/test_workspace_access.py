@@ -211,7 +211,10 @@ def test_secret_expires_with_the_token(render: Render) -> None:
     assert secret.raw_inputs["properties"]["attributes"] == {"expires": 1_775_000_000}
 
 
-@pytest.mark.parametrize(("ms", "seconds"), [(1_775_000_000_999, 1_775_000_000), (-1, None), (None, None)])
+# -1 is "no expiry"; 0 is not a time Databricks gives, and the edge: any positive time is one.
+@pytest.mark.parametrize(
+    ("ms", "seconds"), [(1_775_000_000_999, 1_775_000_000), (1, 0), (0, None), (-1, None), (None, None)]
+)
 def test_expiry_seconds(ms: int | None, seconds: int | None) -> None:
     assert expiry_seconds(ms) == seconds
 
