@@ -217,8 +217,10 @@ def test_failed_run_alert_is_split_by_pipeline(render: Render) -> None:
         "stack": "adf-databricks/test",
         "monitor": MONITOR_URL,
     }
-    assert alert["description"].startswith("adf-databricks/test: a pipeline run failed")
-    assert alert["description"].endswith(MONITOR_URL)
+    assert alert["description"] == (
+        "adf-databricks/test: a pipeline run failed in Data Factory (the alert's Name dimension is the"
+        f" pipeline). Runs: {MONITOR_URL}"
+    )
 
 
 def _id(registration: engine.Registration) -> str:
@@ -305,9 +307,13 @@ def test_each_rule_follows_its_pipeline_schedule(render: Render) -> None:
         assert f'PipelineName == "{name}"' in query
         assert f'_ResourceId =~ "{FACTORY_ID}"' in query
         assert rule["overrideQueryTimeRange"] == time_range, name
-        assert when in rule["description"], rule["description"]
+        assert rule["description"] == (
+            f"adf-databricks/test: pipeline {name} has not run since it was due ({when}, 60 minutes grace)."
+            f" Runs: {MONITOR_URL}"
+        )
         assert rule["displayName"] == f"adf-databricks/test: {name} did not run"
-        assert rule["description"].endswith(MONITOR_URL)
+        # One period that finds a row alerts (ScheduledQueryRule ConditionFailingPeriods).
+        assert condition["failingPeriods"] == {"numberOfEvaluationPeriods": 1, "minFailingPeriodsToAlert": 1}
         assert rule["actions"]["customProperties"] == {
             "stack": "adf-databricks/test",
             "monitor": MONITOR_URL,
@@ -467,6 +473,10 @@ def test_monitoring_is_usable_without_the_stack_config(tmp_path: Path) -> None:
     assert rule["location"] == "northeurope"
     assert "datetime_part('minute', slot) == 15" in rule["criteria"]["allOf"][0]["query"]
     assert result.one(ACTION_GROUP).raw_inputs["groupShortName"] == "adf-prod"
+    # Without a trigger id the watch starts once and restarts only with the logs' destination;
+    # the key is there either way, so giving a trigger id later is a change, not a new key.
+    since = result.one("time:index/static:Static").raw_inputs["triggers"]
+    assert since["trigger"] == ""
 
 
 def test_bad_component_args_are_refused_naming_the_component(tmp_path: Path) -> None:
