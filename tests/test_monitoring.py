@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from components import missed_runs
-from components.monitoring import name_part
+from components.monitoring import name_part, short_name
 from components.settings import ConfigError, load
 from tests.conftest import ROOT, Render, base, pipeline, run_program
 from tools import engine, plan
@@ -668,3 +668,9 @@ def test_readme_documents_every_key() -> None:
 )
 def test_a_pipeline_name_as_part_of_an_azure_name(pipeline: str, part: str) -> None:
     assert name_part(pipeline) == part
+
+
+def test_action_group_short_name_is_the_stack_in_twelve_letters_and_digits() -> None:
+    # groupShortName: at most 12 characters (azurerm monitor_action_group_resource.go).
+    assert short_name("etl/Prod_Stack-1") == "adf-ProdStac"
+    assert short_name("etl/dev") == "adf-dev"
