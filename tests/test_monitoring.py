@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from components import missed_runs
-from components.monitoring import name_part, short_name
+from components.monitoring import azure_name, name_part, short_name
 from components.settings import ConfigError, load
 from tests.conftest import ROOT, Render, base, pipeline, run_program
 from tools import engine, plan
@@ -674,3 +674,18 @@ def test_action_group_short_name_is_the_stack_in_twelve_letters_and_digits() -> 
     # groupShortName: at most 12 characters (azurerm monitor_action_group_resource.go).
     assert short_name("etl/Prod_Stack-1") == "adf-ProdStac"
     assert short_name("etl/dev") == "adf-dev"
+
+
+def test_azure_names_keep_letters_digits_and_single_inner_hyphens() -> None:
+    assert azure_name("etl/Prod__X-", 50) == "etl-Prod-X"
+    assert azure_name("a" * 60 + "/prod", 50) == "a" * 50
+
+
+def test_a_long_stack_name_is_cut_to_fifty_in_every_monitoring_name(tmp_path: Path) -> None:
+    owner = "p" * 45 + "/" + "s" * 20
+    result = run_program(
+        tmp_path, MONITORING_PROGRAM.replace('"etl/prod"', repr(owner)) % (SHARED_WORKSPACE, FACTORY_ID)
+    )
+    slug = "p" * 45 + "-" + "s" * 4
+    assert result.one(ACTION_GROUP).raw_inputs["actionGroupName"] == f"{slug}-alerts"
+    assert result.one(QUERY_RULE).raw_inputs["ruleName"] == f"{slug}-load-missed-run"
