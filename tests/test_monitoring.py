@@ -689,3 +689,13 @@ def test_a_long_stack_name_is_cut_to_fifty_in_every_monitoring_name(tmp_path: Pa
     slug = "p" * 45 + "-" + "s" * 4
     assert result.one(ACTION_GROUP).raw_inputs["actionGroupName"] == f"{slug}-alerts"
     assert result.one(QUERY_RULE).raw_inputs["ruleName"] == f"{slug}-load-missed-run"
+
+
+def test_a_created_workspace_name_is_cut_to_azures_63_characters(tmp_path: Path) -> None:
+    owner = "p" * 45 + "/" + "s" * 30
+    program = MONITORING_PROGRAM.replace('"etl/prod"', repr(owner)).replace(
+        '"logAnalyticsWorkspaceId": %r, ', ""
+    )
+    result = run_program(tmp_path, program % FACTORY_ID)
+    # azurerm validate.LogAnalyticsWorkspaceName: 4-63 characters.
+    assert result.one(WORKSPACE).raw_inputs["workspaceName"] == "p" * 45 + "-" + "s" * 17
