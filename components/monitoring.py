@@ -301,7 +301,7 @@ class Monitoring(pulumi.ComponentResource):
         self.action_group = None
         self.failed_run_alert = None
         self._missed_run_alerts = {}
-        emails = spec.get("alert_emails", [])
+        emails = spec.get("alert_emails")
         if emails:
             self.action_group = monitor.ActionGroup(
                 f"{name}-action-group",
@@ -310,7 +310,7 @@ class Monitoring(pulumi.ComponentResource):
                 resource_group_name=group,
                 # Action groups are global resources (azurerm monitor_action_group_resource.go).
                 location="global",
-                enabled=True,
+                # enabled: the SDK sends its default, true (monitor/action_group.py).
                 email_receivers=[
                     monitor.MicrosoftCommonEmailReceiverArgs(
                         name=f"email-{i}", email_address=address, use_common_alert_schema=True
@@ -326,7 +326,7 @@ class Monitoring(pulumi.ComponentResource):
             if spec.get("missed_run_alert", DEFAULT_MISSED_RUN_ALERT):
                 grace = timedelta(minutes=spec.get("missed_run_grace_minutes", DEFAULT_GRACE_MINUTES))
                 for scheduled in args["scheduled_pipelines"]:
-                    if scheduled["schedule"].get("enabled", True):
+                    if scheduled["schedule"]["enabled"]:  # parse fills its default (True)
                         self._missed_run_alerts[scheduled["pipeline_name"]] = self._missed_run_alert(
                             name, args, slug, links, scheduled, grace
                         )

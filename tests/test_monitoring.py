@@ -699,3 +699,15 @@ def test_a_created_workspace_name_is_cut_to_azures_63_characters(tmp_path: Path)
     result = run_program(tmp_path, program % FACTORY_ID)
     # azurerm validate.LogAnalyticsWorkspaceName: 4-63 characters.
     assert result.one(WORKSPACE).raw_inputs["workspaceName"] == "p" * 45 + "-" + "s" * 17
+
+
+def test_without_alert_emails_nothing_alerts(render: Render) -> None:
+    """Logs only: no action group, no alert rule, and the component outputs none of them."""
+    result = render(monitored())
+    assert result.of_type(ACTION_GROUP) == [] and result.of_type(QUERY_RULE) == []
+    component = result.one("adf-databricks:index:Monitoring")
+    assert sorted(result.registered_outputs[component.urn]) == [
+        "diagnostics",
+        "failedRunsQuery",
+        "workspaceId",
+    ]
