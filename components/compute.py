@@ -10,7 +10,6 @@ No `from __future__ import annotations` here: Pulumi's component analyzer reads 
 annotations to build the package schema.
 """
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ import pulumi_databricks as databricks
 from components import outputs, validation
 from components.enums import ClusterMode, DataSecurityMode, InitScriptSource
 from components.notebooks import run_as_control
-from components.validation import Rule, check, describe, rule, rules
+from components.validation import check, describe, rule, rules, shown_default
 
 PYSPARK_PYTHON = {"3": "/databricks/python3/bin/python3"}
 """What the ADF UI's "Python version" sets in the cluster's environment."""
@@ -129,12 +128,6 @@ shows them and the component applies them: validation fills a default in every m
 it filled in would read as given, in a mode that does not take it."""
 
 
-def _shown_default(key: str, r: Rule | None = None) -> Rule:
-    """`r` with MODE_DEFAULTS[key] as its schema's `default`, which validation does not fill."""
-    r = r or Rule()
-    return dataclasses.replace(r, keywords={**r.keywords, "default": MODE_DEFAULTS[key]})
-
-
 def _filled(args: Mapping[str, Any]) -> dict[str, Any]:
     """A `cluster` document with the mode defaults of its absent keys."""
     return {**MODE_DEFAULTS, **args}
@@ -166,35 +159,39 @@ class PoolSpec(TypedDict):
     spark_version=rule("a Databricks runtime like 15.4.x-scala2.12", pattern=SPARK_VERSION),
     node_type=_VM_SIZE,
     driver_node_type=_VM_SIZE,
-    python_version=_shown_default("pythonVersion", rule("3", replace=True, enum=["3", 3])),
-    workers=_shown_default(
-        "workers",
+    python_version=shown_default(rule("3", replace=True, enum=["3", 3]), MODE_DEFAULTS["pythonVersion"]),
+    workers=shown_default(
         rule(
             WORKERS_EXPECTED,
             replace=True,
             oneOf=[{"type": "integer", "minimum": 0}, {"type": "string", "pattern": WORKER_RANGE}],
         ),
+        MODE_DEFAULTS["workers"],
     ),
-    spark_conf=_shown_default("sparkConf"),
-    spark_env_vars=_shown_default("sparkEnvVars"),
-    custom_tags=_shown_default("customTags"),
-    init_scripts=_shown_default("initScripts", rule(items=rule(INIT_SCRIPT_EXPECTED, pattern=INIT_SCRIPT))),
+    spark_conf=shown_default(rule(), MODE_DEFAULTS["sparkConf"]),
+    spark_env_vars=shown_default(rule(), MODE_DEFAULTS["sparkEnvVars"]),
+    custom_tags=shown_default(rule(), MODE_DEFAULTS["customTags"]),
+    init_scripts=shown_default(
+        rule(items=rule(INIT_SCRIPT_EXPECTED, pattern=INIT_SCRIPT)), MODE_DEFAULTS["initScripts"]
+    ),
     log_destination=_NON_EMPTY,
     policy_id=_NON_EMPTY,
     # The refused modes pass the schema so that check_access_mode can say why they are refused.
-    data_security_mode=_shown_default(
-        "dataSecurityMode",
+    data_security_mode=shown_default(
         rule(
             "one of " + ", ".join(m.value for m in DataSecurityMode),
             replace=True,
             type="string",
             enum=[*(m.value for m in DataSecurityMode), *REFUSED_ACCESS_MODES],
         ),
+        MODE_DEFAULTS["dataSecurityMode"],
     ),
     single_user_name=_NON_EMPTY,
-    autotermination_minutes=_shown_default("autoterminationMinutes", rule(minimum=10, maximum=10000)),
+    autotermination_minutes=shown_default(
+        rule(minimum=10, maximum=10000), MODE_DEFAULTS["autoterminationMinutes"]
+    ),
     existing_cluster_id=_NON_EMPTY,
-    pool=_shown_default("pool"),
+    pool=shown_default(rule(), MODE_DEFAULTS["pool"]),
 )
 class ComputeArgs(TypedDict):
     """The compute the Notebook activities run on. Each key applies to the modes named."""

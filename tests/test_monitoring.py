@@ -530,7 +530,14 @@ BAD = [
         "retention of a workspace not created",
         {"logAnalyticsWorkspaceId": SHARED_WORKSPACE, "retentionDays": 90},
         "monitoring.retentionDays",
-        "applies to a workspace the stack creates",
+        "applies to a workspace the stack creates, not with monitoring.logAnalyticsWorkspaceId"
+        " (set retention on that workspace)",
+    ),
+    (
+        "an alert without anyone to tell",
+        {"failedRunAlert": True},
+        "monitoring.failedRunAlert",
+        "applies only with monitoring.alertEmails: alerts need someone to tell",
     ),
     (
         "a Databricks workspace id",

@@ -1,6 +1,7 @@
 """The shared args machinery: one TypedDict and its rules give the schema, the checks and defaults."""
 
 import json
+from collections.abc import Iterator, Mapping
 from enum import Enum
 from typing import Any, NotRequired, TypedDict
 
@@ -9,7 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from components import validation
-from components.validation import InvalidArgs, Problem, check, rule, rules
+from components.validation import InvalidArgs, Problem, check, rule, rules, shown_default
 
 
 class Color(str, Enum):
@@ -281,3 +282,57 @@ def test_messages_follow_the_schema_without_words(document: dict[str, Any], mess
 )
 def test_values_are_quoted_as_config_writes_them(value: Any, shown: str) -> None:
     assert validation.describe(value) == shown
+
+
+def test_rules_made_while_a_test_runs() -> None:
+    """rule, rules, check and shown_default run when a component module is imported, before
+    `make mutation` activates a mutant; made here, inside a test, their mutants meet it."""
+
+    @rules(
+        size=rule("a size from 1 to 9", minimum=1, maximum=9, default=2),
+        tier=rule(refused={"old": "old is gone"}),
+        kind=rule("a or b", replace=True, enum=["a", "b"]),
+        names=rule(items=rule("a short name", maxLength=3)),
+        labels=rule(values=rule("a short label", maxLength=3)),
+        shown=shown_default(rule("a flag"), Color.RED),
+    )
+    class MadeArgs(TypedDict):
+        size: NotRequired[int]
+        tier: NotRequired[str]
+        kind: NotRequired[str]
+        names: NotRequired[list[str]]
+        labels: NotRequired[dict[str, str]]
+        shown: NotRequired[str]
+
+    def small_for_a(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+        if args.get("kind") == "a" and args["size"] > 5:
+            yield "kind", "a takes sizes up to 5"
+
+    check(MadeArgs, small_for_a, "size", "kind")
+    assert validation.json_schema(MadeArgs)["properties"] == {
+        "size": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 9,
+            "x-expected": "a size from 1 to 9",
+            "default": 2,
+        },
+        "tier": {"type": "string", "not": {"enum": ["old"]}, "x-refused": {"old": "old is gone"}},
+        # replace: the keywords stand for the schema the type would give.
+        "kind": {"enum": ["a", "b"], "x-expected": "a or b"},
+        "names": {"type": "array", "items": {"type": "string", "maxLength": 3, "x-expected": "a short name"}},
+        "labels": {
+            "type": "object",
+            "additionalProperties": {"type": "string", "maxLength": 3, "x-expected": "a short label"},
+        },
+        # shown_default: in the schema as its plain value, not filled in by parse.
+        "shown": {"type": "string", "default": "red", "x-expected": "a flag"},
+    }
+    broken = {"size": 7, "tier": "old", "kind": "a", "names": ["abcd"], "labels": {"x": "abcd"}}
+    assert [str(p) for p in validation.problems(MadeArgs, broken)] == [
+        "tier: old is gone",
+        "kind: a takes sizes up to 5",
+        "names[0]: expected a short name, got 'abcd'",
+        "labels.x: expected a short label, got 'abcd'",
+    ]
+    assert validation.parse(MadeArgs, {}) == {"size": 2}
