@@ -384,3 +384,17 @@ def test_month_days_read_as_one_condition(month_days: list[int], condition: str)
 
 def test_kql_strings_escape_backslashes_and_quotes() -> None:
     assert missed_runs.kql_string('a\\b"c') == '"a\\\\b\\"c"'
+
+
+def test_a_start_time_reads_as_utc_to_the_minute_whatever_the_deployers_time_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    try:
+        r = schedule("Day", "2026-01-01T08:30:45+02:00")
+        assert r.start == datetime(2026, 1, 1, 6, 30, tzinfo=UTC)
+        assert r.start.tzinfo == UTC
+    finally:
+        monkeypatch.undo()
+        time.tzset()

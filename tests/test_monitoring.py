@@ -591,7 +591,7 @@ BAD = [
         "grace without missed-run alerts",
         {**ALERTING, "missedRunAlert": False, "missedRunGraceMinutes": 30},
         "monitoring.missedRunGraceMinutes",
-        "only with monitoring.missedRunAlert true",
+        "applies only with monitoring.missedRunAlert true",
     ),
     ("misspelt key", {"alertEmail": EMAILS}, "monitoring.alertEmail", "did you mean 'alertEmails'?"),
 ]
@@ -718,3 +718,28 @@ def test_without_alert_emails_nothing_alerts(render: Render) -> None:
         "failedRunsQuery",
         "workspaceId",
     ]
+
+
+@pytest.mark.parametrize(
+    ("monitoring", "message"),
+    [
+        (
+            {**ALERTING, "missedRunAlert": False, "missedRunGraceMinutes": 30},
+            "adf-databricks:monitoring.missedRunGraceMinutes: applies only with monitoring.missedRunAlert true",
+        ),
+        (
+            {"failedRunAlert": True},
+            "adf-databricks:monitoring.failedRunAlert: applies only with monitoring.alertEmails: alerts need"
+            " someone to tell",
+        ),
+        (
+            {"logAnalyticsWorkspaceId": SHARED_WORKSPACE, "retentionDays": 90},
+            "adf-databricks:monitoring.retentionDays: applies to a workspace the stack creates, not with"
+            " monitoring.logAnalyticsWorkspaceId (set retention on that workspace)",
+        ),
+    ],
+)
+def test_rules_between_monitoring_keys_say_so_in_full(monitoring: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        check(monitored(**monitoring))
+    assert str(caught.value) == message
