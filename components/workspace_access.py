@@ -300,7 +300,7 @@ class WorkspaceAccess(pulumi.ComponentResource):
         identity_id = args.get("identity_id")
         if identity_id is not None:
             identity_principal_id = args.get("identity_principal_id")
-            assert identity_principal_id is not None, "refused by identity_with_principal"
+            assert identity_principal_id is not None  # refused by identity_with_principal
             principal_id = identity_principal_id
             self.credential = datafactory.CredentialOperation(
                 f"{name}-credential",
