@@ -398,3 +398,50 @@ def test_a_start_time_reads_as_utc_to_the_minute_whatever_the_deployers_time_zon
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_intervals_count_whole_hours_and_months_from_the_start() -> None:
+    assert runs(schedule("Hour", "2026-01-01T06:00:00Z", interval=3), "2026-01-01 18:00") == [
+        "2026-01-01 06:00",
+        "2026-01-01 09:00",
+        "2026-01-01 12:00",
+        "2026-01-01 15:00",
+        "2026-01-01 18:00",
+    ]
+    assert runs(
+        schedule("Month", "2026-01-15T06:00:00Z", interval=3, month_days=[15]), "2026-12-31 23:59"
+    ) == [
+        "2026-01-15 06:00",
+        "2026-04-15 06:00",
+        "2026-07-15 06:00",
+        "2026-10-15 06:00",
+    ]
+
+
+def test_runs_across_midnight_are_listed_once() -> None:
+    assert runs(schedule("Minute", "2026-01-01T23:30:00Z", interval=15), "2026-01-02 00:30") == [
+        "2026-01-01 23:30",
+        "2026-01-01 23:45",
+        "2026-01-02 00:00",
+        "2026-01-02 00:15",
+        "2026-01-02 00:30",
+    ]
+    assert runs(schedule("Hour", "2026-01-01T22:00:00Z"), "2026-01-02 01:00") == [
+        "2026-01-01 22:00",
+        "2026-01-01 23:00",
+        "2026-01-02 00:00",
+        "2026-01-02 01:00",
+    ]
+
+
+def test_a_run_at_the_end_or_at_until_counts() -> None:
+    # Midnight runs, up to and including `until` and endTime.
+    daily = schedule("Day", "2026-01-01T00:00:00Z")
+    assert runs(daily, "2026-01-03 00:00")[-1] == "2026-01-03 00:00"
+    ending = schedule("Day", "2026-01-01T00:00:00Z", end_time="2026-01-02T00:00:00Z")
+    assert runs(ending, "2026-01-05 00:00") == ["2026-01-01 00:00", "2026-01-02 00:00"]
+
+
+def test_a_schedule_that_runs_once_has_no_gap_to_watch_within() -> None:
+    once = schedule("Day", "2026-01-01T06:00:00Z", end_time="2026-01-01T12:00:00Z")
+    assert missed_runs.longest_gap(once) == missed_runs.MAX_QUERY_RANGE
