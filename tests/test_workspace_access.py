@@ -136,7 +136,11 @@ def test_token_in_key_vault(render: Render) -> None:
     grant = grant_named(result, "-vault-secrets-user")
     assert rotation.inputs == {"rotationDays": 60}
     assert token.inputs["lifetimeSeconds"] == 90 * 86400
-    assert token.inputs["comment"].endswith("issued 2026-01-01T00:00:00Z")
+    # The seed names the stack and component; the rotation time replaces the token when due.
+    assert token.inputs["comment"] == (
+        "Azure Data Factory linked service (adf-databricks/test/adf-databricks-data-factory-access),"
+        " issued 2026-01-01T00:00:00Z"
+    )
     assert rotation.urn in token.dependencies
     # Rotation replaces the token, new before old.
     assert "comment" in token.replace_on_changes and not token.delete_before_replace
@@ -403,3 +407,8 @@ def test_auth_mode_as_a_plain_string(tmp_path: Path) -> None:
     props = databricks_linked_service(result).inputs["properties"]
     assert props["accessToken"] == {"type": "SecureString", "value": engine.SECRET}
     assert result.of_type(GRANT) == []
+
+
+def test_a_token_is_rotated_when_configured(render: Render) -> None:
+    auth = {"mode": "token", "tokenLifetimeDays": 90, "rotateAfterDays": 30}
+    assert render(base(auth=auth)).one("time:index/rotating:Rotating").inputs == {"rotationDays": 30}
