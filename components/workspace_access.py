@@ -351,7 +351,7 @@ class WorkspaceAccess(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(
                 parent=self,
                 replace_on_changes=["comment", "lifetimeSeconds"],
-                additional_secret_outputs=["tokenValue"],
+                # tokenValue: secret by pulumi_databricks.Token itself (additional_secret_outputs).
             ),
         )
         token_value = pulumi.Output.secret(self.token.token_value)
@@ -372,8 +372,8 @@ class WorkspaceAccess(pulumi.ComponentResource):
                 tenant_id=client.tenant_id,
                 sku=keyvault.SkuArgs(family="A", name=keyvault.SkuName.STANDARD),
                 enable_rbac_authorization=True,
-                # Soft delete, once on, cannot be turned off (azure-native VaultPropertiesArgs).
-                enable_soft_delete=True,
+                # Soft delete: the SDK sends its default, true, which once on cannot be turned off
+                # (azure-native keyvault VaultPropertiesArgs).
                 # Neither of these may change after creation, so neither follows `protect`:
                 # retention is fixed (see VAULT_SOFT_DELETE_RETENTION_DAYS), and purge
                 # protection stays off (unset: Azure refuses an explicit false, and once on it

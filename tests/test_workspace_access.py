@@ -142,8 +142,10 @@ def test_token_in_key_vault(render: Render) -> None:
         " issued 2026-01-01T00:00:00Z"
     )
     assert rotation.urn in token.dependencies
+    assert token.replace_on_changes == ["comment", "lifetimeSeconds"]
     # Rotation replaces the token, new before old.
     assert "comment" in token.replace_on_changes and not token.delete_before_replace
+    # The SDKs' own guarantees the stack relies on (the component no longer repeats them).
     assert "tokenValue" in token.additional_secret_outputs
     props = vault.inputs["properties"]
     assert props["enableRbacAuthorization"] is True
