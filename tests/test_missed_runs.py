@@ -343,6 +343,7 @@ def test_failed_runs_query_reads_the_factory_failures_of_a_day() -> None:
     ("r", "words"),
     [
         (schedule("Day"), "every day at 06:00 UTC"),
+        (schedule("Day", hours=[6, 18], minutes=[0]), "every day at 06:00, 18:00 UTC"),
         (schedule("Hour", interval=2, minutes=[0, 30]), "every 2 hours at minute 0, 30"),
         (
             schedule("Week", week_days=["Monday", "Thursday"], hours=[6]),
@@ -392,7 +393,7 @@ def test_a_start_time_reads_as_utc_to_the_minute_whatever_the_deployers_time_zon
     monkeypatch.setenv("TZ", "America/New_York")
     time.tzset()
     try:
-        r = schedule("Day", "2026-01-01T08:30:45+02:00")
+        r = schedule("Day", "2026-01-01T08:30:45.250+02:00")
         assert r.start == datetime(2026, 1, 1, 6, 30, tzinfo=UTC)
         assert r.start.tzinfo == UTC
     finally:
@@ -445,3 +446,26 @@ def test_a_run_at_the_end_or_at_until_counts() -> None:
 def test_a_schedule_that_runs_once_has_no_gap_to_watch_within() -> None:
     once = schedule("Day", "2026-01-01T06:00:00Z", end_time="2026-01-01T12:00:00Z")
     assert missed_runs.longest_gap(once) == missed_runs.MAX_QUERY_RANGE
+
+
+def test_defaults_come_from_the_start_time() -> None:
+    # 2026-01-04 is a Sunday: a weekly schedule without weekDays runs on Sundays.
+    assert runs(schedule("Week", "2026-01-04T06:00:00Z"), "2026-01-18 23:59") == [
+        "2026-01-04 06:00",
+        "2026-01-11 06:00",
+        "2026-01-18 06:00",
+    ]
+    # A monthly schedule without monthDays runs on the start's day of the month.
+    assert runs(schedule("Month", "2026-01-15T06:00:00Z"), "2026-03-31 23:59") == [
+        "2026-01-15 06:00",
+        "2026-02-15 06:00",
+        "2026-03-15 06:00",
+    ]
+    # Months are counted from the start's month, across years.
+    assert runs(schedule("Month", "2026-01-15T06:00:00Z", interval=5), "2027-12-31 23:59") == [
+        "2026-01-15 06:00",
+        "2026-06-15 06:00",
+        "2026-11-15 06:00",
+        "2027-04-15 06:00",
+        "2027-09-15 06:00",
+    ]
