@@ -389,6 +389,12 @@ def test_token_expiry_alerts_in_token_mode_with_key_vault(render: Render) -> Non
     vault = result.one("azure-native:keyvault:Vault")
     topic = result.one(TOPIC).raw_inputs
     assert topic["topicType"] == "Microsoft.KeyVault.vaults"
+    assert topic["systemTopicName"] == "adf-databricks-test-key-vault"
+    assert result.one(TOPIC).name == "adf-databricks-monitoring-key-vault-events"
+    assert sorted(s.name for s in result.of_type(SUBSCRIPTION)) == [
+        "adf-databricks-monitoring-token-expired",
+        "adf-databricks-monitoring-token-near-expiry",
+    ]
     assert topic["source"] == engine.arm_id(
         "adf-databricks-test", "Microsoft.KeyVault", "vaults", vault.raw_inputs["vaultName"]
     )
