@@ -154,6 +154,8 @@ def test_token_in_key_vault(render: Render) -> None:
     assert vault.inputs["vaultName"] == vault_name(engine.SUBSCRIPTION, "adf-databricks-test", "test")
     assert len(vault.inputs["vaultName"]) <= 24
     assert secret.inputs["properties"]["value"] == engine.SECRET
+    # The Secret's outputs hold the token too; azure-native does not mark them secret itself.
+    assert secret.additional_secret_outputs == ["properties"]
     assert secret.raw_inputs["properties"]["value"] == engine.TOKEN_VALUE
     assert grant.raw_inputs["scope"].endswith(
         f"/providers/Microsoft.KeyVault/vaults/{vault.inputs['vaultName']}"
