@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
 import pytest
 
-from components import validation
+from components import data_factory, validation
 from components.data_factory import DataFactory, DataFactoryArgs, studio_url
 from components.validation import InvalidArgs
 from tests.conftest import Render, base, databricks_linked_service
@@ -130,3 +131,19 @@ def test_component_refuses_a_user_assigned_identity_without_its_principal() -> N
         )
         == []
     )
+
+
+def test_studio_links_open_the_factory_home_or_a_page() -> None:
+    factory_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataFactory/factories/adf"
+    quoted = (
+        "%2Fsubscriptions%2Fs%2FresourceGroups%2Frg%2Fproviders%2FMicrosoft.DataFactory%2Ffactories%2Fadf"
+    )
+    assert studio_url(factory_id) == f"https://adf.azure.com/en/home?factory={quoted}"
+    assert studio_url(factory_id, "monitoring/pipelineruns") == (
+        f"https://adf.azure.com/en/monitoring/pipelineruns?factory={quoted}"
+    )
+
+
+def test_a_factory_without_identity_is_an_error_that_says_so() -> None:
+    with pytest.raises(pulumi.RunError, match=r"^the factory reported no managed identity$"):
+        data_factory._principal_id(None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -416,3 +417,8 @@ def test_auth_mode_as_a_plain_string(tmp_path: Path) -> None:
 def test_a_token_is_rotated_when_configured(render: Render) -> None:
     auth = {"mode": "token", "tokenLifetimeDays": 90, "rotateAfterDays": 30}
     assert render(base(auth=auth)).one("time:index/rotating:Rotating").inputs == {"rotationDays": 30}
+
+
+def test_an_assignment_name_is_the_uuid5_of_its_lower_cased_parts() -> None:
+    expected = uuid.uuid5(uuid.NAMESPACE_URL, "/subscriptions/x/resourcegroups/rg/p/r")
+    assert assignment_name("/subscriptions/X/resourceGroups/RG", "P", "R") == str(expected)
