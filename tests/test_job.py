@@ -237,6 +237,9 @@ def test_job_on_the_stack_cluster(render: Render, mode: str) -> None:
         }
 
 
+# The DBFS init script is legacy and pulumi-databricks says so (a DeprecationWarning); the
+# job's cluster still takes it, as Data Factory's job clusters do (compute.INIT_SCRIPT_SOURCES).
+@pytest.mark.filterwarnings("ignore:For init scripts use:DeprecationWarning")
 @pytest.mark.parametrize(
     ("log_destination", "log_conf"),
     [
