@@ -201,9 +201,16 @@ def test_a_job_without_parameters_still_gets_the_volume(render: Render) -> None:
     ]
 
 
+def _task_on_the_stack_cluster(render: Render, cluster: dict[str, Any]) -> dict[str, Any]:
+    """The one task of the job activity's job, run on the stack's cluster section."""
+    job_activity = {**JOB_ACTIVITY, "job": {**JOB_ACTIVITY["job"], "compute": "cluster"}, "dependsOn": []}
+    result = render(mixed(cluster=cluster, pipelines=[pipeline(activities=[job_activity])]))
+    (task,) = result.one(JOB).inputs["tasks"]
+    return task
+
+
 @pytest.mark.parametrize("mode", ["job", "pool", "interactive"])
 def test_job_on_the_stack_cluster(render: Render, mode: str) -> None:
-    job_activity = {**JOB_ACTIVITY, "job": {**JOB_ACTIVITY["job"], "compute": "cluster"}, "dependsOn": []}
     # Data Factory gives pool clusters a fixed worker count (compute.check_worker_range).
     workers = 2 if mode == "pool" else "2:4"
     cluster = {
@@ -213,8 +220,7 @@ def test_job_on_the_stack_cluster(render: Render, mode: str) -> None:
         "workers": workers,
         "customTags": {"team": "data"},
     }
-    result = render(mixed(cluster=cluster, pipelines=[pipeline(activities=[job_activity])]))
-    (task,) = result.one(JOB).inputs["tasks"]
+    task = _task_on_the_stack_cluster(render, cluster)
     if mode == "interactive":
         assert task["existingClusterId"] == "0101-120000-abcdefgh"
         assert "newCluster" not in task
@@ -250,7 +256,6 @@ def test_job_on_the_stack_cluster(render: Render, mode: str) -> None:
 def test_job_cluster_gets_every_cluster_setting(render: Render, log_destination: str, log_conf: Any) -> None:
     """The job's own cluster is the one Data Factory would create from the linked service: the
     same runtime, sizes, conf, tags, init scripts (Jobs API sources), logs and policy."""
-    job_activity = {**JOB_ACTIVITY, "job": {**JOB_ACTIVITY["job"], "compute": "cluster"}, "dependsOn": []}
     cluster = {
         "mode": "job",
         "sparkVersion": "15.4.x-scala2.12",
@@ -263,8 +268,7 @@ def test_job_cluster_gets_every_cluster_setting(render: Render, log_destination:
         "logDestination": log_destination,
         "policyId": "ABC123",
     }
-    result = render(mixed(cluster=cluster, pipelines=[pipeline(activities=[job_activity])]))
-    (task,) = result.one(JOB).inputs["tasks"]
+    task = _task_on_the_stack_cluster(render, cluster)
     assert task["newCluster"] == {
         "sparkVersion": "15.4.x-scala2.12",
         "nodeTypeId": "Standard_D4ds_v5",
