@@ -173,6 +173,18 @@ STACK_FILES = {
 }
 
 
+def session_unless_mutating(fixture_name: str, config: pytest.Config) -> str:
+    """Scope of a fixture shared by the whole run: one per test under `make mutation` (see
+    module_unless_mutating)."""
+    return "function" if os.environ.get("MUTANT_UNDER_TEST") else "session"
+
+
+@pytest.fixture(scope=session_unless_mutating)
+def stacks() -> dict[str, engine.Result]:
+    """Every kind of stack, run once for the tests that read them all."""
+    return every_kind_of_stack()
+
+
 def every_kind_of_stack() -> dict[str, engine.Result]:
     """The program run (as `pulumi up`) for each stack file: the fixtures, prod, and a pool stack."""
     runs = {}

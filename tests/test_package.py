@@ -33,7 +33,7 @@ from pulumi.runtime.proto import engine_pb2_grpc, provider_pb2, provider_pb2_grp
 
 from components import validation
 from components.package import COMPONENTS, NAME
-from tests.conftest import ROOT, every_kind_of_stack, module_unless_mutating
+from tests.conftest import ROOT
 from tools import engine, package_schema
 
 PLUGIN = ROOT / "provider"
@@ -364,19 +364,14 @@ def test_plugin_serves_the_schema_over_grpc(plugin_port: int) -> None:
     assert info.version == served["version"]
 
 
-@pytest.fixture(scope=module_unless_mutating)
-def fixture_runs() -> dict[str, engine.Result]:
-    return every_kind_of_stack()
-
-
 def test_components_register_the_outputs_their_schema_declares(
-    fixture_runs: dict[str, engine.Result],
+    stacks: dict[str, engine.Result],
 ) -> None:
     """What a component registers (its outputs in the stack's state) is what the package schema
     says it outputs, by the same names; every declared output is set in some fixture stack."""
     resources = committed()["resources"]
     seen: dict[str, set[str]] = {token: set() for token in resources}
-    for fixture, result in fixture_runs.items():
+    for fixture, result in stacks.items():
         for component in (r for r in result.resources if r.type in resources):
             registered = result.registered_outputs[component.urn]
             assert set(registered) <= set(resources[component.type]["properties"]), (fixture, component.urn)
@@ -387,10 +382,10 @@ def test_components_register_the_outputs_their_schema_declares(
     }
 
 
-def test_registered_outputs_hold_the_components_values(fixture_runs: dict[str, engine.Result]) -> None:
+def test_registered_outputs_hold_the_components_values(stacks: dict[str, engine.Result]) -> None:
     """The root component registers the values the stack exports under the same names, and a
     child resource an output names is that component's own child."""
-    result = fixture_runs["full"]
+    result = stacks["full"]
     root = result.one(f"{NAME}:index:AdfDatabricks")
     registered = result.registered_outputs[root.urn]
     shared = set(registered) & set(result.outputs)

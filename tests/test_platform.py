@@ -21,8 +21,6 @@ from tests.conftest import (
     base,
     cli_config,
     databricks_linked_service,
-    every_kind_of_stack,
-    module_unless_mutating,
 )
 from tools import engine
 
@@ -239,11 +237,6 @@ def test_components_are_usable_from_other_languages() -> None:
     }
     assert "grantsPropagated" not in components["WorkspaceAccess"].outputs
     assert set(components["DatabricksWorkspace"].outputs) == {"url", "resourceId", "provider", "workspace"}
-
-
-@pytest.fixture(scope=module_unless_mutating)
-def stacks() -> dict[str, engine.Result]:
-    return every_kind_of_stack()
 
 
 def test_every_resource_belongs_to_a_component(stacks: dict[str, engine.Result]) -> None:
