@@ -32,6 +32,8 @@ def test_daily_trigger_is_started(render: Render) -> None:
     assert trigger.inputs["startTime"] == "2026-01-01T06:00:00Z"
     assert trigger.inputs["timeZone"] == "UTC"
     assert trigger.inputs["pipelines"] == [{"name": "process-data"}]
+    # No interval in the config: Data Factory's default of 1, said as "every day".
+    assert trigger.inputs["description"] == "Runs process-data every day"
     assert trigger.inputs["dataFactoryId"] == engine.arm_id(
         "adf-databricks-test", "Microsoft.DataFactory", "factories", result.outputs["factoryName"]
     )
@@ -65,6 +67,7 @@ def test_weekly_schedule_with_parameters(render: Render) -> None:
     trigger = render(base(pipelines=[p])).one(TRIGGER).inputs
     assert trigger["schedule"] == {"hours": [6, 18], "minutes": [30], "daysOfWeeks": ["Monday", "Thursday"]}
     assert trigger["interval"] == 2
+    assert trigger["description"] == "Runs process-data every 2 weeks"
     assert trigger["timeZone"] == "UTC"
     assert trigger["pipelines"] == [{"name": "process-data", "parameters": {"folder": "weekly"}}]
 
