@@ -268,6 +268,12 @@ def test_uploaded_notebook_gets_the_volume(render: Render) -> None:
     assert base_parameters(result) == [{"volume": DEFAULT_PATH, "folder": "@pipeline().parameters.folder"}]
 
 
+def test_uploaded_notebook_without_parameters_gets_only_the_volume(render: Render) -> None:
+    act = {k: v for k, v in activity().items() if k != "baseParameters"}
+    result = render(base(pipelines=[pipeline(activities=[act])]))
+    assert base_parameters(result) == [{"volume": DEFAULT_PATH}]
+
+
 def test_pipeline_names_the_volume_it_writes_to(render: Render) -> None:
     """The path comes from the volume resource, so the pipeline is declared after it; the
     grants are waited for by the trigger, which is what starts runs during `pulumi up`."""
