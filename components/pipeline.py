@@ -213,8 +213,9 @@ check(NotebookActivity, _job_keys, "job", "jobId", "jobParameters", *_NOT_FOR_JO
 
 
 def runs_a_job(activity: Mapping[str, Any]) -> bool:
-    """The activity is a DatabricksJob activity (config or args: either key spelling)."""
-    return any(key in activity for key in ("job", "jobId", "job_id"))
+    """The activity (as args, in snake case) is a DatabricksJob activity: one the stack creates a
+    job for, or one that runs an existing job."""
+    return "job" in activity or "job_id" in activity
 
 
 class PipelineParameter(TypedDict):
@@ -340,14 +341,13 @@ def _schedule_passes_declared_parameters(pipeline: Mapping[str, Any]) -> Iterato
 check(PipelineSpec, _schedule_passes_declared_parameters, "parameters", "schedule.parameters")
 
 
-def has_secret_arguments(spec: PipelineSpec) -> bool:
-    """The pipeline's schedule passes a value to a SecureString parameter."""
-    declared = spec.get("parameters", {})
-    arguments = spec.get("schedule", {}).get("parameters", {})
+def has_secret_arguments(spec: PipelineSpec, schedule: ScheduleSpec) -> bool:
+    """The pipeline's schedule passes a value to a SecureString parameter. Validation has
+    checked that each argument is one of the pipeline's parameters
+    (`_schedule_passes_declared_parameters`), so a schedule with arguments means declared ones."""
     return any(
-        ParameterType(declared[key]["type"]) is ParameterType.SECURE_STRING
-        for key in arguments
-        if key in declared
+        ParameterType(spec["parameters"][key]["type"]) is ParameterType.SECURE_STRING  # pyright: ignore[reportTypedDictNotRequiredAccess] - see above
+        for key in schedule.get("parameters", {})
     )
 
 

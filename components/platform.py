@@ -435,7 +435,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                         "factory_id": factory.id,
                         "pipeline_name": pipeline.pipeline_name,
                         "description": f"Runs {spec['name']} {_every(schedule)}",
-                        "secret_parameters": has_secret_arguments(spec),
+                        "secret_parameters": has_secret_arguments(spec, schedule),
                     },
                     opts=pulumi.ResourceOptions.merge(
                         trigger_opts, pulumi.ResourceOptions(depends_on=[*trigger_waits, *run_grants])

@@ -182,6 +182,21 @@ def test_no_job_no_serverless_linked_service(render: Render) -> None:
     assert result.of_type(JOB) == [] and result.of_type(RULE_SET) == []
 
 
+def test_an_existing_job_alone_gets_the_serverless_linked_service(render: Render) -> None:
+    """A pipeline whose only job activity runs an existing job (jobId) still needs the linked
+    service a DatabricksJob activity names; the stack creates no job for it."""
+    existing = {k: v for k, v in EXISTING_JOB.items() if k != "dependsOn"}
+    result = render(mixed(pipelines=[pipeline(activities=[activity(), existing])]))
+    assert [r.inputs["linkedServiceName"] for r in result.of_type(LINKED_SERVICE)] == [
+        "AzureDatabricks",
+        "AzureDatabricksServerless",
+    ]
+    assert result.of_type(JOB) == []
+    assert result.one(PIPELINE).inputs["activities"][1]["linkedServiceName"]["referenceName"] == (
+        "AzureDatabricksServerless"
+    )
+
+
 def test_token_mode_job_runs_as_the_deployer_who_creates_it(render: Render) -> None:
     """In mode token Data Factory authenticates as the deployer, who owns the jobs it creates
     and whom a job runs as when run_as is unset: nothing to grant (a lower level for the owner
