@@ -245,8 +245,6 @@ def _type_schema(typ: Any, r: Rule, defs: dict[str, Any], skip: Mapping[type, se
         return {"type": "boolean"}
     if typ is int:
         return {"type": "integer"}
-    if typ is float:
-        return {"type": "number"}
     if typ is Any:
         return {}
     if isinstance(typ, type) and issubclass(typ, Enum):

@@ -159,6 +159,19 @@ def test_excluded_fields_are_unknown_to_config() -> None:
     assert "target" not in validation.json_schema(ToyArgs, exclude={ToyArgs: ["target"]})["properties"]
 
 
+class FloatArgs(TypedDict):
+    """Args with a type no component uses, so validation has no schema for it."""
+
+    ratio: float
+    """A fraction."""
+
+
+def test_a_field_type_without_a_schema_is_a_programming_error() -> None:
+    with pytest.raises(TypeError) as caught:
+        validation.json_schema(FloatArgs)
+    assert str(caught.value) == "no JSON Schema for <class 'float'>"
+
+
 @rules(mode=rule(default=Color.RED))
 class OwnedArgs(TypedDict):
     """Args with an input its caller fills."""
