@@ -180,9 +180,9 @@ class Notebooks(pulumi.ComponentResource):
             access_controls=controls,
             opts=pulumi.ResourceOptions(parent=self),
         )
-        # The folder as the Permissions resource reports it: code lands in the folder only
-        # once the folder is locked.
-        locked = permissions.directory_path.apply(lambda path: path or args["folder"])
+        # The folder, known once the Permissions resource has locked it: code lands in the folder
+        # only after that.
+        locked = permissions.directory_path.apply(lambda _: args["folder"])
         self.paths = {}
         for source in dict.fromkeys(args["sources"]):
             notebook = databricks.Notebook(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from components.notebooks import (
 )
 from components.settings import ConfigError, load
 from components.validation import InvalidArgs
-from tests.conftest import ROOT, Render, activity, base, pipeline
+from tests.conftest import ROOT, Render, activity, base, pipeline, run_program
 from tools import engine
 
 NOTEBOOK = "databricks:index/notebook:Notebook"
@@ -174,6 +175,23 @@ def test_notebooks_land_in_the_locked_folder(render: Render) -> None:
     # Code is uploaded only once the folder's permissions are set.
     assert nb.property_dependencies["path"] == [result.one(PERMISSIONS).urn]
     assert result.outputs["notebookPaths"] == ["/team/etl/process_data"]
+
+
+def test_each_local_notebook_is_uploaded_once(tmp_path: Path) -> None:
+    """Notebooks with names of their own each land in the folder; a source listed twice (two
+    activities run it) is uploaded once."""
+    result = run_program(
+        tmp_path,
+        "import pulumi\n"
+        "from components.notebooks import Notebooks\n"
+        "nb = Notebooks('nb', {'folder': '/team/etl', 'sources': ['a/load.py', 'b/check.sql', 'a/load.py']})\n"
+        "pulumi.export('paths', nb.paths)\n",
+    )
+    assert [(r.name, r.inputs["path"], r.inputs["language"]) for r in result.of_type(NOTEBOOK)] == [
+        ("nb-load", "/team/etl/load", "PYTHON"),
+        ("nb-check", "/team/etl/check", "SQL"),
+    ]
+    assert result.outputs["paths"] == {"a/load.py": "/team/etl/load", "b/check.sql": "/team/etl/check"}
 
 
 def test_moving_the_folder_keeps_the_notebook_urn(render: Render) -> None:
