@@ -704,6 +704,23 @@ def test_a_long_stack_name_is_cut_to_fifty_in_every_monitoring_name(tmp_path: Pa
     assert result.one(QUERY_RULE).raw_inputs["ruleName"] == f"{slug}-load-missed-run"
 
 
+def test_the_longest_missed_run_rule_name_keeps_to_azures_260_characters(tmp_path: Path) -> None:
+    """A scheduled query rule's name takes 1-260 characters
+    (learn.microsoft.com/azure/templates/microsoft.insights/2021-08-01/scheduledqueryrules): the
+    longest slug (50) and the longest pipeline name (140, with characters Azure does not take,
+    so it gets its digest) come to 209."""
+    owner = "p" * 45 + "/" + "s" * 20
+    pipeline = "a b" * 46 + "ab"
+    program = MONITORING_PROGRAM.replace('"etl/prod"', repr(owner)).replace(
+        '"pipeline_name": "load"', f'"pipeline_name": {pipeline!r}'
+    )
+    result = run_program(tmp_path, program % (SHARED_WORKSPACE, FACTORY_ID))
+    digest = hashlib.sha256(pipeline.encode()).hexdigest()[:6]
+    name = result.one(QUERY_RULE).raw_inputs["ruleName"]
+    assert name == f"{'p' * 45}-{'s' * 4}-{'a-b' * 46}ab-{digest}-missed-run"
+    assert len(pipeline) == 140 and len(name) == 209
+
+
 def test_a_created_workspace_name_is_cut_to_azures_63_characters(tmp_path: Path) -> None:
     owner = "p" * 45 + "/" + "s" * 30
     program = MONITORING_PROGRAM.replace('"etl/prod"', repr(owner)).replace(
