@@ -25,7 +25,7 @@ import json
 import logging
 import runpy
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Coroutine, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -474,7 +474,12 @@ class CloudMocks(_ClientConfigMocks):
             return full_name, {**inputs, "volumePath": "/Volumes/" + full_name.replace(".", "/")}
         if typ == "databricks:index/grant:Grant":
             # <securable type>/<name>/<principal> (catalog/resource_grant.go, toSecurableId)
-            kind = next(k for k in ("catalog", "schema", "volume") if k in inputs)
+            # The provider takes exactly one securable. Fail as it would: a StopIteration from
+            # next() cannot cross the SDK's asyncio future and would leave the run waiting.
+            kinds = [k for k in ("catalog", "schema", "volume") if inputs.get(k)]
+            if len(kinds) != 1:
+                raise ValueError(f"{name}: a Grant takes exactly one of catalog, schema, volume; got {kinds}")
+            (kind,) = kinds
             return f"{kind}/{inputs[kind]}/{inputs['principal']}", dict(inputs)
         if typ == "databricks:index/cluster:Cluster":
             return "0101-120000-abcdefgh", {**inputs, "clusterId": "0101-120000-abcdefgh"}
@@ -692,7 +697,7 @@ def run(
     pulumi.runtime.set_all_config(dict(config), list(secret_keys or []))
     try:
         with _in_project(), contextlib.redirect_stdout(io.StringIO()):
-            _sync_await(_run_program(program or ROOT / "__main__.py", result))
+            _sync_await(_within_limit(_run_program(program or ROOT / "__main__.py", result)))
     finally:
         loop.close()
         asyncio.set_event_loop(None)
@@ -700,6 +705,20 @@ def run(
         # that so this process's next run can collect what this one left behind.
         gc.unfreeze()
     return result
+
+
+RUN_SECONDS = 60
+"""A program run takes a second or two; one still going after this waits for an output that
+will never resolve (the SDK drops an exception asyncio cannot carry, such as StopIteration)."""
+
+
+async def _within_limit(run: Coroutine[Any, Any, None]) -> None:
+    try:
+        await asyncio.wait_for(run, RUN_SECONDS)
+    except asyncio.TimeoutError:  # TimeoutError itself from Python 3.11
+        raise TimeoutError(
+            f"the program was still running after {RUN_SECONDS} s: an output never resolved"
+        ) from None
 
 
 async def _run_program(program: Path, result: Result) -> None:
