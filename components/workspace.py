@@ -71,7 +71,10 @@ class ExistingWorkspace(TypedDict):
 
 
 @rules(
-    name=rule("a non-empty string", pattern=r"\S"),
+    # What ARM takes (terraform-provider-azurerm internal/services/databricks/validate/
+    # workspace_name.go: 3-64 characters, letters, digits, _ and -; the portal shows 30 but
+    # the API takes 64).
+    name=rule("a workspace name (3-64 letters, digits, _ or -)", pattern=r"^[A-Za-z0-9_-]{3,64}$"),
     # The defaults of CREATED_ONLY keys are shown in the schema, applied by the component.
     sku=shown_default(
         rule(refused={value: f"{value} is refused: {reason}" for value, reason in RETIRED_SKUS.items()}),

@@ -147,16 +147,21 @@ def test_an_adopted_workspace_names_its_catalog() -> None:
 
 
 def test_default_schema_is_a_valid_name_for_any_stack() -> None:
-    uc = check(base(unityCatalog={"catalog": "main"}), stack="prod.eu-1")
+    uc = check(base(workspace={"name": "etl-prod-eu-1"}, unityCatalog={"catalog": "main"}), stack="prod.eu-1")
     assert uc["schema"] == "adf_databricks_prod_eu_1"
 
 
-def test_a_default_catalog_is_checked_like_a_written_one() -> None:
-    # The stack prod.eu-1's workspace catalog would be adf_databricks_prod.eu_1: refused
-    # before anything is declared, not by the CatalogVolume during the deployment.
-    with pytest.raises(ConfigError, match="expected a catalog name in lower case") as err:
+def test_default_names_are_checked_like_written_ones() -> None:
+    # The stack prod.eu-1's workspace would be adf-databricks-prod.eu-1, which Azure refuses,
+    # and its catalog adf_databricks_prod.eu_1: both refused before anything is declared.
+    with pytest.raises(ConfigError) as err:
         check(base(), stack="prod.eu-1")
-    assert err.value.path == "unityCatalog.catalog"
+    assert str(err.value).splitlines() == [
+        "adf-databricks:workspace.name: expected a workspace name (3-64 letters, digits, _ or -),"
+        " got 'adf-databricks-prod.eu-1'",
+        "adf-databricks:unityCatalog.catalog: expected a catalog name in lower case (letters, digits,"
+        " _ and -, Unity Catalog stores names in lower case), got 'adf_databricks_prod.eu_1'",
+    ]
 
 
 def test_keys_are_read() -> None:

@@ -104,12 +104,24 @@ def test_default_sku_is_premium(render: Render) -> None:
 
 
 def test_component_refuses_the_retired_standard_tier() -> None:
-    spec = WorkspaceSpec(name="w", sku="standard")  # type: ignore[typeddict-item]
+    spec = WorkspaceSpec(name="etl", sku="standard")  # type: ignore[typeddict-item]
     with pytest.raises(
         InvalidArgs, match=r"spec\.sku: standard is refused: Standard-tier workspaces reached end of life"
     ):
         DatabricksWorkspace("w", DatabricksWorkspaceArgs(spec=spec, resource_group_name="rg"))
     assert [m.value for m in WorkspaceSku] == ["premium", "trial"]
+
+
+@pytest.mark.parametrize("name", ["etl", "a" * 64, "Team_ETL-prod-2"])
+def test_workspace_names_azure_takes(name: str) -> None:
+    assert validation.problems(WorkspaceSpec, {"name": name}) == []
+
+
+@pytest.mark.parametrize("name", ["", "ab", "a" * 65, "etl.prod", "etl prod", "etl/prod"])
+def test_workspace_names_azure_refuses(name: str) -> None:
+    assert [str(p) for p in validation.problems(WorkspaceSpec, {"name": name})] == [
+        f"name: expected a workspace name (3-64 letters, digits, _ or -), got {name!r}"
+    ]
 
 
 def test_created_workspace_defaults(render: Render) -> None:
@@ -178,7 +190,7 @@ from components.workspace import DatabricksWorkspace
 DatabricksWorkspace(
     "w",
     {
-        "spec": {"name": "w", "sku": "trial", "no_public_ip": False, "public_network_access": "Enabled"},
+        "spec": {"name": "etl", "sku": "trial", "no_public_ip": False, "public_network_access": "Enabled"},
         "resource_group_name": "rg",
         "location": "westeurope",
     },
@@ -192,7 +204,7 @@ def test_component_takes_closed_sets_as_plain_strings(tmp_path: Path) -> None:
     assert ws["sku"] == {"name": "trial"}
     assert ws["publicNetworkAccess"] == "Enabled"
     assert ws["parameters"] == {"enableNoPublicIp": {"value": False}}
-    assert ws["managedResourceGroupId"].endswith("/resourceGroups/databricks-rg-w")
+    assert ws["managedResourceGroupId"].endswith("/resourceGroups/databricks-rg-etl")
     assert ws["tags"] == {}
     assert ws["location"] == "westeurope"
 
