@@ -13,6 +13,7 @@ from components.catalog import CatalogVolume
 from components.data_factory import DataFactory
 from components.notebooks import Notebooks
 from components.run_identity import RunIdentity
+from components.validation import InvalidArgs
 from components.workspace import DatabricksWorkspace
 from components.workspace_access import WorkspaceAccess
 from tests.conftest import (
@@ -266,3 +267,78 @@ def test_every_databricks_resource_uses_the_workspace_provider(stacks: dict[str,
         ]
         assert on_other == [], name
         assert len(result.resources) > 20
+
+
+# ---------------------------------------------------------------- AdfDatabricks from another program
+
+ANOTHER_PROGRAM = """
+import pulumi
+import pulumi_azure_native as azure_native
+from components.platform import AdfDatabricks
+
+
+class Team(pulumi.ComponentResource):
+    def __init__(self) -> None:
+        super().__init__("team:index:Data", "team")
+
+
+team = Team()
+other = azure_native.Provider("other-subscription", subscription_id="11111111-2222-3333-4444-555555555555")
+AdfDatabricks(
+    "etl",
+    {
+        "location": "westeurope",
+        "cluster": {"spark_version": "15.4.x-scala2.12", "node_type": "Standard_D4ds_v5"},
+        "pipelines": [
+            {
+                "name": "load",
+                "activities": [{"name": "Load", "notebook": "notebooks/process_data.py"}],
+                "schedule": {"frequency": "Day", "start_time": "2026-01-01T06:00:00Z"},
+            }
+        ],
+    },
+    opts=pulumi.ResourceOptions(parent=team, providers=[other]),
+)
+"""
+
+
+def another_program(tmp_path: Path, stack: str = "test") -> engine.Result:
+    program = tmp_path / "program.py"
+    program.write_text(ANOTHER_PROGRAM)
+    return engine.run({}, stack, preview=False, program=program)
+
+
+def test_component_names_its_defaults_after_the_program_running_it(tmp_path: Path) -> None:
+    """Used from another program, the defaults that follow from the project and stack come
+    from that program's, as the stack file's do from this one's."""
+    result = another_program(tmp_path)
+    assert result.one("azure-native:databricks:Workspace").inputs["workspaceName"] == "adf-databricks-test"
+    assert (
+        result.one("azure-native:resources:ResourceGroup").inputs["resourceGroupName"]
+        == "adf-databricks-test"
+    )
+    assert result.one("databricks:index/directory:Directory").inputs["path"] == "/adf-databricks/test"
+    assert result.one("databricks:index/schema:Schema").inputs["name"] == "adf_databricks_test"
+
+
+def test_component_refuses_a_default_name_the_stack_makes_too_long(tmp_path: Path) -> None:
+    stack = "s" * 55
+    with pytest.raises(InvalidArgs) as caught:
+        another_program(tmp_path, stack)
+    assert str(caught.value) == (
+        "AdfDatabricks etl: workspace.name: expected a workspace name (3-64 letters, digits, _ or -),"
+        f" got 'adf-databricks-{stack}'"
+    )
+
+
+def test_component_takes_its_parent_and_providers_from_its_options(tmp_path: Path) -> None:
+    """Everything, the subscription lookup for the trigger's provider included, goes through
+    the caller's azure-native provider, under the caller's component."""
+    result = another_program(tmp_path)
+    team = result.one("team:index:Data").urn
+    other = result.one("pulumi:providers:azure-native").urn
+    assert result.one("adf-databricks:index:AdfDatabricks").parent == team
+    assert result.one("azure-native:datafactory:Factory").provider == other
+    lookups = [i.provider for i in result.invokes if i.token == "azure-native:authorization:getClientConfig"]
+    # The workspace's (its managed resource group), the workspace access's and the trigger provider's.
+    assert lookups == [other] * 3

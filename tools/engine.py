@@ -87,6 +87,16 @@ class Registration:
 
 
 @dataclass
+class Invocation:
+    """One call of a provider function (an invoke), as the engine received it."""
+
+    token: str
+    provider: str
+    """URN of the provider that answered (empty for the default one)."""
+    args: dict[str, Any]
+
+
+@dataclass
 class Result:
     """Everything one run of the program declared."""
 
@@ -99,6 +109,8 @@ class Result:
     registered_outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
     """What each component registered as its outputs (`register_outputs`), by URN, with
     `[secret]` and `[unknown]` markers."""
+    invokes: list[Invocation] = field(default_factory=list)
+    """The provider functions the program called, in order."""
 
     def of_type(self, type_: str) -> list[Registration]:
         return [r for r in self.resources if r.type == type_]
@@ -214,8 +226,10 @@ class RecordingMonitor(mocks.MockMonitor):
             # A provider built from values not known yet (a workspace to be created) cannot
             # answer during a preview: the engine reports the result as unknown.
             return resource_pb2.ResourceInvokeResponse(unknown=True)
+        args = _from_struct(request.args)
+        self.result.invokes.append(Invocation(request.tok, _provider_urn(request.provider), args))
         result: Any = self.mocks.call(
-            mocks.MockCallArgs(token=request.tok, args=_from_struct(request.args), provider=request.provider)
+            mocks.MockCallArgs(token=request.tok, args=args, provider=request.provider)
         )
         returned = struct_pb2.Struct()
         returned.update(result)
