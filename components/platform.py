@@ -304,8 +304,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                 location=location,
                 tags=tags,
                 protect=protect,
-                allow_cluster_create=cluster.get("mode", ClusterMode.JOB)
-                in (ClusterMode.JOB, ClusterMode.POOL),
+                allow_cluster_create=cluster["mode"] in (ClusterMode.JOB, ClusterMode.POOL),
                 account_id=a["auth"].get("account_id"),
             ),
             opts=on_workspace,
@@ -328,13 +327,15 @@ class AdfDatabricks(pulumi.ComponentResource):
         )
         activities = [act for p in a["pipelines"] for act in p["activities"]]
         sources = [s for act in activities if (s := _local_notebook(act)[1]) is not None]
-        uploaded: dict[str, pulumi.Output[str]] = {}
-        if sources:
-            uploaded = Notebooks(
+        uploaded = (
+            Notebooks(
                 f"{name}-notebooks",
                 NotebooksArgs(folder=a["notebook_folder"], sources=sources, run_as=run_as),
                 opts=on_workspace,
             ).paths
+            if sources
+            else {}
+        )
 
         identity = run_identity.identity
         self._data_factory = DataFactory(
@@ -455,9 +456,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             if self._triggers
             else pulumi.Output.from_input({})
         )
-        self.notebook_paths = (
-            pulumi.Output.all(*uploaded.values()).apply(list) if uploaded else pulumi.Output.from_input([])
-        )
+        self.notebook_paths = pulumi.Output.all(*uploaded.values()).apply(list)
         self.log_analytics_workspace_id = self._monitoring.workspace_id if self._monitoring else None
         self.failed_runs_query = self._monitoring.failed_runs_query if self._monitoring else None
         outputs.register(self)

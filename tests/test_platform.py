@@ -22,6 +22,7 @@ from tests.conftest import (
     base,
     cli_config,
     databricks_linked_service,
+    run_program,
 )
 from tools import engine
 
@@ -342,3 +343,33 @@ def test_component_takes_its_parent_and_providers_from_its_options(tmp_path: Pat
     lookups = [i.provider for i in result.invokes if i.token == "azure-native:authorization:getClientConfig"]
     # The workspace's (its managed resource group), the workspace access's and the trigger provider's.
     assert lookups == [other] * 3
+
+
+def test_python_programs_reach_the_children_by_name(tmp_path: Path) -> None:
+    """The Python-only properties (the package schema has the outputs instead)."""
+    program = (
+        ANOTHER_PROGRAM.replace(
+            '"activities": [{"name": "Load", "notebook": "notebooks/process_data.py"}],',
+            '"activities": [{"name": "Load", "notebook": "notebooks/process_data.py"},'
+            ' {"name": "Job", "job": {"notebook": "notebooks/process_data.py"}, "depends_on": [{"activity": "Load"}]}],',
+        )
+        .replace('"location": "westeurope",', '"location": "westeurope", "auth": {"mode": "token"},')
+        .replace("AdfDatabricks(\n", "etl = AdfDatabricks(\n")
+    )
+    program += (
+        "pulumi.export('pipeline', etl.pipelines['load'].pipeline_name)\n"
+        "pulumi.export('job', etl.jobs['load/Job'].job_id)\n"
+        "pulumi.export('trigger', etl.triggers['load-schedule'].activated)\n"
+        "pulumi.export('workspace', etl.workspace.url)\n"
+        "pulumi.export('factory', etl.data_factory.factory.name)\n"
+        "pulumi.export('monitoring', etl.monitoring is None)\n"
+    )
+    result = run_program(tmp_path, program)
+    assert result.outputs == {
+        "pipeline": "load",
+        "job": result.one("databricks:index/job:Job").id,
+        "trigger": True,
+        "workspace": f"https://{engine.WORKSPACE_HOST}",
+        "factory": result.one("azure-native:datafactory:Factory").name + "-0a1b2c3",
+        "monitoring": True,
+    }
