@@ -403,7 +403,7 @@ def _activity(
 ) -> datafactory.DatabricksNotebookActivityArgs | datafactory.DatabricksJobActivityArgs:
     if "job_id" in activity:
         job_id = activity["job_id"]
-        assert job_linked_service_name is not None, "refused by _runs_what_exists"
+        assert job_linked_service_name is not None  # refused by _runs_what_exists
         return datafactory.DatabricksJobActivityArgs(
             type="DatabricksJob",
             # "Type: string (or Expression with resultType string)" (DatabricksJobActivity.job_id).

@@ -209,7 +209,9 @@ class DatabricksWorkspace(pulumi.ComponentResource):
                         value=spec.get("no_public_ip", DEFAULT_NO_PUBLIC_IP)
                     ),
                 ),
-                public_network_access=spec.get("public_network_access", DEFAULT_PUBLIC_NETWORK_ACCESS).value,
+                # The only value the rules accept (Disabled is refused above), so whatever the
+                # spec says, this is what it means.
+                public_network_access=DEFAULT_PUBLIC_NETWORK_ACCESS.value,
                 tags=dict(args["tags"]),
                 opts=pulumi.ResourceOptions(parent=self, protect=args["protect"]),
             )

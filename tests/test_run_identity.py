@@ -47,3 +47,29 @@ def test_mode_as_a_plain_string(tmp_path: Path) -> None:
     assert result.outputs["runAs"] == engine.CLIENT_CONFIG["clientId"]
     assert result.of_type("azure-native:managedidentity:UserAssignedIdentity") == []
     assert result.of_type("databricks:index/servicePrincipal:ServicePrincipal") == []
+
+
+CHILDREN_PROGRAM = """
+import pulumi
+from components.run_identity import RunIdentity
+
+who = RunIdentity("who", {"mode": %r, "resource_group_name": "rg"})
+pulumi.export("jobRunAs", who.job_run_as)
+pulumi.export("runAs", who.run_as)
+pulumi.export("absent", [n for n in ("identity", "service_principal", "rule_set") if getattr(who, n) is None])
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "absent"),
+    [("token", ["identity", "service_principal", "rule_set"]), ("msi", ["rule_set"])],
+)
+def test_python_programs_see_what_each_mode_declares(tmp_path: Path, mode: str, absent: list[str]) -> None:
+    """What a mode does not declare is None; without an account id there is no role to wait
+    for, so a job runs as the run identity itself."""
+    result = run_program(tmp_path, CHILDREN_PROGRAM % mode)
+    assert result.outputs["absent"] == absent
+    assert result.outputs["jobRunAs"] == result.outputs["runAs"]
+    assert result.outputs["runAs"] == (
+        engine.CLIENT_CONFIG["clientId"] if mode == "token" else engine.IDENTITY_CLIENT
+    )

@@ -13,7 +13,8 @@ from components.enums import AuthMode, ClusterMode, DataSecurityMode, Frequency,
 from components.platform import AdfDatabricksArgs
 from components.settings import ConfigError, load
 from components.workspace_access import rotation_days
-from tests.conftest import ROOT, activity, base, pipeline
+from tests.conftest import ROOT, activity, base, cli_config, pipeline
+from tools import engine
 
 
 def check(raw: dict[str, Any], stack: str = "test") -> AdfDatabricksArgs:
@@ -59,6 +60,15 @@ def test_location_defaults_to_azure_natives() -> None:
     del raw["location"]
     s = load(raw, project="adf-databricks", stack="t", base_dir=ROOT, default_location="northeurope").args
     assert s["location"] == "northeurope"
+
+
+def test_the_program_reads_azure_natives_location() -> None:
+    """`pulumi config set azure-native:location` is where the stack's location comes from when
+    the stack sets none (the provider's own key, which the resource group then uses)."""
+    raw = base()
+    del raw["location"]
+    result = engine.run({**cli_config(raw), "azure-native:location": "northeurope"}, "test", preview=False)
+    assert result.one("azure-native:resources:ResourceGroup").inputs["location"] == "northeurope"
 
 
 def test_cluster_edges_accepted() -> None:
