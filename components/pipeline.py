@@ -448,9 +448,8 @@ def _common(activity: NotebookActivity) -> dict[str, Any]:
         depends_on=[
             datafactory.ActivityDependencyArgs(
                 activity=dependency["activity"],
-                dependency_conditions=[
-                    DependencyCondition(c).value for c in dependency.get("conditions", [])
-                ],
+                # Filled by the rules when absent (default Succeeded).
+                dependency_conditions=[DependencyCondition(c).value for c in dependency["conditions"]],  # pyright: ignore[reportTypedDictNotRequiredAccess]
             )
             for dependency in activity.get("depends_on", [])
         ]
