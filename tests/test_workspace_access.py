@@ -422,3 +422,51 @@ def test_a_token_is_rotated_when_configured(render: Render) -> None:
 def test_an_assignment_name_is_the_uuid5_of_its_lower_cased_parts() -> None:
     expected = uuid.uuid5(uuid.NAMESPACE_URL, "/subscriptions/x/resourcegroups/rg/p/r")
     assert assignment_name("/subscriptions/X/resourceGroups/RG", "P", "R") == str(expected)
+
+
+ATTRIBUTES_PROGRAM = """
+import pulumi
+from components.data_factory import DataFactory
+
+df = DataFactory(
+    "df",
+    {
+        "resource_group_name": "rg",
+        "workspace_url": "https://adb-1.2.azuredatabricks.net",
+        "workspace_resource_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/w",
+        "cluster_fields": {},
+        "auth": %r,
+        "linked_service": {"integration_runtime": "SelfHosted"},
+        "serverless": %r,
+    },
+)
+access = df.access
+pulumi.export("absent", [n for n in ("token", "vault", "credential", "deployer_grant") if getattr(access, n) is None])
+pulumi.export("grants", len(access.grants))
+pulumi.export("serverless", df.serverless_linked_service is not None)
+"""
+
+
+@pytest.mark.parametrize(
+    ("auth", "serverless", "absent", "grants"),
+    [
+        ({"mode": "msi"}, False, ["token", "vault", "credential", "deployer_grant"], 1),
+        ({"mode": "token"}, True, ["credential"], 1),
+        ({"mode": "token", "key_vault": False}, False, ["vault", "credential", "deployer_grant"], 0),
+    ],
+)
+def test_python_programs_see_what_each_mode_declares(
+    tmp_path: Path, auth: dict[str, Any], serverless: bool, absent: list[str], grants: int
+) -> None:
+    """What a mode does not declare is None (no grants: an empty list), and each Azure
+    Databricks linked service runs through the configured integration runtime."""
+    result = run_program(tmp_path, ATTRIBUTES_PROGRAM % (auth, serverless))
+    assert result.outputs == {"absent": absent, "grants": grants, "serverless": serverless}
+    linked = [
+        r.inputs["properties"]
+        for r in result.of_type("azure-native:datafactory:LinkedService")
+        if r.inputs["properties"]["type"] == "AzureDatabricks"
+    ]
+    assert len(linked) == (2 if serverless else 1)
+    for props in linked:
+        assert props["connectVia"] == {"referenceName": "SelfHosted", "type": "IntegrationRuntimeReference"}
