@@ -568,5 +568,5 @@ def _job_args(
 
 def _every(schedule: ScheduleSpec) -> str:
     unit = Frequency(schedule["frequency"]).value.lower()
-    interval = schedule.get("interval", 1)
+    interval = schedule["interval"]  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it (default 1)
     return f"every {unit}" if interval == 1 else f"every {interval} {unit}s"

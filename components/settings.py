@@ -37,8 +37,6 @@ class StackSettings:
 
     project: str
     """Pulumi project name (the AdfDatabricks component's name)."""
-    stack: str
-    """Stack name (dev, prod, ...)."""
     args: AdfDatabricksArgs
     """The configuration as AdfDatabricks's args: snake_case keys, defaults applied."""
 
@@ -83,7 +81,7 @@ def load(
     found += [p for p in _notebook_files(document, base_dir) if p.path not in taken]
     if found:
         raise ConfigError(validation.sort_problems(found, document))
-    return StackSettings(project=project, stack=stack, args=platform.parse(document, project, stack))
+    return StackSettings(project=project, args=platform.parse(document, project, stack))
 
 
 def _parse(key: str, value: Any) -> Any:

@@ -889,6 +889,30 @@ def test_bad_value_names_its_key(rule: str, raw: dict[str, Any], path: str, frag
     assert isinstance(caught.value, pulumi.RunError)
 
 
+@pytest.mark.parametrize(
+    ("pipelines", "path", "expected"),
+    [
+        ("etl", "pipelines", "expected a list"),
+        (["etl"], "pipelines[0]", "expected an object"),
+        ([pipeline(activities="Process Data")], "pipelines[0].activities", "expected a list"),
+        ([pipeline(activities=["Process Data"])], "pipelines[0].activities[0]", "expected an object"),
+    ],
+)
+def test_a_config_of_the_wrong_shape_is_reported_not_crashed_on(
+    pipelines: Any, path: str, expected: str
+) -> None:
+    """The notebook-file check reads pipelines before their shape is known to be right."""
+    with pytest.raises(ConfigError) as caught:
+        check(base(pipelines=pipelines))
+    assert caught.value.path == path
+    assert f"adf-databricks:{path}: {expected}" in str(caught.value)
+
+
+def test_a_written_location_wins_over_azure_natives() -> None:
+    s = load(base(), project="adf-databricks", stack="t", base_dir=ROOT, default_location="northeurope").args
+    assert s["location"] == "westeurope"
+
+
 def test_cli_strings_are_parsed_once(tmp_path: Path) -> None:
     """Top-level structured values arrive from the CLI as JSON strings."""
     assert settings._parse("protect", "true") is True
