@@ -85,7 +85,8 @@ SERVERLESS_LINKED_SERVICE = "AzureDatabricksServerless"
 
 
 def _distinct_linked_services(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    if args.get("serverless") and args.get("linkedService", {}).get("name") == SERVERLESS_LINKED_SERVICE:
+    # Both filled by the rules (serverless false, linkedService {}).
+    if args["serverless"] and args["linkedService"].get("name") == SERVERLESS_LINKED_SERVICE:
         yield "linkedService.name", f"{SERVERLESS_LINKED_SERVICE} is the serverless linked service's name"
 
 

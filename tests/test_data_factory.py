@@ -133,6 +133,36 @@ def test_component_refuses_a_user_assigned_identity_without_its_principal() -> N
     )
 
 
+@pytest.mark.parametrize(
+    ("serverless", "name", "problems"),
+    [
+        (
+            True,
+            "AzureDatabricksServerless",
+            ["linkedService.name: AzureDatabricksServerless is the serverless linked service's name"],
+        ),
+        (False, "AzureDatabricksServerless", []),
+        (True, "Databricks", []),
+        (True, None, []),
+    ],
+)
+def test_the_serverless_linked_service_keeps_its_name(
+    serverless: bool, name: str | None, problems: list[str]
+) -> None:
+    """With job activities the factory declares AzureDatabricksServerless too; the notebook
+    linked service may not take that name."""
+    args = {
+        "resource_group_name": "rg",
+        "workspace_url": "https://adb-1.2.azuredatabricks.net",
+        "workspace_resource_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/w",
+        "cluster_fields": {},
+        "serverless": serverless,
+        "linked_service": {"name": name} if name else {},
+    }
+    found = validation.problems(DataFactoryArgs, validation.to_document(DataFactoryArgs, args))
+    assert [str(p) for p in found] == problems
+
+
 def test_studio_links_open_the_factory_home_or_a_page() -> None:
     factory_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataFactory/factories/adf"
     quoted = (
