@@ -150,7 +150,7 @@ def _local_notebook(activity: Mapping[str, Any]) -> tuple[str, str | None]:
 def _account_for_run_as(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """In mode msi a job runs as the factory's identity, which the deployer may name only as a
     user of that service principal (RunIdentity._deployer_roles)."""
-    auth = args.get("auth", {})
+    auth = args["auth"]  # filled by the rules (default {})
     if auth_mode(auth) is not AuthMode.MSI or "accountId" in auth:
         return
     for i, pipeline in enumerate(args["pipelines"]):

@@ -172,7 +172,7 @@ class WorkspaceAccessArgs(TypedDict):
 
 def identity_with_principal(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """In mode msi a user-assigned identity comes with its principal id, which gets the grant."""
-    mode = args.get("auth", {}).get("mode", DEFAULT_AUTH_MODE)
+    mode = args["auth"].get("mode", DEFAULT_AUTH_MODE)  # auth is required
     if mode == AuthMode.MSI and "identityId" in args and "identityPrincipalId" not in args:
         yield (
             "identityPrincipalId",

@@ -14,7 +14,7 @@ from components import compute, validation
 from components.compute import ComputeArgs, DatabricksCompute
 from components.enums import ClusterMode, DataSecurityMode
 from components.validation import InvalidArgs
-from tests.conftest import Render, base, databricks_linked_service
+from tests.conftest import Render, base, databricks_linked_service, run_program
 from tools import engine
 
 CLUSTER = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5"}
@@ -206,11 +206,17 @@ def test_interactive_cluster_is_dedicated_to_the_run_as_identity(tmp_path: Path)
                 "/dbfs/init/fuse.sh",
             ],
             log_destination="dbfs:/logs",
+            driver_node_type="Standard_D8ds_v5",
+            policy_id="ABC123",
         ),
     )
     cluster = result.one("databricks:index/cluster:Cluster")
+    assert cluster.name == "compute-cluster"
+    assert cluster.inputs["clusterName"] == "compute"
     assert cluster.inputs["sparkVersion"] == "15.4.x-scala2.12"
     assert cluster.inputs["nodeTypeId"] == "Standard_D4ds_v5"
+    assert cluster.inputs["driverNodeTypeId"] == "Standard_D8ds_v5"
+    assert cluster.inputs["policyId"] == "ABC123"
     assert cluster.inputs["autoscale"] == {"minWorkers": 1, "maxWorkers": 4}
     assert "numWorkers" not in cluster.inputs
     assert cluster.inputs["autoterminationMinutes"] == 45
@@ -548,6 +554,8 @@ def test_msi_run_identity_may_use_what_the_stack_creates(
     interactive cluster; the identity gets that much, not Can Manage."""
     result = render(base(cluster=cluster))
     [permissions] = [p for p in result.of_type(PERMISSIONS) if target in p.inputs]
+    kind = "pool" if target == "instancePoolId" else "cluster"
+    assert permissions.name == f"adf-databricks-compute-{kind}-permissions"
     assert permissions.inputs["accessControls"] == [
         {"servicePrincipalName": engine.IDENTITY_CLIENT, "permissionLevel": level}
     ]
@@ -592,6 +600,7 @@ def test_the_identity_adf_runs_as_may_restart_the_cluster(
     """A service principal is granted by application id, a user (token mode) by user name."""
     result = build(tmp_path, interactive(single_user_name=run_as, run_as=run_as))
     (permissions,) = result.of_type("databricks:index/permissions:Permissions")
+    assert permissions.name == "compute-cluster-permissions"
     assert permissions.inputs["accessControls"] == [{**grantee, "permissionLevel": "CAN_RESTART"}]
 
 
@@ -609,3 +618,19 @@ def test_interactive_cluster_logs_go_to_dbfs_or_a_volume(
         "databricks:index/cluster:Cluster"
     )
     assert cluster.inputs["clusterLogConf"] == log_conf
+
+
+@pytest.mark.parametrize(
+    ("mode", "absent"), [("job", ["cluster", "pool"]), ("pool", ["cluster"]), ("interactive", ["pool"])]
+)
+def test_python_programs_see_what_each_mode_declares(tmp_path: Path, mode: str, absent: list[str]) -> None:
+    """What a mode does not declare is None."""
+    result = run_program(
+        tmp_path,
+        "import pulumi\n"
+        "from components.compute import DatabricksCompute\n"
+        f"c = DatabricksCompute('c', {{'mode': {mode!r}, 'spark_version': '15.4.x-scala2.12',"
+        " 'node_type': 'Standard_D4ds_v5', 'workers': 2, 'single_user_name': 'etl@example.com'})\n"
+        "pulumi.export('absent', [n for n in ('cluster', 'pool') if getattr(c, n) is None])\n",
+    )
+    assert result.outputs["absent"] == absent

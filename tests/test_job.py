@@ -224,6 +224,15 @@ def _task_on_the_stack_cluster(render: Render, cluster: dict[str, Any]) -> dict[
     return task
 
 
+def test_job_on_the_stack_existing_cluster(render: Render) -> None:
+    task = _task_on_the_stack_cluster(render, {"mode": "existing", "existingClusterId": "0606-101010-xyz"})
+    assert task == {
+        "taskKey": "notebook",
+        "notebookTask": {"notebookPath": task["notebookTask"]["notebookPath"]},
+        "existingClusterId": "0606-101010-xyz",
+    }
+
+
 @pytest.mark.parametrize("mode", ["job", "pool", "interactive"])
 def test_job_on_the_stack_cluster(render: Render, mode: str) -> None:
     # Data Factory gives pool clusters a fixed worker count (compute.check_worker_range).
