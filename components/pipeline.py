@@ -299,16 +299,16 @@ def _activities_form_a_graph(pipeline: Mapping[str, Any]) -> Iterator[tuple[str,
             yield f"activities[{i}].name", f"duplicate of activities[{first[name]}].name {name!r}"
         else:
             first[name] = i
-    dangling = False
-    for i, activity in enumerate(activities):
-        for j, dependency in enumerate(activity.get("dependsOn", [])):
-            if dependency["activity"] not in first or dependency["activity"] == activity["name"]:
-                dangling = True
-                yield (
-                    f"activities[{i}].dependsOn[{j}].activity",
-                    f"expected another activity of this pipeline ({', '.join(first)}),"
-                    f" got {dependency['activity']!r}",
-                )
+    dangling = [
+        (
+            f"activities[{i}].dependsOn[{j}].activity",
+            f"expected another activity of this pipeline ({', '.join(first)}), got {dependency['activity']!r}",
+        )
+        for i, activity in enumerate(activities)
+        for j, dependency in enumerate(activity.get("dependsOn", []))
+        if dependency["activity"] not in first or dependency["activity"] == activity["name"]
+    ]
+    yield from dangling
     if dangling or len(first) < len(activities):
         return
     # Lists, not sets: the cycle reported is the same in every run.

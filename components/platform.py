@@ -171,7 +171,8 @@ check(AdfDatabricksArgs, _account_for_run_as, "auth", "pipelines")
 def _catalog_of_an_adopted_workspace(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """An adopted workspace may predate automatic Unity Catalog enablement, so it may have no
     workspace catalog to default to (stack_defaults leaves the catalog unset there)."""
-    if "existing" in args.get("workspace", {}) and "catalog" not in args.get("unityCatalog", {}):
+    # Both filled by stack_defaults.
+    if "existing" in args["workspace"] and "catalog" not in args["unityCatalog"]:
         yield (
             "unityCatalog.catalog",
             "is required with workspace.existing: an adopted workspace may have no workspace"
@@ -186,18 +187,16 @@ def stack_defaults(document: Mapping[str, Any], project: str, stack: str) -> dic
     """A stack's document with the defaults that follow from its project and stack filled in:
     the workspace's name, the notebook folder, and the Unity Catalog catalog and schema."""
     filled = dict(document)
-    workspace = filled.get("workspace")
-    if isinstance(workspace, dict) and "name" not in workspace and "existing" not in workspace:
+    workspace = filled.get("workspace", {})
+    if isinstance(workspace, dict) and "existing" not in workspace:
         filled["workspace"] = {"name": f"{project}-{stack}", **workspace}
-    elif workspace is None:
-        filled["workspace"] = {"name": f"{project}-{stack}"}
     filled.setdefault("notebookFolder", f"/{project}/{stack}")
     catalog = filled.get("unityCatalog", {})
     if isinstance(catalog, dict):
         # Pulumi project and stack names may hold '-' and '.', which Unity Catalog names avoid.
         own = {"schema": re.sub(r"[^a-z0-9_]", "_", f"{project}_{stack}".lower())}
         name = filled["workspace"].get("name") if isinstance(filled["workspace"], dict) else None
-        if isinstance(name, str) and "existing" not in filled["workspace"]:
+        if isinstance(name, str):
             own["catalog"] = workspace_catalog_name(name)
         filled["unityCatalog"] = {**own, **catalog}
     return filled

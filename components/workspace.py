@@ -126,8 +126,9 @@ def _created_only(key: str, spec: Mapping[str, Any]) -> Iterator[tuple[str, str]
         yield key, "applies to a created workspace, not with workspace.existing"
 
 
-# Reads only whether `existing` is there, so a broken `existing` does not hide this.
-for _key in CREATED_ONLY:
+# Reads only whether `existing` is there, so a broken `existing` does not hide this. An adopted
+# workspace keeps its own name, so a name written next to `existing` would be ignored.
+for _key in (*CREATED_ONLY, "name"):
     check(WorkspaceSpec, functools.partial(_created_only, _key), _key)
 
 

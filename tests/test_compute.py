@@ -284,8 +284,12 @@ def test_single_user_name_only_goes_with_single_user(tmp_path: Path) -> None:
 
 def test_interactive_single_user_needs_single_user_name() -> None:
     # The default access mode of every mode is SINGLE_USER.
-    with pytest.raises(InvalidArgs, match=r"singleUserName: an interactive SINGLE_USER cluster"):
+    with pytest.raises(InvalidArgs) as caught:
         DatabricksCompute("c", interactive(single_user_name=None))
+    assert str(caught.value) == (
+        "DatabricksCompute c: singleUserName: an interactive SINGLE_USER cluster must be dedicated to"
+        " the identity Data Factory runs as; set it, or choose USER_ISOLATION"
+    )
 
 
 # ---------------------------------------------------------------- component rules

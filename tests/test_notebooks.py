@@ -74,6 +74,14 @@ def test_folder_the_stack_cannot_lock(folder: str, message: str) -> None:
     assert problem.startswith("folder: expected") and message in problem
 
 
+def test_a_folder_under_shared_is_refused_with_a_way_out() -> None:
+    assert folder_problems("/Shared/etl") == [
+        "folder: expected a folder outside /Shared, got '/Shared/etl': every workspace user can edit"
+        " what is under /Shared, and that right cannot be taken away there; use a top-level folder"
+        " such as /adf-databricks/dev"
+    ]
+
+
 def test_component_refuses_shared_before_registering_anything() -> None:
     # No mocks are set: reaching the engine would fail differently.
     with pytest.raises(InvalidArgs, match="Notebooks nb: folder: expected a folder outside /Shared"):

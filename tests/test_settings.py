@@ -890,20 +890,26 @@ def test_bad_value_names_its_key(rule: str, raw: dict[str, Any], path: str, frag
 
 
 @pytest.mark.parametrize(
-    ("pipelines", "path", "expected"),
+    ("overrides", "path", "expected"),
     [
-        ("etl", "pipelines", "expected a list"),
-        (["etl"], "pipelines[0]", "expected an object"),
-        ([pipeline(activities="Process Data")], "pipelines[0].activities", "expected a list"),
-        ([pipeline(activities=["Process Data"])], "pipelines[0].activities[0]", "expected an object"),
+        ({"pipelines": "etl"}, "pipelines", "expected a list"),
+        ({"pipelines": ["etl"]}, "pipelines[0]", "expected an object"),
+        ({"pipelines": [pipeline(activities="Process Data")]}, "pipelines[0].activities", "expected a list"),
+        (
+            {"pipelines": [pipeline(activities=["Process Data"])]},
+            "pipelines[0].activities[0]",
+            "expected an object",
+        ),
+        ({"workspace": "etl"}, "workspace", "expected an object"),
     ],
 )
 def test_a_config_of_the_wrong_shape_is_reported_not_crashed_on(
-    pipelines: Any, path: str, expected: str
+    overrides: dict[str, Any], path: str, expected: str
 ) -> None:
-    """The notebook-file check reads pipelines before their shape is known to be right."""
+    """The notebook-file check and the stack's defaults read the document before its shape is
+    known to be right."""
     with pytest.raises(ConfigError) as caught:
-        check(base(pipelines=pipelines))
+        check(base(**overrides))
     assert caught.value.path == path
     assert f"adf-databricks:{path}: {expected}" in str(caught.value)
 
@@ -963,3 +969,53 @@ def test_nothing_is_declared_when_anything_is_wrong(render: Any) -> None:
         render(base(workspace={"sku": "standard"}, cluster={"workers": -1}))
     assert "adf-databricks:workspace.sku" in str(caught.value)
     assert "adf-databricks:cluster.workers" in str(caught.value)
+
+
+def test_an_activity_that_depends_on_itself_is_one_problem_not_also_a_cycle() -> None:
+    act = activity(dependsOn=[{"activity": "Process Data"}])
+    with pytest.raises(ConfigError) as caught:
+        check(base(pipelines=[pipeline(activities=[act])]))
+    assert str(caught.value) == (
+        "adf-databricks:pipelines[0].activities[0].dependsOn[0].activity: expected another activity"
+        " of this pipeline (Process Data), got 'Process Data'"
+    )
+
+
+def test_notebooks_after_a_workspace_path_are_still_checked_for_one_name() -> None:
+    acts = [
+        {"name": "Audit", "notebookPath": "/team/audit"},
+        activity(name="A"),
+        activity(name="B", notebook="tests/fixtures/process_data.py"),
+    ]
+    with pytest.raises(ConfigError) as caught:
+        check(base(pipelines=[pipeline(activities=acts)]))
+    assert caught.value.path == "pipelines[0].activities[2].notebook"
+
+
+def test_a_location_is_required_only_to_create_the_resource_group() -> None:
+    raw = base()
+    del raw["location"]
+    with pytest.raises(ConfigError) as caught:
+        check(raw)
+    assert str(caught.value) == (
+        "adf-databricks:location: is required to create the resource group (or set"
+        " azure-native:location, or deploy into an existing adf-databricks:resourceGroupName)"
+    )
+    assert "location" not in check({**raw, "resourceGroupName": "etl-prod"})
+
+
+def test_an_adopted_workspace_keeps_its_name() -> None:
+    existing = {
+        "resourceId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shared/providers/Microsoft.Databricks/workspaces/analytics",
+        "url": "adb-1234567890123456.7.azuredatabricks.net",
+    }
+    with pytest.raises(ConfigError) as caught:
+        check(base(workspace={"name": "etl", "existing": existing}, unityCatalog={"catalog": "main"}))
+    assert str(caught.value) == (
+        "adf-databricks:workspace.name: applies to a created workspace, not with workspace.existing"
+    )
+    # No name is filled in for it either.
+    assert (
+        "name"
+        not in check(base(workspace={"existing": existing}, unityCatalog={"catalog": "main"}))["workspace"]
+    )
