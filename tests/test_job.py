@@ -417,6 +417,20 @@ JOB_OF = dict(JOB_ACTIVITY["job"])
             ],
         ),
         (
+            {"job": {**JOB_OF, "parameters": {"folder": "x", "day": "1"}}, "jobParameters": {"foldr": "x"}},
+            [
+                f"{AT}.jobParameters.foldr: expected a parameter the job declares in job.parameters"
+                " (folder, day), got 'foldr'"
+            ],
+        ),
+        (
+            {"job": {"notebook": "notebooks/process_data.py"}, "jobParameters": {"foldr": "x"}},
+            [
+                f"{AT}.jobParameters.foldr: expected a parameter the job declares in job.parameters"
+                " (none), got 'foldr'"
+            ],
+        ),
+        (
             {"job": None, "notebookPath": "/Shared/x"},
             [f"{AT}.jobParameters: applies only with job or jobId"],
         ),

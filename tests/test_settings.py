@@ -1019,3 +1019,25 @@ def test_an_adopted_workspace_keeps_its_name() -> None:
         "name"
         not in check(base(workspace={"existing": existing}, unityCatalog={"catalog": "main"}))["workspace"]
     )
+
+
+def test_a_schedule_cannot_pass_parameters_to_a_pipeline_without_any() -> None:
+    p = {k: v for k, v in pipeline().items() if k != "parameters"}
+    p["activities"] = [activity(baseParameters={"folder": "raw"})]
+    p["schedule"] = {"frequency": "Day", "startTime": "2026-01-01T06:00:00Z", "parameters": {"folder": "x"}}
+    with pytest.raises(ConfigError) as caught:
+        check(base(pipelines=[p]))
+    assert (
+        str(caught.value)
+        == "adf-databricks:pipelines[0].schedule.parameters.folder: unknown key: the pipeline declares no parameters"
+    )
+
+
+def test_a_schedule_must_end_after_it_starts() -> None:
+    schedule = {"frequency": "Day", "startTime": "2026-01-01T06:00:00Z", "endTime": "2026-01-01T06:00:00Z"}
+    with pytest.raises(ConfigError) as caught:
+        check(base(pipelines=[pipeline(schedule=schedule)]))
+    assert str(caught.value) == (
+        "adf-databricks:pipelines[0].schedule.endTime: expected a time after startTime"
+        " (2026-01-01T06:00:00Z), got '2026-01-01T06:00:00Z'"
+    )
