@@ -638,3 +638,15 @@ def test_python_programs_see_what_each_mode_declares(tmp_path: Path, mode: str, 
         "pulumi.export('absent', [n for n in ('cluster', 'pool') if getattr(c, n) is None])\n",
     )
     assert result.outputs["absent"] == absent
+
+
+def test_single_node_settings_are_checked_only_on_a_single_node_cluster() -> None:
+    clash = {"spark.databricks.cluster.profile": "serverless", "spark.master": "local[4]"}
+    found = validation.problems(ComputeArgs, {**CLUSTER, "workers": 0, "sparkConf": clash})
+    assert [str(p) for p in found] == [
+        "sparkConf: 0 workers makes a single-node cluster, which needs"
+        " spark.databricks.cluster.profile=singleNode, spark.master=local[*];"
+        " got spark.databricks.cluster.profile=serverless"
+    ]
+    # With workers, the same settings are the user's own.
+    assert validation.problems(ComputeArgs, {**CLUSTER, "workers": 2, "sparkConf": clash}) == []
