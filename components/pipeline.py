@@ -333,12 +333,7 @@ def _schedule_passes_declared_parameters(pipeline: Mapping[str, Any]) -> Iterato
     for key, value in arguments.items():
         path = f"schedule.parameters.{key}"
         if key not in declared:
-            yield (
-                path,
-                validation.unknown_key(key, list(declared))
-                if declared
-                else "unknown key: the pipeline declares no parameters",
-            )
+            yield path, validation.unknown_key(key, list(declared))
         elif problem := parameter_value_problem(declared[key]["type"], value):
             yield path, problem
 

@@ -359,6 +359,8 @@ def _messages(error: ValidationError, path: str) -> Iterator[Problem]:
 
 def unknown_key(key: str, known: Sequence[str]) -> str:
     """The message for a key an object does not take, naming the closest known key."""
+    if not known:
+        return "unknown key; none are declared here"
     close = difflib.get_close_matches(key, known, n=1)
     return (
         f"unknown key; did you mean '{close[0]}'?"

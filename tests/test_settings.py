@@ -1029,7 +1029,7 @@ def test_a_schedule_cannot_pass_parameters_to_a_pipeline_without_any() -> None:
         check(base(pipelines=[p]))
     assert (
         str(caught.value)
-        == "adf-databricks:pipelines[0].schedule.parameters.folder: unknown key: the pipeline declares no parameters"
+        == "adf-databricks:pipelines[0].schedule.parameters.folder: unknown key; none are declared here"
     )
 
 
