@@ -80,7 +80,7 @@ def load(
     taken = {p.path for p in found}
     found += [p for p in _notebook_files(document, base_dir) if p.path not in taken]
     if found:
-        raise ConfigError(validation.sort_problems(found, document))
+        raise ConfigError(validation.sort_problems(found, document, ""))
     return StackSettings(project=project, args=platform.parse(document, project, stack))
 
 

@@ -18,6 +18,7 @@ rules between fields are registered with `check`. From these:
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -80,7 +81,7 @@ Check = Callable[[Mapping[str, Any]], Iterable[tuple[str, str]]]
 object and yields (relative key path, message) problems."""
 
 _RULES: dict[type, Mapping[str, Rule]] = {}
-_CHECKS: dict[type, list[tuple[Check, tuple[str, ...] | None]]] = {}
+_CHECKS: dict[type, list[tuple[Check, tuple[str, ...]]]] = {}
 
 
 def rules(**fields: Rule) -> Callable[[type[T]], type[T]]:
@@ -93,17 +94,17 @@ def rules(**fields: Rule) -> Callable[[type[T]], type[T]]:
     return register
 
 
-def check(cls: type, fn: Check, *reads: str) -> None:
+def check(cls: type, fn: Check, read: str, *reads: str) -> None:
     """Register `fn` as a rule between fields of `cls`: it yields (key, message) problems.
 
-    `reads` names the keys it looks at; it is skipped when one of them broke the schema (its
-    own problem is reported instead), or when one of them is excluded (the caller fills it).
-    Without `reads` it is skipped when any field broke.
+    `read` and `reads` name the keys it looks at; it is skipped when one of them broke the
+    schema (its own problem is reported instead), or when one of them is excluded (the caller
+    fills it).
 
     A call after the function, not a decorator: mutmut 3 does not mutate decorated functions
     (mutmut/mutation/file_mutation.py skips them), and `make mutation` must reach these rules.
     """
-    _CHECKS.setdefault(cls, []).append((fn, reads or None))
+    _CHECKS.setdefault(cls, []).append((fn, (read, *reads)))
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,7 @@ def fields(cls: type) -> dict[str, Field]:
     Args types do not inherit from each other: at runtime a TypedDict forgets which class
     declared a field, and the analyzer would lose the inherited fields' docstrings.
     """
-    required = getattr(cls, "__required_keys__", frozenset())
+    required = cls.__required_keys__
     own_rules = _RULES.get(cls, {})
     return {
         camel_case(name): Field(
@@ -166,22 +167,23 @@ def fields(cls: type) -> dict[str, Field]:
     }
 
 
+_WRAPPERS: tuple[tuple[Callable[[Any], bool], Callable[[Any], Any]], ...] = (
+    (analyzer.is_not_required, analyzer.unwrap_not_required),
+    (analyzer.is_required, analyzer.unwrap_required),
+    (analyzer.is_input, analyzer.unwrap_input),
+    (analyzer.is_optional, analyzer.unwrap_optional),
+)
+
+
 def _bare(annotation: Any) -> Any:
     """The value type of an annotation, without NotRequired, Required, Input or Optional."""
-    while True:
-        if analyzer.is_not_required(annotation):
-            annotation = analyzer.unwrap_not_required(annotation)
-        elif analyzer.is_required(annotation):
-            annotation = analyzer.unwrap_required(annotation)
-        elif analyzer.is_input(annotation):
-            annotation = analyzer.unwrap_input(annotation)
-        elif analyzer.is_optional(annotation):
-            annotation = analyzer.unwrap_optional(annotation)
-        else:
-            return annotation
+    for wraps, unwrap in _WRAPPERS:
+        if wraps(annotation):
+            return _bare(unwrap(annotation))
+    return annotation
 
 
-def _checks(cls: type) -> list[tuple[Check, tuple[str, ...] | None]]:
+def _checks(cls: type) -> list[tuple[Check, tuple[str, ...]]]:
     return _CHECKS.get(cls, [])
 
 
@@ -369,45 +371,47 @@ def unknown_key(key: str, known: Sequence[str]) -> str:
     )
 
 
-def _order(document: Any, path: str = "") -> dict[str, int]:
-    """Each key path of a document by the position it is written at."""
-    order: dict[str, int] = {}
+def _order(document: Any, path: str) -> dict[str, tuple[int, int]]:
+    """Each key path of a document: the position it is written at, and the last position of
+    what it holds (its own, when it holds nothing)."""
+    paths: list[str] = []
+    last: dict[str, int] = {}
 
     def walk(value: Any, here: str) -> None:
-        order.setdefault(here, len(order))
+        paths.append(here)
         if isinstance(value, dict):
             for key, item in value.items():
                 walk(item, join(here, str(key)))
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 walk(item, join(here, i))
+        last[here] = len(paths) - 1
 
     walk(document, path)
-    return order
+    return {here: (i, last[here]) for i, here in enumerate(paths)}
 
 
-def sort_problems(found: Iterable[Problem], document: Any, path: str = "") -> list[Problem]:
-    """Problems in the order their keys appear; a missing key, which has no place, sits at its parent."""
+def sort_problems(found: Iterable[Problem], document: Any, path: str) -> list[Problem]:
+    """Problems in the order their keys are written in `document` (whose own path is `path`).
+
+    A key the document does not have sorts after all that the nearest key above it holds,
+    where it would be added.
+    """
     order = _order(document, path)
 
     def position(problem: Problem) -> tuple[int, int]:
-        here = problem.path
-        while here and here not in order:
-            cut = max(here.rfind("."), here.rfind("["))
-            here = here[:cut] if cut > 0 else ""
-        if here == problem.path:
-            return (order[here], 0)
-        rest = problem.path[len(here) :].lstrip(".")
-        if "." in rest or "[" in rest:
-            # Below a key the document does not have at all (a section left to its defaults).
-            return (len(order), 0)
-        # A missing key sorts with its parent, ahead of what the parent holds.
-        return (order.get(here, 0), 1)
+        # Every candidate is a prefix of the problem's path (the document's own path is a
+        # prefix of all), and a string sorts after its own prefixes: the greatest is nearest.
+        nearest = max(p for p in order if p == path or _within(problem.path, p))
+        first, last = order[nearest]
+        return (first, 0) if nearest == problem.path else (last, 1)
 
     return sorted(found, key=position)
 
 
-_VALIDATORS: dict[tuple[type, str], Draft202012Validator] = {}
+@functools.cache
+def _validator(cls: type, exclude: frozenset[tuple[type, frozenset[str]]]) -> Draft202012Validator:
+    return Draft202012Validator(json_schema(cls, dict(exclude)))
 
 
 def problems(
@@ -419,10 +423,7 @@ def problems(
     field it reads has a problem of its own (a missing parent may hide its children), or is
     excluded (the caller fills it, so the caller answers for its rules).
     """
-    cache_key = (cls, repr(sorted((c.__qualname__, sorted(n)) for c, n in (exclude or {}).items())))
-    validator = _VALIDATORS.get(cache_key)
-    if validator is None:
-        validator = _VALIDATORS[cache_key] = Draft202012Validator(json_schema(cls, exclude))
+    validator = _validator(cls, frozenset((c, frozenset(n)) for c, n in (exclude or {}).items()))
     found: list[Problem] = []
     broken: list[str] = []
     for error in validator.iter_errors(document):
@@ -454,10 +455,9 @@ def _cross_checks(
         document = with_defaults(cls, value)
         excluded = skip.get(cls, set())
         for fn, reads in _checks(cls):
-            keys = reads if reads is not None else tuple(value)
-            if any(_within(b, join(path, key)) for b in broken for key in keys):
+            if any(_within(b, join(path, key)) for b in broken for key in reads):
                 continue
-            if reads is not None and excluded.intersection(reads):
+            if excluded.intersection(reads):
                 continue
             for relative, message in fn(document):
                 yield Problem(join(path, relative) if relative else path, message)
@@ -526,8 +526,7 @@ def to_document(cls: type, args: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _to_document_value(typ: Any, value: Any) -> Any:
-    if _is_deferred(value):
-        return value
+    # A value known only at deploy time is neither a Mapping nor a list: `_plain` keeps it.
     if is_typeddict(typ) and isinstance(value, Mapping):
         return to_document(typ, value)
     if analyzer.is_list(typ) and isinstance(value, (list, tuple)):
@@ -566,7 +565,7 @@ def _from_document_value(typ: Any, value: Any) -> Any:
     return value
 
 
-def parse(cls: type[T], args: Mapping[str, Any], component: str = "") -> T:
+def parse(cls: type[T], args: Mapping[str, Any], component: str) -> T:
     """Validated args with defaults applied, or `InvalidArgs` listing every problem.
 
     `component` names who refuses them, e.g. "DatabricksCompute analytics: ".

@@ -525,9 +525,9 @@ def test_parsed_args_are_valid_args(mode: ClusterMode) -> None:
         if mode is ClusterMode.EXISTING
         else {**SIZED, "mode": mode.value, "single_user_name": RUN_AS}
     )
-    parsed = validation.parse(ComputeArgs, args)
+    parsed = validation.parse(ComputeArgs, args, "")
     assert parsed["mode"] is mode
-    assert validation.parse(ComputeArgs, parsed) == parsed
+    assert validation.parse(ComputeArgs, parsed, "") == parsed
 
 
 # ---------------------------------------------------------------- existing

@@ -103,13 +103,14 @@ def test_component_refuses_bad_args_with_every_problem() -> None:
         DataFactory("df", args)  # type: ignore[arg-type]
     name = "a Data Factory name (letter, digit or _ first; none of . + ? / < > * % & : \\ #; at most 140 characters)"
     assert str(caught.value).splitlines() == [
-        "DataFactory df: workspaceResourceId: is required",
         "DataFactory df: resourceGroupName: expected a resource group name (1-90 letters, digits,"
         " - _ . ( ), not ending in .), got 'bad/name'",
         "DataFactory df: linkedService.name: expected " + name + ", got 'Azure.Databricks'",
         "DataFactory df: linkedService.integrationRuntime: expected " + name + ", got 'ir/x'",
         f"DataFactory df: tags.x: expected a string of at most 256 characters, got '{'y' * 257}'",
         "DataFactory df: auth.rotateAfterDays: expected fewer days than auth.tokenLifetimeDays (5), got 5",
+        # A missing key: after all its object holds, where it would be added.
+        "DataFactory df: workspaceResourceId: is required",
     ]
 
 

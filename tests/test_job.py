@@ -542,9 +542,9 @@ def test_notebook_pipeline_runs_only_jobs_that_exist_through_a_job_linked_servic
             "p", {"spec": spec, "factory_name": "f", "resource_group_name": "rg", "linked_service_name": "ls"}
         )
     assert [str(p) for p in caught.value.problems] == [
-        "jobLinkedServiceName: is required: spec.activities[1] runs a Databricks job",
         "spec.activities[0].job: expected jobId instead: NotebookPipeline runs jobs that exist (AdfDatabricks"
         " creates them from job)",
+        "jobLinkedServiceName: is required: spec.activities[1] runs a Databricks job",
     ]
 
 

@@ -3,7 +3,7 @@
 import json
 from collections.abc import Iterator, Mapping
 from enum import Enum
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, Required, TypedDict
 
 import pulumi
 import pytest
@@ -130,7 +130,7 @@ def test_a_rule_between_fields_runs_on_defaults_and_skips_broken_fields() -> Non
 def test_parse_takes_python_args_and_applies_defaults() -> None:
     target = _Later()
     args = validation.parse(
-        ToyArgs, {"name": "a", "color": "blue", "inner": {"level": 2}, "hours": (3,), "target": target}
+        ToyArgs, {"name": "a", "color": "blue", "inner": {"level": 2}, "hours": (3,), "target": target}, ""
     )
     assert args["size"] == 1
     assert args["color"] is Color.BLUE
@@ -139,7 +139,9 @@ def test_parse_takes_python_args_and_applies_defaults() -> None:
     # A value known only at deploy time passes through unchecked.
     assert args["target"] is target
     assert (
-        validation.parse(ToyArgs, {"name": "a", "color": Color.BLUE, "description": None, "size": 2})["color"]
+        validation.parse(ToyArgs, {"name": "a", "color": Color.BLUE, "description": None, "size": 2}, "")[
+            "color"
+        ]
         is Color.BLUE
     )
 
@@ -180,6 +182,8 @@ class OwnedArgs(TypedDict):
     """Which mode."""
     owner: NotRequired[str]
     """Needed with red; the caller fills it."""
+    size: NotRequired[int]
+    """How big."""
 
 
 def _red_needs_owner(doc):
@@ -187,12 +191,27 @@ def _red_needs_owner(doc):
         yield "owner", "is required with mode red"
 
 
+def _small_red(doc):
+    if doc["mode"] == "red" and doc.get("size", 0) > 2:
+        yield "size", "expected at most 2 with mode red"
+
+
 check(OwnedArgs, _red_needs_owner, "mode", "owner")
+check(OwnedArgs, _small_red, "mode", "size")
 
 
 def test_rules_reading_an_excluded_field_are_the_callers() -> None:
     assert validation.problems(OwnedArgs, {}) == [Problem("owner", "is required with mode red")]
     assert validation.problems(OwnedArgs, {}, exclude={OwnedArgs: ["owner"]}) == []
+    # Only the rules that read it: the next rule still runs.
+    assert validation.problems(OwnedArgs, {"size": 3}, exclude={OwnedArgs: ["owner"]}) == [
+        Problem("size", "expected at most 2 with mode red")
+    ]
+
+
+def test_a_closed_set_known_only_at_deploy_time_passes_through() -> None:
+    mode = _Later()
+    assert validation.parse(OwnedArgs, {"mode": mode, "owner": "o"}, "")["mode"] is mode
 
 
 @rules(tier=rule(refused={"gold": "gold is refused: it was retired"}, enum=["silver", "gold", "bronze"]))
@@ -228,7 +247,7 @@ def test_a_shown_default_is_not_filled_in() -> None:
     assert validation.json_schema(ShownArgs)["properties"]["size"]["default"] == 3
     # What a rule between fields and the component see: the field stays absent.
     assert validation.with_defaults(ShownArgs, {}) == {}
-    assert validation.parse(ShownArgs, {}) == {}
+    assert validation.parse(ShownArgs, {}, "") == {}
 
 
 def test_each_problem_is_a_line_under_the_refusers_name() -> None:
@@ -348,4 +367,127 @@ def test_rules_made_while_a_test_runs() -> None:
         "names[0]: expected a short name, got 'abcd'",
         "labels.x: expected a short label, got 'abcd'",
     ]
-    assert validation.parse(MadeArgs, {}) == {"size": 2}
+    assert validation.parse(MadeArgs, {}, "") == {"size": 2}
+
+
+def test_a_value_known_at_deploy_time_hides_no_other_problem() -> None:
+    # The deferred value fails the schema first (its property is checked before unknown keys).
+    assert validation.problems(ToyArgs, {"name": "a", "target": _Later(), "colour": "red"}) == [
+        Problem("colour", "unknown key; did you mean 'color'?")
+    ]
+
+
+@rules(level=rule(minimum=1), note=rule(minimum=0))
+class LeafArgs(TypedDict):
+    """A leaf with a rule of its own."""
+
+    level: int
+    """How high."""
+    note: NotRequired[int]
+    """A number."""
+    depth: NotRequired[int]
+    """How deep."""
+
+
+def _shallow(doc):
+    if doc.get("depth", 0) > 2:
+        yield "depth", "expected at most 2"
+
+
+check(LeafArgs, _shallow, "depth")
+
+
+@rules(size=rule(minimum=0))
+class TreeArgs(TypedDict):
+    """Leaves, one or many."""
+
+    name: NotRequired[str]
+    """Its name."""
+    size: NotRequired[int]
+    """How big."""
+    leaf: NotRequired[LeafArgs]
+    """One leaf."""
+    leaves: NotRequired[list[LeafArgs]]
+    """Many leaves."""
+
+
+def _deep_trees_have_a_leaf(doc):
+    if doc.get("name") == "deep" and "leaf" not in doc:
+        yield "leaf.level", "is required for a tree named deep"
+
+
+check(TreeArgs, _deep_trees_have_a_leaf, "name", "leaf")
+
+
+def test_problems_sort_where_their_keys_are_written() -> None:
+    document = {"name": "deep", "size": -1, "leaves": [{"note": -1, "depth": 3}, {"level": 0, "depth": 3}]}
+    # Found in another order: the schema's problems first, then the rules between fields
+    # (an object's before its children's).
+    expected = [
+        "size: expected an integer >= 0, got -1",
+        "leaves[0].note: expected an integer >= 0, got -1",
+        "leaves[0].depth: expected at most 2",
+        # A missing key: after what its object holds, where it would be added.
+        "leaves[0].level: is required",
+        "leaves[1].level: expected an integer >= 1, got 0",
+        "leaves[1].depth: expected at most 2",
+        # Below a key the document lacks: after all that the nearest key it has holds.
+        "leaf.level: is required for a tree named deep",
+    ]
+    assert [str(p) for p in validation.problems(TreeArgs, document)] == expected
+    # Under a path, the same order.
+    assert [str(p) for p in validation.problems(TreeArgs, document, "tree")] == [
+        f"tree.{e}" for e in expected
+    ]
+
+
+def test_an_unknown_key_hides_no_rule_of_the_keys_after_it() -> None:
+    assert validation.problems(TreeArgs, {"stray": 1, "leaf": {"level": 1, "depth": 3}}) == [
+        Problem("stray", "unknown key; known keys: name, size, leaf, leaves"),
+        Problem("leaf.depth", "expected at most 2"),
+    ]
+
+
+@rules(tint=rule(default=Color.RED))
+class ShapeArgs(TypedDict):
+    """A value of a map, with a Python name to convert."""
+
+    corner_count: int
+    """Corners."""
+    tint: NotRequired[Color]
+    """Its color."""
+
+
+class ShapesArgs(TypedDict):
+    """A map of objects."""
+
+    shapes: NotRequired[dict[str, ShapeArgs]]
+    """Shapes by name."""
+
+
+def test_a_map_of_objects_given_in_python_is_checked_with_schema_names() -> None:
+    assert validation.parse(ShapesArgs, {"shapes": {"sq": {"corner_count": 4}}}, "") == {
+        "shapes": {"sq": {"corner_count": 4, "tint": Color.RED}}
+    }
+    with pytest.raises(InvalidArgs) as caught:
+        validation.parse(ShapesArgs, {"shapes": {"sq": {"corner_count": "4"}}}, "")
+    assert str(caught.value) == "shapes.sq.cornerCount: expected an integer, got '4'"
+
+
+class MarkedArgs(TypedDict, total=False):
+    """Required fields marked one by one, and a private one."""
+
+    name: Required[pulumi.Input[str]]
+    """Its name."""
+    size: int
+    """How big."""
+    _cache: int
+
+
+def test_fields_are_read_as_the_analyzer_reads_them() -> None:
+    found = validation.fields(MarkedArgs)
+    # A private field is left out, as the analyzer leaves it out of the package schema.
+    assert list(found) == ["name", "size"]
+    assert (found["name"].type, found["name"].required) == (str, True)
+    assert (found["size"].type, found["size"].required) == (int, False)
+    assert validation.json_schema(MarkedArgs)["required"] == ["name"]

@@ -141,15 +141,15 @@ def test_component_refuses_bad_args_with_every_problem() -> None:
                 "tags": {"a/b": "x", "owner": 1},
             },
         )
-    # A missing key sits at its parent, ahead of what the parent holds.
+    # A missing key sorts after all its object holds, where it would be added.
     assert str(caught.value).splitlines() == [
-        "DatabricksWorkspace w: spec.name: is required to create a workspace",
         "DatabricksWorkspace w: spec.sku: standard is refused: Standard-tier workspaces reached end of"
         " life: Azure Databricks upgrades every remaining one to Premium on 2026-10-01; use premium"
         " (an existing standard workspace is upgraded to it in place)",
         "DatabricksWorkspace w: spec.noPublicIp: expected true or false, got 'yes'",
         "DatabricksWorkspace w: spec.publicNetworkAccess: Disabled needs VNet injection and Private"
         " Link, which this stack does not create; adopt such a workspace with workspace.existing instead",
+        "DatabricksWorkspace w: spec.name: is required to create a workspace",
         "DatabricksWorkspace w: resourceGroupName: expected a resource group name (1-90 letters,"
         " digits, - _ . ( ), not ending in .), got 'bad/name'",
         "DatabricksWorkspace w: tags: expected Azure tags (names of 1-512 characters without"

@@ -378,13 +378,13 @@ def test_component_refuses_bad_args_with_every_problem() -> None:
     }
     with pytest.raises(InvalidArgs) as caught:
         WorkspaceAccess("a", args)  # type: ignore[arg-type]
-    # A missing key sits at its parent (here the top), ahead of what the parent holds.
+    # A missing key sorts after all its object (here the top) holds, where it would be added.
     assert str(caught.value).splitlines() == [
-        "WorkspaceAccess a: identityPrincipalId: expected the principal id of the user-assigned"
-        " identity given as identityId, got nothing",
         "WorkspaceAccess a: auth.keyVault: applies only with auth.mode token",
         "WorkspaceAccess a: resourceGroupName: expected a resource group name (1-90 letters, digits,"
         " - _ . ( ), not ending in .), got 'rg.'",
+        "WorkspaceAccess a: identityPrincipalId: expected the principal id of the user-assigned"
+        " identity given as identityId, got nothing",
     ]
 
 
