@@ -94,6 +94,7 @@ format: $(VENV)/.dev
 	$(PY) -m ruff check --fix .
 
 bench: $(VENV)/.dev
+	$(PY) -m pytest -m bench tests/test_bench.py
 	$(PY) bench/run.py
 
 clean:

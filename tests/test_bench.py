@@ -84,6 +84,7 @@ def test_measure_reports_child_rss(bench: ModuleType) -> None:
     assert big.rss_mb - small.rss_mb > 50
 
 
+@pytest.mark.bench
 @pytest.mark.subprocess
 def test_script_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "BENCH.md"
