@@ -10,7 +10,6 @@ No `from __future__ import annotations` here: Pulumi's component analyzer reads 
 annotations to build the package schema.
 """
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, NotRequired, TypedDict
@@ -281,15 +280,18 @@ class _Size:
 
 
 def _size(workers: Any) -> _Size | None:
-    """A worker count or range, or None when it breaks the rule."""
+    """The size of workers the schema let through, or None when it breaks the rules beyond it.
+
+    It is called after the schema (by rules between fields, and on parsed args): a string
+    matches WORKER_RANGE, and a number is an integer >= 0 (JSON Schema also counts 2.0 as one).
+    What is neither is known only at deploy time, too late: the size decides which settings and
+    resources exist.
+    """
     if isinstance(workers, str):
-        match = re.match(WORKER_RANGE, workers)
-        if match is None:
-            return None
-        low, high = int(match[1]), int(match[2])
+        low, high = (int(n) for n in workers.split(":"))
         return _Size(low, high) if 1 <= low < high else None
-    if isinstance(workers, (int, float)) and not isinstance(workers, bool) and workers == int(workers):
-        return _Size(int(workers)) if workers >= 0 else None
+    if isinstance(workers, (int, float)):
+        return _Size(int(workers))
     return None
 
 

@@ -411,7 +411,8 @@ def test_closed_sets_take_their_string_values(tmp_path: Path) -> None:
     assert "new_cluster_node_type" not in fields
 
 
-@pytest.mark.parametrize(("workers", "adf"), [(0, "0"), (3, "3"), ("2:8", "2:8"), ("1:2", "1:2")])
+# YAML 3.0 is a JSON Schema integer (a number with no fraction): Data Factory gets "3".
+@pytest.mark.parametrize(("workers", "adf"), [(0, "0"), (3, "3"), (3.0, "3"), ("2:8", "2:8"), ("1:2", "1:2")])
 def test_workers_accepted(tmp_path: Path, workers: Any, adf: str) -> None:
     assert (
         validation.problems(
@@ -425,7 +426,18 @@ def test_workers_accepted(tmp_path: Path, workers: Any, adf: str) -> None:
 
 
 # Autoscaling needs max > min strictly (Databricks: max_workers greater than min_workers).
-@pytest.mark.parametrize("workers", [-1, "8:2", "2:2", "4:4", "0:4", "2-8", "two", True, 1.5, [2, 8]])
+class _Later:
+    """A worker count known only at deploy time (awaitable, like an Output's future)."""
+
+    def __await__(self):
+        yield
+        return 2
+
+
+# A deferred count is refused too: the size decides which settings and resources exist.
+@pytest.mark.parametrize(
+    "workers", [-1, "8:2", "2:2", "4:4", "0:4", "2-8", "two", True, 1.5, [2, 8], _Later()]
+)
 def test_workers_refused(workers: Any) -> None:
     (problem,) = validation.problems(
         ComputeArgs, {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5", "workers": workers}

@@ -284,7 +284,8 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         "no single node with a pool",
         base(cluster={**base()["cluster"], "mode": "pool", "workers": 0}),
         "cluster.workers",
-        "expected at least 1 worker with a pool: Data Factory drops the cluster tags",
+        "expected at least 1 worker with a pool: Data Factory drops the cluster tags of pool clusters,"
+        " and a single-node cluster needs its ResourceClass tag (use mode job), got 0",
     ),
     (
         "single node keeps its spark conf",
@@ -892,6 +893,7 @@ def test_bad_value_names_its_key(rule: str, raw: dict[str, Any], path: str, frag
 @pytest.mark.parametrize(
     ("overrides", "path", "expected"),
     [
+        ({"pipelines": None}, "pipelines", "is required"),
         ({"pipelines": "etl"}, "pipelines", "expected a list"),
         ({"pipelines": ["etl"]}, "pipelines[0]", "expected an object"),
         ({"pipelines": [pipeline(activities="Process Data")]}, "pipelines[0].activities", "expected a list"),
