@@ -374,9 +374,11 @@ def _single_node_clash(
     args: Mapping[str, Any], key: str, settings: Mapping[str, str]
 ) -> Iterator[tuple[str, str]]:
     """A single-node cluster sets `settings`; a different value for one of them is refused."""
+    # Mode existing needs no test here: it refuses workers and `key` (check_mode_keys, which
+    # runs first and so skips this rule), and without them it has the default 1 worker.
     args = _filled(args)
     size = _size(args["workers"])
-    if _existing(args) or size is None or not size.single_node:
+    if size is None or not size.single_node:
         return
     given = args[key]
     clash = sorted(k for k in given if k in settings and given[k] != settings[k])

@@ -363,7 +363,7 @@ def unknown_key(key: str, known: Sequence[str]) -> str:
     """The message for a key an object does not take, naming the closest known key."""
     if not known:
         return "unknown key; none are declared here"
-    close = difflib.get_close_matches(key, known, n=1)
+    close = difflib.get_close_matches(key, known)  # best first
     return (
         f"unknown key; did you mean '{close[0]}'?"
         if close
@@ -399,12 +399,12 @@ def sort_problems(found: Iterable[Problem], document: Any, path: str) -> list[Pr
     """
     order = _order(document, path)
 
-    def position(problem: Problem) -> tuple[int, int]:
+    def position(problem: Problem) -> tuple[int, bool]:
         # Every candidate is a prefix of the problem's path (the document's own path is a
         # prefix of all), and a string sorts after its own prefixes: the greatest is nearest.
         nearest = max(p for p in order if p == path or _within(problem.path, p))
         first, last = order[nearest]
-        return (first, 0) if nearest == problem.path else (last, 1)
+        return (first, False) if nearest == problem.path else (last, True)
 
     return sorted(found, key=position)
 

@@ -662,3 +662,12 @@ def test_single_node_settings_are_checked_only_on_a_single_node_cluster() -> Non
     ]
     # With workers, the same settings are the user's own.
     assert validation.problems(ComputeArgs, {**CLUSTER, "workers": 2, "sparkConf": clash}) == []
+    # An existing cluster takes none of these keys: one problem each, and no clash on top.
+    existing = {"mode": "existing", "existingClusterId": "0101-120000-abcdefgh", "workers": 0}
+    found = validation.problems(
+        ComputeArgs, {**existing, "sparkConf": clash, "customTags": {"ResourceClass": "x"}}
+    )
+    assert [str(p) for p in found] == [
+        f"{key}: applies only with cluster.mode job or interactive or pool"
+        for key in ("workers", "sparkConf", "customTags")
+    ]

@@ -931,7 +931,8 @@ def test_cli_strings_are_parsed_once(tmp_path: Path) -> None:
 
 
 def test_every_independent_problem_at_once_in_key_order() -> None:
-    """Six mistakes at different depths: one run reports them all, in the order they are written."""
+    """Mistakes at different depths: one run reports them all, in the order they are written,
+    the missing notebook file (checked after the rest) among them."""
     raw = base(
         tags={"owner": 5},
         workspace={"sku": "standard"},
@@ -939,7 +940,7 @@ def test_every_independent_problem_at_once_in_key_order() -> None:
         cluster={"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5", "workers": "2:2"},
         pipelines=[
             pipeline(
-                activities=[activity(timeout="1h")],
+                activities=[activity(notebook="notebooks/missing.py", timeout="1h")],
                 schedule={
                     "frequency": "Day",
                     "startTime": "2026-01-01T06:00:00Z",
@@ -954,6 +955,7 @@ def test_every_independent_problem_at_once_in_key_order() -> None:
     # base() writes location, cluster and pipelines first; the overrides follow.
     assert [p.path for p in caught.value.problems] == [
         "cluster.workers",
+        "pipelines[0].activities[0].notebook",
         "pipelines[0].activities[0].timeout",
         "pipelines[0].schedule.timeZone",
         "tags.owner",
@@ -962,7 +964,7 @@ def test_every_independent_problem_at_once_in_key_order() -> None:
         "colour",
     ]
     lines = str(caught.value).splitlines()
-    assert len(lines) == 7 and all(line.startswith("adf-databricks:") for line in lines)
+    assert len(lines) == 8 and all(line.startswith("adf-databricks:") for line in lines)
     assert lines[-1] == "adf-databricks:colour: unknown key; did you mean 'cluster'?"
 
 
