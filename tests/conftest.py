@@ -120,6 +120,14 @@ def cli_config(raw: dict[str, Any]) -> dict[str, str]:
     return {f"{engine.PROJECT}:{k}": engine._as_config_string(v) for k, v in raw.items()}
 
 
+class Later:
+    """Stands for a value known only at deploy time (awaitable, like an Output's future)."""
+
+    def __await__(self):
+        yield
+        return "x"
+
+
 def base(**overrides: Any) -> dict[str, Any]:
     config = copy.deepcopy(BASE)
     config.update(copy.deepcopy(overrides))

@@ -14,7 +14,7 @@ from components import compute, validation
 from components.compute import ComputeArgs, DatabricksCompute
 from components.enums import ClusterMode, DataSecurityMode
 from components.validation import InvalidArgs
-from tests.conftest import Render, base, databricks_linked_service, run_program
+from tests.conftest import Later, Render, base, databricks_linked_service, run_program
 from tools import engine
 
 CLUSTER = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5"}
@@ -426,17 +426,9 @@ def test_workers_accepted(tmp_path: Path, workers: Any, adf: str) -> None:
 
 
 # Autoscaling needs max > min strictly (Databricks: max_workers greater than min_workers).
-class _Later:
-    """A worker count known only at deploy time (awaitable, like an Output's future)."""
-
-    def __await__(self):
-        yield
-        return 2
-
-
 # A deferred count is refused too: the size decides which settings and resources exist.
 @pytest.mark.parametrize(
-    "workers", [-1, "8:2", "2:2", "4:4", "0:4", "2-8", "two", True, 1.5, [2, 8], _Later()]
+    "workers", [-1, "8:2", "2:2", "4:4", "0:4", "2-8", "two", True, 1.5, [2, 8], Later()]
 )
 def test_workers_refused(workers: Any) -> None:
     (problem,) = validation.problems(

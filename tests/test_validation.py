@@ -11,6 +11,7 @@ from jsonschema import Draft202012Validator
 
 from components import validation
 from components.validation import InvalidArgs, Problem, check, rule, rules, shown_default
+from tests.conftest import Later
 
 
 class Color(str, Enum):
@@ -61,14 +62,6 @@ def _big_is_blue(doc):
 
 
 check(ToyArgs, _big_is_blue, "size", "color")
-
-
-class _Later:
-    """Stands for a value known only at deploy time (awaitable, like an Output's future)."""
-
-    def __await__(self):
-        yield
-        return "x"
 
 
 def test_schema_names_fields_as_the_package_schema_does() -> None:
@@ -128,7 +121,7 @@ def test_a_rule_between_fields_runs_on_defaults_and_skips_broken_fields() -> Non
 
 
 def test_parse_takes_python_args_and_applies_defaults() -> None:
-    target = _Later()
+    target = Later()
     args = validation.parse(
         ToyArgs, {"name": "a", "color": "blue", "inner": {"level": 2}, "hours": (3,), "target": target}, ""
     )
@@ -210,7 +203,7 @@ def test_rules_reading_an_excluded_field_are_the_callers() -> None:
 
 
 def test_a_closed_set_known_only_at_deploy_time_passes_through() -> None:
-    mode = _Later()
+    mode = Later()
     assert validation.parse(OwnedArgs, {"mode": mode, "owner": "o"}, "")["mode"] is mode
 
 
@@ -372,7 +365,7 @@ def test_rules_made_while_a_test_runs() -> None:
 
 def test_a_value_known_at_deploy_time_hides_no_other_problem() -> None:
     # The deferred value fails the schema first (its property is checked before unknown keys).
-    assert validation.problems(ToyArgs, {"name": "a", "target": _Later(), "colour": "red"}) == [
+    assert validation.problems(ToyArgs, {"name": "a", "target": Later(), "colour": "red"}) == [
         Problem("colour", "unknown key; did you mean 'color'?")
     ]
 
