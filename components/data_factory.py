@@ -154,17 +154,20 @@ class DataFactory(pulumi.ComponentResource):
         principal_id = self.factory.identity.apply(_principal_id)
         self._access = WorkspaceAccess(
             f"{name}-access",
-            WorkspaceAccessArgs(
-                auth=args["auth"],
-                factory_name=self.factory.name,
-                factory_principal_id=principal_id,
-                resource_group_name=args["resource_group_name"],
-                workspace_resource_id=args["workspace_resource_id"],
-                location=args.get("location"),
-                tags=args["tags"],
-                protect=args["protect"],
-                identity_id=args.get("identity_id"),
-                identity_principal_id=args.get("identity_principal_id"),
+            validation.checked(
+                WorkspaceAccessArgs,
+                WorkspaceAccessArgs(
+                    auth=args["auth"],
+                    factory_name=self.factory.name,
+                    factory_principal_id=principal_id,
+                    resource_group_name=args["resource_group_name"],
+                    workspace_resource_id=args["workspace_resource_id"],
+                    location=args.get("location"),
+                    tags=args["tags"],
+                    protect=args["protect"],
+                    identity_id=args.get("identity_id"),
+                    identity_principal_id=args.get("identity_principal_id"),
+                ),
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -23,18 +23,19 @@ from components.compute import ComputeArgs, DatabricksCompute
 from components.data_factory import DataFactory, DataFactoryArgs
 from components.enums import AuthMode, ClusterMode, Frequency, JobCompute
 from components.job import NotebookJob, NotebookJobArgs
-from components.monitoring import Monitoring, MonitoringSpec
+from components.monitoring import Monitoring, MonitoringArgs, MonitoringSpec
 from components.names import DATA_FACTORY_NAME
 from components.notebooks import WORKSPACE_PATH, Notebooks, NotebooksArgs, lockable_folder_problem
 from components.pipeline import (
     NotebookActivity,
     NotebookPipeline,
+    NotebookPipelineArgs,
     PipelineSpec,
     has_secret_arguments,
     runs_a_job,
 )
 from components.run_identity import RunIdentity, RunIdentityArgs
-from components.trigger import ScheduleSpec, ScheduleTrigger
+from components.trigger import ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
 from components.validation import check, rule, rules
 from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec
 from components.workspace_access import AuthSpec, auth_mode
@@ -217,10 +218,21 @@ def problems(document: Mapping[str, Any], project: str, stack: str) -> list[vali
     return validation.problems(AdfDatabricksArgs, filled, exclude=FILLED_BY_THE_STACK)
 
 
+def _validated(args: AdfDatabricksArgs, name: str, project: str, stack: str) -> AdfDatabricksArgs:
+    """The component's args checked, unless they come checked (from `parse`)."""
+    if isinstance(args, validation.Checked) and args.cls is AdfDatabricksArgs:
+        return args
+    document = validation.to_document(AdfDatabricksArgs, args)
+    found = problems(document, project, stack)
+    if found:
+        raise validation.InvalidArgs(found, f"AdfDatabricks {name}: ")
+    return parse(document, project, stack)
+
+
 def parse(document: Mapping[str, Any], project: str, stack: str) -> AdfDatabricksArgs:
     """A valid stack document as AdfDatabricks's args (defaults applied, enum members)."""
     filled = stack_defaults(_drop_nulls(dict(document)), project, stack)
-    return cast(AdfDatabricksArgs, validation.from_document(AdfDatabricksArgs, filled))
+    return validation.checked(AdfDatabricksArgs, validation.from_document(AdfDatabricksArgs, filled))
 
 
 class AdfDatabricks(pulumi.ComponentResource):
@@ -258,12 +270,10 @@ class AdfDatabricks(pulumi.ComponentResource):
         self, name: str, args: AdfDatabricksArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         project, stack = pulumi.get_project(), pulumi.get_stack()
-        document = validation.to_document(AdfDatabricksArgs, args)
-        found = problems(document, project, stack)
-        if found:
-            raise validation.InvalidArgs(found, f"AdfDatabricks {name}: ")
-        # Every key with a default is filled in now.
-        a: dict[str, Any] = dict(parse(document, project, stack))
+        # Args from components.settings were validated as the stack file was read; a program
+        # that builds this component itself has them checked here, once. Either way every
+        # key with a default is filled in, and the children trust what they are given.
+        a: dict[str, Any] = dict(_validated(args, name, project, stack))
         super().__init__("adf-databricks:index:AdfDatabricks", name, None, opts)
         tags = {**a["tags"], "environment": stack, "managed-by": "pulumi"}
         protect = a["protect"]
@@ -284,12 +294,15 @@ class AdfDatabricks(pulumi.ComponentResource):
 
         self._workspace = DatabricksWorkspace(
             f"{name}-workspace",
-            DatabricksWorkspaceArgs(
-                spec=a["workspace"],
-                resource_group_name=group_name,
-                location=location,
-                tags=tags,
-                protect=protect,
+            validation.checked(
+                DatabricksWorkspaceArgs,
+                DatabricksWorkspaceArgs(
+                    spec=a["workspace"],
+                    resource_group_name=group_name,
+                    location=location,
+                    tags=tags,
+                    protect=protect,
+                ),
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
@@ -297,14 +310,17 @@ class AdfDatabricks(pulumi.ComponentResource):
         # First, so that the cluster and the workspace's grants can name who the runs execute as.
         run_identity = RunIdentity(
             f"{name}-run-as",
-            RunIdentityArgs(
-                mode=mode,
-                resource_group_name=group_name,
-                location=location,
-                tags=tags,
-                protect=protect,
-                allow_cluster_create=cluster["mode"] in (ClusterMode.JOB, ClusterMode.POOL),
-                account_id=a["auth"].get("account_id"),
+            validation.checked(
+                RunIdentityArgs,
+                RunIdentityArgs(
+                    mode=mode,
+                    resource_group_name=group_name,
+                    location=location,
+                    tags=tags,
+                    protect=protect,
+                    allow_cluster_create=cluster["mode"] in (ClusterMode.JOB, ClusterMode.POOL),
+                    account_id=a["auth"].get("account_id"),
+                ),
             ),
             opts=on_workspace,
         )
@@ -318,18 +334,24 @@ class AdfDatabricks(pulumi.ComponentResource):
         # so it belongs to the identity ADF runs as; job clusters belong to whoever submits.
         compute = DatabricksCompute(
             f"{name}-compute",
-            ComputeArgs(**cluster, single_user_name=self.run_as, run_as=run_as),
+            validation.checked(
+                ComputeArgs, ComputeArgs(**cluster, single_user_name=self.run_as, run_as=run_as)
+            ),
             opts=on_workspace,
         )
         data = CatalogVolume(
-            f"{name}-unity-catalog", CatalogVolumeArgs(**a["unity_catalog"], run_as=run_as), opts=on_workspace
+            f"{name}-unity-catalog",
+            validation.checked(CatalogVolumeArgs, CatalogVolumeArgs(**a["unity_catalog"], run_as=run_as)),
+            opts=on_workspace,
         )
         activities = [act for p in a["pipelines"] for act in p["activities"]]
         sources = [s for act in activities if (s := _local_notebook(act)[1]) is not None]
         uploaded = (
             Notebooks(
                 f"{name}-notebooks",
-                NotebooksArgs(folder=a["notebook_folder"], sources=sources, run_as=run_as),
+                validation.checked(
+                    NotebooksArgs, NotebooksArgs(folder=a["notebook_folder"], sources=sources, run_as=run_as)
+                ),
                 opts=on_workspace,
             ).paths
             if sources
@@ -339,21 +361,24 @@ class AdfDatabricks(pulumi.ComponentResource):
         identity = run_identity.identity
         self._data_factory = DataFactory(
             f"{name}-data-factory",
-            DataFactoryArgs(
-                resource_group_name=group_name,
-                workspace_url=self._workspace.url,
-                workspace_resource_id=self._workspace.resource_id,
-                cluster_fields=compute.linked_service_fields,
-                auth=a["auth"],
-                linked_service={"integration_runtime": a["integration_runtime"]}
-                if "integration_runtime" in a
-                else {},
-                location=location,
-                tags=tags,
-                protect=protect,
-                identity_id=identity.id if identity else None,
-                identity_principal_id=identity.principal_id if identity else None,
-                serverless=any(runs_a_job(act) for act in activities),
+            validation.checked(
+                DataFactoryArgs,
+                DataFactoryArgs(
+                    resource_group_name=group_name,
+                    workspace_url=self._workspace.url,
+                    workspace_resource_id=self._workspace.resource_id,
+                    cluster_fields=compute.linked_service_fields,
+                    auth=a["auth"],
+                    linked_service={"integration_runtime": a["integration_runtime"]}
+                    if "integration_runtime" in a
+                    else {},
+                    location=location,
+                    tags=tags,
+                    protect=protect,
+                    identity_id=identity.id if identity else None,
+                    identity_principal_id=identity.principal_id if identity else None,
+                    serverless=any(runs_a_job(act) for act in activities),
+                ),
             ),
             opts=on_workspace,
         )
@@ -414,13 +439,16 @@ class AdfDatabricks(pulumi.ComponentResource):
             serverless = self._data_factory.serverless_linked_service
             pipeline = NotebookPipeline(
                 f"{name}-pipeline-{spec['name']}",
-                {
-                    "spec": spec,
-                    "factory_name": factory.name,
-                    "resource_group_name": group_name,
-                    "linked_service_name": self._data_factory.linked_service.name,
-                    "job_linked_service_name": serverless.name if serverless else None,
-                },
+                validation.checked(
+                    NotebookPipelineArgs,
+                    {
+                        "spec": spec,
+                        "factory_name": factory.name,
+                        "resource_group_name": group_name,
+                        "linked_service_name": self._data_factory.linked_service.name,
+                        "job_linked_service_name": serverless.name if serverless else None,
+                    },
+                ),
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self._pipelines[spec["name"]] = pipeline
@@ -429,14 +457,17 @@ class AdfDatabricks(pulumi.ComponentResource):
                 trigger_name = f"{spec['name']}-schedule"
                 self._triggers[trigger_name] = ScheduleTrigger(
                     f"{name}-trigger-{spec['name']}",
-                    {
-                        "spec": schedule,
-                        "trigger_name": trigger_name,
-                        "factory_id": factory.id,
-                        "pipeline_name": pipeline.pipeline_name,
-                        "description": f"Runs {spec['name']} {_every(schedule)}",
-                        "secret_parameters": has_secret_arguments(spec, schedule),
-                    },
+                    validation.checked(
+                        ScheduleTriggerArgs,
+                        {
+                            "spec": schedule,
+                            "trigger_name": trigger_name,
+                            "factory_id": factory.id,
+                            "pipeline_name": pipeline.pipeline_name,
+                            "description": f"Runs {spec['name']} {_every(schedule)}",
+                            "secret_parameters": has_secret_arguments(spec, schedule),
+                        },
+                    ),
                     opts=pulumi.ResourceOptions.merge(
                         trigger_opts, pulumi.ResourceOptions(depends_on=[*trigger_waits, *run_grants])
                     ),
@@ -504,28 +535,31 @@ class AdfDatabricks(pulumi.ComponentResource):
         vault = self._data_factory.access.vault
         return Monitoring(
             f"{name}-monitoring",
-            {
-                "spec": a["monitoring"],
-                "owner": f"{pulumi.get_project()}/{pulumi.get_stack()}",
-                "resource_group_name": group_name,
-                "location": location,
-                "tags": tags,
-                "protect": a["protect"],
-                "factory_id": self._data_factory.factory.id,
-                "monitor_url": self._data_factory.monitor_url,
-                # Only a workspace this stack created: an adopted one is left untouched.
-                "databricks_workspace_id": created.id if created is not None else None,
-                "key_vault_id": vault.id if vault is not None else None,
-                "scheduled_pipelines": [
-                    {
-                        "pipeline_name": p["name"],
-                        "schedule": p["schedule"],
-                        "trigger_id": self._triggers[f"{p['name']}-schedule"].trigger.id,
-                    }
-                    for p in a["pipelines"]
-                    if "schedule" in p
-                ],
-            },
+            validation.checked(
+                MonitoringArgs,
+                {
+                    "spec": a["monitoring"],
+                    "owner": f"{pulumi.get_project()}/{pulumi.get_stack()}",
+                    "resource_group_name": group_name,
+                    "location": location,
+                    "tags": tags,
+                    "protect": a["protect"],
+                    "factory_id": self._data_factory.factory.id,
+                    "monitor_url": self._data_factory.monitor_url,
+                    # Only a workspace this stack created: an adopted one is left untouched.
+                    "databricks_workspace_id": created.id if created is not None else None,
+                    "key_vault_id": vault.id if vault is not None else None,
+                    "scheduled_pipelines": [
+                        {
+                            "pipeline_name": p["name"],
+                            "schedule": p["schedule"],
+                            "trigger_id": self._triggers[f"{p['name']}-schedule"].trigger.id,
+                        }
+                        for p in a["pipelines"]
+                        if "schedule" in p
+                    ],
+                },
+            ),
             opts=pulumi.ResourceOptions(parent=self),
         )
 
@@ -562,7 +596,7 @@ def _job_args(
         args["description"] = activity["description"]
     if spec.get("compute") is JobCompute.CLUSTER:
         args["cluster"] = compute.job_task_compute
-    return args
+    return validation.checked(NotebookJobArgs, args)
 
 
 def _every(schedule: ScheduleSpec) -> str:

@@ -24,6 +24,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from types import MappingProxyType
 from typing import Any, TypeVar, is_typeddict
 
 import pulumi
@@ -145,26 +146,32 @@ class Field:
     rule: Rule
 
 
-def fields(cls: type) -> dict[str, Field]:
+@functools.cache
+def fields(cls: type) -> Mapping[str, Field]:
     """The fields of a TypedDict by camelCase key, as the analyzer sees them.
+
+    Computed once per class (its `@rules` are registered when the class is defined, before
+    anything reads its fields): reflection over types must not cost per value.
 
     Args types do not inherit from each other: at runtime a TypedDict forgets which class
     declared a field, and the analyzer would lose the inherited fields' docstrings.
     """
     required = cls.__required_keys__
     own_rules = _RULES.get(cls, {})
-    return {
-        camel_case(name): Field(
-            name=name,
-            key=camel_case(name),
-            type=_bare(annotation),
-            required=name in required,
-            owner=cls,
-            rule=own_rules.get(name, Rule()),
-        )
-        for name, annotation in inspect.get_annotations(cls).items()
-        if not name.startswith("_")
-    }
+    return MappingProxyType(
+        {
+            camel_case(name): Field(
+                name=name,
+                key=camel_case(name),
+                type=_bare(annotation),
+                required=name in required,
+                owner=cls,
+                rule=own_rules.get(name, Rule()),
+            )
+            for name, annotation in inspect.get_annotations(cls).items()
+            if not name.startswith("_")
+        }
+    )
 
 
 _WRAPPERS: tuple[tuple[Callable[[Any], bool], Callable[[Any], Any]], ...] = (
@@ -175,6 +182,7 @@ _WRAPPERS: tuple[tuple[Callable[[Any], bool], Callable[[Any], Any]], ...] = (
 )
 
 
+@functools.cache
 def _bare(annotation: Any) -> Any:
     """The value type of an annotation, without NotRequired, Required, Input or Optional."""
     for wraps, unwrap in _WRAPPERS:
@@ -565,13 +573,61 @@ def _from_document_value(typ: Any, value: Any) -> Any:
     return value
 
 
+class Checked(dict):  # type: ignore[type-arg]
+    """Args of `cls` whose values were validated already: `parse` returns them as they are.
+
+    What `parse` returns, and what a parent builds with `checked` for a child from its own
+    validated args, so that a value is checked once, at the boundary where it enters.
+    """
+
+    __slots__ = ("cls",)
+
+    def __init__(self, cls: type, values: Mapping[str, Any]) -> None:
+        super().__init__(values)
+        self.cls = cls
+
+
+def checked(cls: type[T], args: Mapping[str, Any]) -> T:
+    """Args a parent builds for a child from values it has validated (its own parsed args and
+    its other children's outputs): absent (or None) fields get their defaults, and `parse`
+    trusts the result instead of checking every value again."""
+    return Checked(cls, _defaults_filled(cls, args))  # type: ignore[return-value]
+
+
+def _defaults_filled(cls: type, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Python-named args with the defaults of absent fields filled in, at every depth."""
+    result: dict[str, Any] = {}
+    for f in fields(cls).values():
+        value = args.get(f.name)
+        if value is not None:
+            result[f.name] = _filled_value(f.type, value)
+        elif f.rule.default is not _MISSING:
+            result[f.name] = _from_document_value(f.type, _plain(f.rule.default))
+    return result
+
+
+def _filled_value(typ: Any, value: Any) -> Any:
+    if is_typeddict(typ) and isinstance(value, Mapping):
+        return _defaults_filled(typ, value)
+    if analyzer.is_list(typ) and isinstance(value, list):
+        (item,) = typ.__args__
+        return [_filled_value(_bare(item), v) for v in value]
+    if analyzer.is_dict(typ) and isinstance(value, Mapping):
+        _, item = typ.__args__
+        return {k: _filled_value(_bare(item), v) for k, v in value.items()}
+    return value
+
+
 def parse(cls: type[T], args: Mapping[str, Any], component: str) -> T:
     """Validated args with defaults applied, or `InvalidArgs` listing every problem.
 
-    `component` names who refuses them, e.g. "DatabricksCompute analytics: ".
+    `component` names who refuses them, e.g. "DatabricksCompute analytics: ". Args already
+    `Checked` for `cls` are returned as they are.
     """
+    if isinstance(args, Checked) and args.cls is cls:
+        return args  # type: ignore[return-value]
     document = to_document(cls, args)
     found = problems(cls, document)
     if found:
         raise InvalidArgs(found, component)
-    return from_document(cls, document)  # type: ignore[return-value]
+    return Checked(cls, from_document(cls, document))  # type: ignore[return-value]

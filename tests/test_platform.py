@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pulumi
 import pytest
 from pulumi.provider.experimental.analyzer import Analyzer
 
+from components import validation
 from components.catalog import CatalogVolume
 from components.data_factory import DataFactory
-from components.notebooks import Notebooks
+from components.notebooks import Notebooks, NotebooksArgs
+from components.platform import AdfDatabricksArgs
 from components.run_identity import RunIdentity
 from components.validation import InvalidArgs
 from components.workspace import DatabricksWorkspace
@@ -373,3 +376,41 @@ def test_python_programs_reach_the_children_by_name(tmp_path: Path) -> None:
         "factory": result.one("azure-native:datafactory:Factory").name + "-0a1b2c3",
         "monitoring": True,
     }
+
+
+@pytest.fixture
+def validated(monkeypatch: pytest.MonkeyPatch) -> list[type]:
+    """The args classes `validation.problems` checks a document against, one entry a pass."""
+    passes: list[type] = []
+    real = validation.problems
+
+    def counting(cls: type, *args: Any, **kwargs: Any) -> list[validation.Problem]:
+        passes.append(cls)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(validation, "problems", counting)
+    return passes
+
+
+def test_a_stack_file_is_validated_once(validated: list[type]) -> None:
+    """Settings checks the stack's document once; AdfDatabricks and its children trust it."""
+    stack("msi", "prod")
+    assert validated == [AdfDatabricksArgs]
+
+
+def test_a_program_building_the_component_has_its_args_validated_once(
+    tmp_path: Path, validated: list[type]
+) -> None:
+    another_program(tmp_path)
+    assert validated == [AdfDatabricksArgs]
+
+
+def test_a_child_built_by_another_program_checks_its_own_args_once(
+    tmp_path: Path, validated: list[type]
+) -> None:
+    run_program(
+        tmp_path,
+        "from components.notebooks import Notebooks\n"
+        "Notebooks('nb', {'folder': '/team/etl', 'sources': ['tests/fixtures/process_data.py']})\n",
+    )
+    assert validated == [NotebooksArgs]

@@ -484,3 +484,41 @@ def test_fields_are_read_as_the_analyzer_reads_them() -> None:
     assert (found["name"].type, found["name"].required) == (str, True)
     assert (found["size"].type, found["size"].required) == (int, False)
     assert validation.json_schema(MarkedArgs)["required"] == ["name"]
+
+
+def test_fields_are_computed_once_per_class() -> None:
+    """Reflection over a type costs once, not per value (the stack-wide validation reads
+    each args class's fields for every object it checks)."""
+    assert validation.fields(ToyArgs) is validation.fields(ToyArgs)
+
+
+@rules(inner=rule(default={"level": 2}))
+class HolderArgs(TypedDict):
+    """Holds nested args, with a default object."""
+
+    inner: NotRequired[InnerArgs]
+    """Nested, defaulted."""
+    items: NotRequired[list[ToyArgs]]
+    """Nested list."""
+
+
+def test_checked_args_get_their_defaults_at_every_depth_and_drop_nones() -> None:
+    args = validation.checked(HolderArgs, {"items": [{"name": "a", "target": None}]})
+    assert args == {"inner": {"level": 2}, "items": [{"name": "a", "size": 1, "color": Color.RED}]}
+
+
+def test_parse_trusts_checked_args_of_its_class_only() -> None:
+    """A parent's checked args reach the child as they are; the same dict marked for another
+    class, or unmarked, is checked."""
+    trusted = validation.checked(ToyArgs, {"name": "NOT letters"})
+    assert validation.parse(ToyArgs, trusted, "Toy t: ") is trusted
+    with pytest.raises(InvalidArgs):
+        validation.parse(ToyArgs, dict(trusted), "Toy t: ")
+    with pytest.raises(InvalidArgs):
+        validation.parse(ToyArgs, validation.checked(HolderArgs, {"name": "NOT letters"}), "Toy t: ")
+
+
+def test_parsed_args_are_checked() -> None:
+    parsed = validation.parse(ToyArgs, {"name": "abc"}, "Toy t: ")
+    assert isinstance(parsed, validation.Checked)
+    assert validation.parse(ToyArgs, parsed, "Toy t: ") is parsed
