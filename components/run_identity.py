@@ -31,9 +31,18 @@ from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.enums import AuthMode
 from components.validation import rule, rules
 
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
+"""The placeholder an example stack carries: it matches the pattern, so it is refused by name."""
+
 ACCOUNT_ID = rule(
     "a Databricks account id (a UUID, shown in the account console's user menu)",
     pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+    # The nil UUID deploys the identity, then the rule set fails (no such account): refuse
+    # it at preview, saying where the real value is.
+    refused={
+        NIL_UUID: f"{NIL_UUID} is a placeholder: set your Databricks account id, shown in the"
+        " account console (https://accounts.azuredatabricks.net) under your user name, top right"
+    },
 )
 """The Databricks account the workspace belongs to (rule set names start with it)."""
 
