@@ -20,7 +20,9 @@ STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT.glob("Pulum
 def test_committed_plan_is_current(stack: str) -> None:
     committed = ROOT / "plans" / f"{stack}.json"
     assert committed.exists(), f"plans/{stack}.json is missing: run `make plans` and commit it"
-    current = plan.dumps(plan.plan_for(ROOT / f"Pulumi.{stack}.yaml", stack, plan.PLACEHOLDER_FILLS.get(stack, ())))
+    current = plan.dumps(
+        plan.plan_for(ROOT / f"Pulumi.{stack}.yaml", stack, plan.PLACEHOLDER_FILLS.get(stack, ()))
+    )
     assert committed.read_text() == current, (
         f"plans/{stack}.json is stale: run `make plans` and commit the result"
     )
@@ -112,8 +114,14 @@ def test_config_file_flag_and_out(tmp_path: Path) -> None:
     assert (
         plan.main(
             [
-                "--config-file", str(ROOT / "Pulumi.prod.yaml"), "--stack", "prod",
-                "--fill-placeholders", "--json", "--out", str(out),
+                "--config-file",
+                str(ROOT / "Pulumi.prod.yaml"),
+                "--stack",
+                "prod",
+                "--fill-placeholders",
+                "--json",
+                "--out",
+                str(out),
             ]
         )
         == 0
@@ -121,7 +129,9 @@ def test_config_file_flag_and_out(tmp_path: Path) -> None:
     assert out.read_text() == (ROOT / "plans" / "prod.json").read_text()
 
 
-def test_committed_prod_stack_alone_is_refused_naming_what_to_fill_in(capsys: pytest.CaptureFixture[str]) -> None:
+def test_committed_prod_stack_alone_is_refused_naming_what_to_fill_in(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """Pulumi.prod.yaml as committed carries the nil UUID as its account id: `pulumi preview`
     refuses it, naming the key and where the real value is, instead of deploying and failing."""
     assert plan.main(["--stack", "prod", "--json"]) == 2

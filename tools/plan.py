@@ -3,6 +3,7 @@
     python -m tools.plan --stack dev             # resource tree, outputs, summary
     python -m tools.plan --stack prod --json     # shaped like `pulumi preview --json`
     python -m tools.plan --config-file my.yaml --json --out plan.json
+    python -m tools.plan --stack prod --fill-placeholders   # stand-ins for refused placeholders
 
 Runs the real program (`__main__.py`) in-process against a recording mock engine
 (tools.engine). Output is deterministic: sorted, no clock, secrets as "[secret]",
@@ -165,11 +166,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the machine form")
     parser.add_argument("--out", type=Path, help="write the plan to this file")
     parser.add_argument(
-        "--set", action="append", default=[], metavar="NS:KEY.PATH=VALUE",
+        "--set",
+        action="append",
+        default=[],
+        metavar="NS:KEY.PATH=VALUE",
         help="override one config value (a path, as `pulumi config set --path`), e.g. a placeholder",
     )
     parser.add_argument(
-        "--fill-placeholders", action="store_true",
+        "--fill-placeholders",
+        action="store_true",
         help="fill the stack's placeholders with stand-ins (PLACEHOLDER_FILLS), for committed plans",
     )
     args = parser.parse_args(argv)
