@@ -37,7 +37,7 @@ preview: $(VENV)/.runtime
 plans: $(VENV)/.runtime
 	@mkdir -p plans
 	@for stack in $(STACKS); do \
-		$(PY) -m tools.plan --stack $$stack --json --out plans/$$stack.json && echo "plans/$$stack.json"; \
+		$(PY) -m tools.plan --stack $$stack --fill-placeholders --json --out plans/$$stack.json && echo "plans/$$stack.json"; \
 	done
 
 ## Regenerate schema/package.json, the schema of the multi-language package that

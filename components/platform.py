@@ -320,6 +320,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                     protect=protect,
                     allow_cluster_create=cluster["mode"] in (ClusterMode.JOB, ClusterMode.POOL),
                     account_id=a["auth"].get("account_id"),
+                    deployers=a["auth"].get("deployers", []),
                 ),
             ),
             opts=on_workspace,

@@ -31,11 +31,31 @@ from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.enums import AuthMode
 from components.validation import rule, rules
 
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
+"""The placeholder an example stack carries: it matches the pattern, so it is refused by name."""
+
 ACCOUNT_ID = rule(
     "a Databricks account id (a UUID, shown in the account console's user menu)",
     pattern=r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+    # The nil UUID deploys the identity, then the rule set fails (no such account): refuse
+    # it at preview, saying where the real value is.
+    refused={
+        NIL_UUID: f"{NIL_UUID} is a placeholder: set your Databricks account id, shown in the"
+        " account console (https://accounts.azuredatabricks.net) under your user name, top right"
+    },
 )
 """The Databricks account the workspace belongs to (rule set names start with it)."""
+
+DEPLOYERS = rule(
+    "Databricks principals, each named once",
+    uniqueItems=True,
+    items=rule(
+        "a Databricks principal: users/<user name>, servicePrincipals/<application id> or groups/<group name>",
+        pattern=r"^(users/[^/\s]+@[^/\s]+|servicePrincipals/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}"
+        r"-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|groups/[^/]+)$",
+    ),
+)
+"""Who else deploys the stack (principal names as in access_control_rule_set.md's grant_rules)."""
 
 
 @rules(
@@ -44,6 +64,7 @@ ACCOUNT_ID = rule(
     protect=rule(default=False),
     allow_cluster_create=rule(default=True),
     account_id=ACCOUNT_ID,
+    deployers=DEPLOYERS,
 )
 class RunIdentityArgs(TypedDict):
     """Inputs of RunIdentity."""
@@ -64,6 +85,10 @@ class RunIdentityArgs(TypedDict):
     account_id: NotRequired[str | None]
     """The Databricks account id (mode msi): the deployer then gets the Service Principal User
     role on the identity, which setting a job's run_as to it requires."""
+    deployers: NotRequired[list[str]]
+    """Every principal that deploys the stack (mode msi with account_id): `users/<name>`,
+    `servicePrincipals/<application id>` or `groups/<name>`. They get the same roles as the
+    current deployer, who is always included."""
 
 
 class RunIdentity(pulumi.ComponentResource):
@@ -116,7 +141,9 @@ class RunIdentity(pulumi.ComponentResource):
             self.run_as = self.service_principal.application_id
             account_id = args.get("account_id")
             if account_id:
-                self.rule_set = self._deployer_roles(name, account_id, self.service_principal)
+                self.rule_set = self._deployer_roles(
+                    name, account_id, self.service_principal, args.get("deployers") or []
+                )
                 # The same name, carrying the rule set as a dependency.
                 self._job_run_as = pulumi.Output.all(self.rule_set.id, self.run_as).apply(lambda ids: ids[1])
         outputs.register(self)
@@ -128,9 +155,13 @@ class RunIdentity(pulumi.ComponentResource):
         return self._job_run_as if self._job_run_as is not None else self.run_as
 
     def _deployer_roles(
-        self, name: str, account_id: str, principal: databricks.ServicePrincipal
+        self,
+        name: str,
+        account_id: str,
+        principal: databricks.ServicePrincipal,
+        deployers: list[str],
     ) -> databricks.AccessControlRuleSet:
-        """The deployer as manager and user of the identity.
+        """The deployers (the current one and `deployers`) as managers and users of the identity.
 
         Setting a job's `run_as` to a service principal "requires the servicePrincipal/user role"
         (databricks-sdk-go service/jobs/model.go, JobRunAs), workspace admins included (Databricks
@@ -140,17 +171,21 @@ class RunIdentity(pulumi.ComponentResource):
         terraform-provider-databricks#4821). The rule set is authoritative
         (docs/resources/access_control_rule_set.md), so it names the manager role too, which
         the deployer holds as the creator.
+
+        Authoritative also means that naming only the current deployer strips every other
+        deployer of both roles: the next `pulumi up` by another one (CI after a local run) cannot
+        update a job (each update re-sends run_as), rewrite this rule set or destroy. So every
+        deployer is named, the current one always, sorted so that the same set previews unchanged.
         """
-        deployer = databricks.get_current_user_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        current = databricks.get_current_user_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        principals = current.acl_principal_id.apply(lambda me: sorted({*deployers, me}))
         return databricks.AccessControlRuleSet(
             f"{name}-rule-set",
             name=pulumi.Output.concat(
                 "accounts/", account_id, "/servicePrincipals/", principal.application_id, "/ruleSets/default"
             ),
             grant_rules=[
-                databricks.AccessControlRuleSetGrantRuleArgs(
-                    role=role, principals=[deployer.acl_principal_id]
-                )
+                databricks.AccessControlRuleSetGrantRuleArgs(role=role, principals=principals)
                 for role in ("roles/servicePrincipal.manager", "roles/servicePrincipal.user")
             ],
             opts=pulumi.ResourceOptions(parent=self),

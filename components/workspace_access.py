@@ -27,7 +27,7 @@ from components import outputs, validation
 from components.arm import RESOURCE_GROUP_NAME, TAGS
 from components.enums import AuthMode
 from components.names import DATA_FACTORY_NAME
-from components.run_identity import ACCOUNT_ID
+from components.run_identity import ACCOUNT_ID, DEPLOYERS
 from components.validation import check, rule, rules, shown_default
 
 # Built-in role definition ids (Microsoft Learn, "Azure built-in roles"; the same in every
@@ -71,6 +71,7 @@ rotation's default follows the lifetime."""
     rotate_after_days=rule(minimum=1, maximum=729),
     key_vault=shown_default(rule(), DEFAULT_KEY_VAULT),
     account_id=ACCOUNT_ID,
+    deployers=DEPLOYERS,
 )
 class AuthSpec(TypedDict):
     """How Data Factory authenticates to the Databricks workspace."""
@@ -88,6 +89,10 @@ class AuthSpec(TypedDict):
     account_id: NotRequired[str]
     """The Databricks account id (mode msi), required with a job activity: the deployer gets the
     Service Principal User role on the identity Data Factory runs as, so a job may run as it."""
+    deployers: NotRequired[list[str]]
+    """Every Databricks principal that deploys the stack besides whoever runs `pulumi up`
+    (with accountId): `users/<name>`, `servicePrincipals/<application id>` or `groups/<name>`
+    (a group is the usual answer). Each gets the roles the current deployer gets on the identity."""
 
 
 def auth_mode(auth: AuthSpec) -> AuthMode:
@@ -117,6 +122,17 @@ def _msi_only(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 check(AuthSpec, _msi_only, "mode", "accountId")
+
+
+def _deployers_need_account(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if "deployers" in auth and "accountId" not in auth:
+        yield (
+            "deployers",
+            "applies only with auth.accountId: it names who gets roles on the factory's identity",
+        )
+
+
+check(AuthSpec, _deployers_need_account, "accountId", "deployers")
 
 
 def _rotated_before_expiry(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

@@ -20,7 +20,9 @@ STACKS = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in ROOT.glob("Pulum
 def test_committed_plan_is_current(stack: str) -> None:
     committed = ROOT / "plans" / f"{stack}.json"
     assert committed.exists(), f"plans/{stack}.json is missing: run `make plans` and commit it"
-    current = plan.dumps(plan.plan_for(ROOT / f"Pulumi.{stack}.yaml", stack))
+    current = plan.dumps(
+        plan.plan_for(ROOT / f"Pulumi.{stack}.yaml", stack, plan.PLACEHOLDER_FILLS.get(stack, ()))
+    )
     assert committed.read_text() == current, (
         f"plans/{stack}.json is stale: run `make plans` and commit the result"
     )
@@ -111,11 +113,42 @@ def test_config_file_flag_and_out(tmp_path: Path) -> None:
     out = tmp_path / "plan.json"
     assert (
         plan.main(
-            ["--config-file", str(ROOT / "Pulumi.prod.yaml"), "--stack", "prod", "--json", "--out", str(out)]
+            [
+                "--config-file",
+                str(ROOT / "Pulumi.prod.yaml"),
+                "--stack",
+                "prod",
+                "--fill-placeholders",
+                "--json",
+                "--out",
+                str(out),
+            ]
         )
         == 0
     )
     assert out.read_text() == (ROOT / "plans" / "prod.json").read_text()
+
+
+def test_committed_prod_stack_alone_is_refused_naming_what_to_fill_in(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Pulumi.prod.yaml as committed carries the nil UUID as its account id: `pulumi preview`
+    refuses it, naming the key and where the real value is, instead of deploying and failing."""
+    assert plan.main(["--stack", "prod", "--json"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "error: adf-databricks:auth.accountId: 00000000-0000-0000-0000-000000000000 is a placeholder: set your"
+        " Databricks account id, shown in the account console (https://accounts.azuredatabricks.net)"
+        " under your user name, top right",
+    ]
+
+
+def test_set_overrides_a_nested_value_as_config_set_path_does() -> None:
+    config = {"adf-databricks:auth": '{"mode": "msi", "accountId": "x"}', "adf-databricks:location": "a"}
+    assert plan.with_values(config, ["adf-databricks:auth.accountId=y", "adf-databricks:location=b"]) == {
+        "adf-databricks:auth": '{"mode": "msi", "accountId": "y"}',
+        "adf-databricks:location": "b",
+    }
+    assert config["adf-databricks:auth"] == '{"mode": "msi", "accountId": "x"}'
 
 
 @pytest.mark.subprocess

@@ -220,6 +220,7 @@ def test_components_are_usable_from_other_languages() -> None:
         "rotateAfterDays",
         "keyVault",
         "accountId",
+        "deployers",
     ]
     assert [m.value for m in types["AuthMode"].enum or []] == ["msi", "token"]
     # standard is refused, so it is no choice.

@@ -4,8 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from components import validation
 from components.run_identity import RunIdentity
 from components.validation import InvalidArgs
+from components.workspace_access import AuthSpec
 from tests.conftest import run_program
 from tools import engine
 
@@ -73,3 +75,63 @@ def test_python_programs_see_what_each_mode_declares(tmp_path: Path, mode: str, 
     assert result.outputs["runAs"] == (
         engine.CLIENT_CONFIG["clientId"] if mode == "token" else engine.IDENTITY_CLIENT
     )
+
+
+ACCOUNT = "11111111-2222-4333-8444-555555555555"
+DEPLOYERS_PROGRAM = """
+import pulumi
+from components.run_identity import RunIdentity
+
+RunIdentity("who", {"mode": "msi", "resource_group_name": "rg", "account_id": %r, "deployers": %r})
+"""
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_every_deployer_holds_both_roles_in_one_sorted_list(tmp_path: Path, order: int) -> None:
+    """The rule set is authoritative (terraform-provider-databricks access_control_rule_set.md):
+    a deployer it leaves out loses Service Principal User, so it names every one, the current
+    deployer included, sorted so that the order written does not change the preview."""
+    others = ["users/ana@example.com", "groups/platform deployers"][::order]
+    result = run_program(tmp_path, DEPLOYERS_PROGRAM % (ACCOUNT, others))
+    (rule_set,) = result.of_type("databricks:index/accessControlRuleSet:AccessControlRuleSet")
+    principals = sorted(
+        [
+            "groups/platform deployers",
+            "users/ana@example.com",
+            f"servicePrincipals/{engine.CLIENT_CONFIG['clientId']}",
+        ]
+    )
+    assert rule_set.inputs["grantRules"] == [
+        {"role": "roles/servicePrincipal.manager", "principals": principals},
+        {"role": "roles/servicePrincipal.user", "principals": principals},
+    ]
+
+
+def test_the_current_deployer_named_again_is_listed_once(tmp_path: Path) -> None:
+    me = f"servicePrincipals/{engine.CLIENT_CONFIG['clientId']}"
+    result = run_program(tmp_path, DEPLOYERS_PROGRAM % (ACCOUNT, [me]))
+    (rule_set,) = result.of_type("databricks:index/accessControlRuleSet:AccessControlRuleSet")
+    assert [r["principals"] for r in rule_set.inputs["grantRules"]] == [[me], [me]]
+
+
+def test_deployers_must_be_databricks_principals_named_once() -> None:
+    with pytest.raises(InvalidArgs) as caught:
+        RunIdentity(
+            "who",
+            {
+                "mode": "msi",
+                "resource_group_name": "rg",
+                "account_id": ACCOUNT,
+                "deployers": ["ana@example.com", "groups/ops", "groups/ops", "servicePrincipals/ci"],
+            },
+        )
+    message = str(caught.value)
+    assert "RunIdentity who: deployers[0]: expected a Databricks principal" in message
+    assert "RunIdentity who: deployers[3]: expected a Databricks principal" in message
+    assert "RunIdentity who: deployers: expected Databricks principals, each named once, got" in message
+
+
+def test_stack_deployers_apply_only_with_an_account_id() -> None:
+    """Without accountId there is no rule set to name them in: refused, not ignored."""
+    with pytest.raises(InvalidArgs, match=r"auth\.deployers: applies only with auth\.accountId"):
+        validation.parse(AuthSpec, {"mode": "msi", "deployers": ["groups/ops"]}, "auth.")

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 
 from components import platform
 from tests.conftest import ROOT, base
-from tools import stack_schema
+from tools import plan, stack_schema
 
 COMMITTED = ROOT / "schema" / "stack.json"
 STACK_FILES = sorted(p for p in ROOT.glob("Pulumi.*.yaml"))
@@ -37,7 +37,22 @@ def test_committed_schema_is_fresh() -> None:
 
 @pytest.mark.parametrize("path", [*STACK_FILES, *FIXTURES], ids=lambda p: p.name)
 def test_every_committed_stack_file_is_valid(path: Path) -> None:
-    assert errors(yaml.safe_load(path.read_text())) == []
+    """With its placeholders filled in (tools.plan.PLACEHOLDER_FILLS), as `make plans` does."""
+    document = yaml.safe_load(path.read_text())
+    for item in plan.PLACEHOLDER_FILLS.get(path.name[len("Pulumi.") : -len(".yaml")], ()):
+        key, _, value = item.partition("=")
+        top, *keys = key.split(".")
+        node = document["config"][top]
+        for part in keys[:-1]:
+            node = node[part]
+        node[keys[-1]] = value
+    assert errors(document) == []
+
+
+def test_editors_flag_the_prod_placeholder_account_id() -> None:
+    document = yaml.safe_load((ROOT / "Pulumi.prod.yaml").read_text())
+    assert document["config"]["adf-databricks:auth"]["accountId"] == "00000000-0000-0000-0000-000000000000"
+    assert errors(document) and all(e.startswith("config/adf-databricks:auth") for e in errors(document))
 
 
 @pytest.mark.parametrize("path", STACK_FILES, ids=lambda p: p.name)

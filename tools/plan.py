@@ -3,6 +3,7 @@
     python -m tools.plan --stack dev             # resource tree, outputs, summary
     python -m tools.plan --stack prod --json     # shaped like `pulumi preview --json`
     python -m tools.plan --config-file my.yaml --json --out plan.json
+    python -m tools.plan --stack prod --fill-placeholders   # stand-ins for refused placeholders
 
 Runs the real program (`__main__.py`) in-process against a recording mock engine
 (tools.engine). Output is deterministic: sorted, no clock, secrets as "[secret]",
@@ -119,8 +120,37 @@ def render_text(plan: dict[str, Any], stack: str) -> str:
     return "\n".join(lines)
 
 
-def plan_for(config_file: Path, stack: str) -> dict[str, Any]:
+PLACEHOLDER_FILLS: dict[str, tuple[str, ...]] = {
+    # Pulumi.prod.yaml names no real Databricks account, and the program refuses the nil UUID
+    # it carries; its committed plan is made with a stand-in (`make plans`).
+    "prod": ("adf-databricks:auth.accountId=11111111-2222-4333-8444-555555555555",),
+}
+"""Per committed stack, the values its stack file leaves for the user to fill in."""
+
+
+def with_values(config: dict[str, str], sets: Sequence[str]) -> dict[str, str]:
+    """`config` (engine.read_stack_config's: an object value is its JSON) with each
+    `namespace:key.path=value` set, as `pulumi config set --path` would: for a committed stack
+    whose placeholder is refused until the user fills it in."""
+    config = dict(config)
+    for item in sets:
+        key, _, value = item.partition("=")
+        top, *path = key.split(".")
+        if not path:
+            config[top] = value
+            continue
+        document = json.loads(config.get(top, "{}"))
+        node = document
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = value
+        config[top] = json.dumps(document)
+    return config
+
+
+def plan_for(config_file: Path, stack: str, sets: Sequence[str] = ()) -> dict[str, Any]:
     config, secret_keys = engine.read_stack_config(config_file)
+    config = with_values(config, sets)
     result = engine.run(config, stack, preview=True, secret_keys=secret_keys)
     return build(result, stack)
 
@@ -135,13 +165,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--config-file", type=Path, help="read this stack file instead")
     parser.add_argument("--json", action="store_true", help="print the machine form")
     parser.add_argument("--out", type=Path, help="write the plan to this file")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NS:KEY.PATH=VALUE",
+        help="override one config value (a path, as `pulumi config set --path`), e.g. a placeholder",
+    )
+    parser.add_argument(
+        "--fill-placeholders",
+        action="store_true",
+        help="fill the stack's placeholders with stand-ins (PLACEHOLDER_FILLS), for committed plans",
+    )
     args = parser.parse_args(argv)
+    sets = [*(PLACEHOLDER_FILLS.get(args.stack, ()) if args.fill_placeholders else ()), *args.set]
     config_file = args.config_file or engine.ROOT / f"Pulumi.{args.stack}.yaml"
     if not config_file.is_file():
         print(f"error: no stack file {config_file}", file=sys.stderr)
         return 2
     try:
-        plan = plan_for(config_file.resolve(), args.stack)
+        plan = plan_for(config_file.resolve(), args.stack, sets)
     except pulumi.RunError as err:
         # A configuration with several problems reports them all, one line each.
         for line in str(err).splitlines():
