@@ -329,6 +329,23 @@ def test_each_rule_follows_its_pipeline_schedule(render: Render) -> None:
         assert (rule["kind"], rule["severity"]) == ("LogAlert", 2)
 
 
+def test_a_missed_run_rule_is_replaced_when_its_workspace_changes(render: Render) -> None:
+    """Azure refuses a new scope on a log search alert ("Scope can not be updated"), so moving
+    the logs to another workspace replaces each rule; its fixed name makes the old one go first."""
+    rules = render(_schedules_stack()).of_type(QUERY_RULE)
+    assert len(rules) == 3
+    for rule in rules:
+        assert rule.replace_on_changes == ["scopes"], rule.name
+        assert rule.delete_before_replace, rule.name
+
+
+def test_the_failed_run_alert_takes_a_new_scope_in_place(render: Render) -> None:
+    """A metric alert's scopes can be updated (azurerm updates them in place): it is not
+    replaced, so it never goes missing for a while."""
+    alert = render(monitored(**ALERTING)).one(METRIC_ALERT)
+    assert alert.replace_on_changes == [] and not alert.delete_before_replace
+
+
 def test_window_is_the_period_plus_grace(render: Render) -> None:
     rules = _rules(render(_schedules_stack(missedRunGraceMinutes=20)))
     # Every 30 minutes + 20 of grace + 15 of log latency; the query looks back that far and
