@@ -230,6 +230,17 @@ def _id(registration: engine.Registration) -> str:
     )
 
 
+def test_readme_says_when_the_failed_run_alert_resolves(render: Render) -> None:
+    """A stateful metric alert resolves after three consecutive checks without the condition
+    (Learn, alerts-types.md and alerts-overview.md "Alerts and state"), one a minute here: not
+    a fixed 5 minutes."""
+    alert = render(monitored(**ALERTING)).one(METRIC_ALERT).raw_inputs
+    assert (alert["evaluationFrequency"], alert["windowSize"], alert["autoMitigate"]) == ("PT1M", "PT5M", True)
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "5 minutes after the failures stop" not in readme
+    assert "resolves itself once three evaluations in a row find the condition no longer met" in readme
+
+
 def test_failed_run_alert_can_be_switched_off(render: Render) -> None:
     result = render(monitored(failedRunAlert=False, **ALERTING))
     assert result.of_type(METRIC_ALERT) == []
