@@ -235,7 +235,11 @@ def test_readme_says_when_the_failed_run_alert_resolves(render: Render) -> None:
     (Learn, alerts-types.md and alerts-overview.md "Alerts and state"), one a minute here: not
     a fixed 5 minutes."""
     alert = render(monitored(**ALERTING)).one(METRIC_ALERT).raw_inputs
-    assert (alert["evaluationFrequency"], alert["windowSize"], alert["autoMitigate"]) == ("PT1M", "PT5M", True)
+    assert (alert["evaluationFrequency"], alert["windowSize"], alert["autoMitigate"]) == (
+        "PT1M",
+        "PT5M",
+        True,
+    )
     readme = " ".join((ROOT / "README.md").read_text().split())
     assert "5 minutes after the failures stop" not in readme
     assert "resolves itself once three evaluations in a row find the condition no longer met" in readme
