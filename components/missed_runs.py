@@ -289,10 +289,20 @@ def missed_run_query(
 
     A run is due at a minute the schedule fires at, no earlier than `watched_from` (when the
     rule started watching: a slot before it may predate the trigger or the diagnostic setting),
-    and at least `grace` plus LOG_LATENCY ago. The table may not exist yet in a new workspace
-    (it appears with the first record), which would fail the rule's creation ("Failed to resolve
-    table or column expression"), so it is read through a fuzzy union with an empty table of
-    the columns the query uses.
+    and at least `grace` plus LOG_LATENCY ago.
+
+    The query starts with its table: "We don't support creating or modifying log search alert
+    rules that use `search` or `union` operators, except for cross-resource queries" (Learn,
+    azure-monitor/alerts/alerts-log-query.md). The table is there before its first record:
+    "Azure Monitor Logs creates Azure tables automatically based on ... diagnostic settings you
+    configure" (Learn, azure-monitor/logs/logs-table-overview.md), and the rule is created after
+    the factory's diagnostic setting (its `watched_from` waits for it).
+
+    The row it returns has no datetime column, DueAt being text: a log alert bins the rows of a
+    query that projects a timestamp column by that column (azurerm
+    monitor_scheduled_query_rules_alert_v2 docs: "`number_of_evaluation_periods` must be `1` for
+    queries that do not project timestamp column"), and a row stamped with the due run, up to
+    two days back, would fall outside the one 15-minute period the rule evaluates.
     """
     window = query_window(r, grace)
     slot_filters = [f"slot >= start and slot >= {watched_from}"]
@@ -305,13 +315,12 @@ def missed_run_query(
         f"    range slot from bin(now() - {_kql_span(window)}, 1m) to now() - {_kql_span(grace + LOG_LATENCY)} step 1m",
         *(f"    | where {condition}" for condition in slot_filters),
         "    | summarize max(slot));",
-        "union isfuzzy=true ADFPipelineRun,",
-        "    (datatable(_ResourceId: string, PipelineName: string, Start: datetime)[])",
+        "ADFPipelineRun",
         f"| where _ResourceId =~ {kql_string(factory_id)} and PipelineName == {kql_string(pipeline)}",
         "| where Start >= due",
         "| summarize runs = count()",
         "| where isnotnull(due) and runs == 0",
-        f"| project Pipeline = {kql_string(pipeline)}, DueAt = due",
+        f"| project Pipeline = {kql_string(pipeline)}, DueAt = tostring(due)",
     ]
     return "\n".join(lines)
 

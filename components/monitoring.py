@@ -357,6 +357,9 @@ class Monitoring(pulumi.ComponentResource):
             ),
             severity=1,
             enabled=True,
+            # Updated in place when the factory is replaced: a metric alert's scopes may change
+            # (azurerm monitor_metric_alert_resource.go updates `scopes` with CreateOrUpdate, no
+            # ForceNew), unlike a log search alert's.
             scopes=[args["factory_id"]],
             evaluation_frequency="PT1M",
             window_size="PT5M",
@@ -466,7 +469,16 @@ class Monitoring(pulumi.ComponentResource):
                 custom_properties={**links, "pipeline": pipeline},
             ),
             tags=dict(args["tags"]),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                # Azure refuses to move a rule to another workspace (400 "Scope can not be
+                # updated"; azurerm monitor_scheduled_query_rules_alert_v2 docs, `scopes`:
+                # "Changing this forces a new resource to be created"), which azure-native 3.x
+                # tries in place (pulumi-azure-native#4839): replace it instead. Its name stays,
+                # so the old rule goes first.
+                replace_on_changes=["scopes"],
+                delete_before_replace=True,
+            ),
         )
 
     def _token_alerts(self, name: str, args: Mapping[str, Any], slug: str) -> None:

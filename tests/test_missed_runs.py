@@ -299,15 +299,53 @@ def test_query_of_a_daily_schedule() -> None:
             "    | where hourofday(slot) == 6",
             "    | where datetime_part('minute', slot) == 0",
             "    | summarize max(slot));",
-            "union isfuzzy=true ADFPipelineRun,",
-            "    (datatable(_ResourceId: string, PipelineName: string, Start: datetime)[])",
+            "ADFPipelineRun",
             f'| where _ResourceId =~ "{FACTORY}" and PipelineName == "process-data"',
             "| where Start >= due",
             "| summarize runs = count()",
             "| where isnotnull(due) and runs == 0",
-            '| project Pipeline = "process-data", DueAt = due',
+            '| project Pipeline = "process-data", DueAt = tostring(due)',
         ]
     )
+
+
+@pytest.mark.parametrize(
+    "r",
+    [
+        schedule("Minute", interval=15, end_time="2027-01-01T00:00:00Z"),
+        schedule("Day"),
+        schedule("Month", month_days=[1, -1], interval=2),
+    ],
+    ids=lambda r: missed_runs.describe(r),
+)
+def test_the_query_starts_with_its_table_and_uses_no_union_or_search(r: Recurrence) -> None:
+    """Log search alert rules with `search` or `union` are not supported, cross-resource queries
+    apart (Learn, azure-monitor/alerts/alerts-log-query.md); the `let` statements define values
+    only, and the first tabular expression is the table."""
+    query = missed_runs.missed_run_query(
+        r, pipeline="p", factory_id=FACTORY, grace=timedelta(minutes=60), watched_from="datetime(2026-01-15)"
+    )
+    words = set(re.findall(r"[a-z_]+", query))
+    assert {"union", "search", "isfuzzy", "datatable"} & words == set()
+    statements = query.split(";\n")
+    assert all(s.startswith("let ") for s in statements[:-1])
+    assert statements[-1].splitlines()[0] == "ADFPipelineRun"
+
+
+def test_the_alerting_row_has_no_timestamp_column() -> None:
+    """A log alert bins the rows of a query that projects a timestamp column by it (azurerm
+    monitor_scheduled_query_rules_alert_v2: `number_of_evaluation_periods` must be 1 "for queries
+    that do not project timestamp column"): the one row is text, so it counts in the period the
+    rule evaluates however long ago the run was due."""
+    query = missed_runs.missed_run_query(
+        schedule("Day", hours=[6]),
+        pipeline="p",
+        factory_id=FACTORY,
+        grace=timedelta(minutes=60),
+        watched_from="datetime(2026-01-15T09:30:00Z)",
+    )
+    last = query.splitlines()[-1]
+    assert last == '| project Pipeline = "p", DueAt = tostring(due)'
 
 
 def test_query_of_a_schedule_that_ends_and_a_name_with_quotes() -> None:

@@ -230,6 +230,21 @@ def _id(registration: engine.Registration) -> str:
     )
 
 
+def test_readme_says_when_the_failed_run_alert_resolves(render: Render) -> None:
+    """A stateful metric alert resolves after three consecutive checks without the condition
+    (Learn, alerts-types.md and alerts-overview.md "Alerts and state"), one a minute here: not
+    a fixed 5 minutes."""
+    alert = render(monitored(**ALERTING)).one(METRIC_ALERT).raw_inputs
+    assert (alert["evaluationFrequency"], alert["windowSize"], alert["autoMitigate"]) == (
+        "PT1M",
+        "PT5M",
+        True,
+    )
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "5 minutes after the failures stop" not in readme
+    assert "resolves itself once three evaluations in a row find the condition no longer met" in readme
+
+
 def test_failed_run_alert_can_be_switched_off(render: Render) -> None:
     result = render(monitored(failedRunAlert=False, **ALERTING))
     assert result.of_type(METRIC_ALERT) == []
@@ -327,6 +342,23 @@ def test_each_rule_follows_its_pipeline_schedule(render: Render) -> None:
         )
         assert rule["autoMitigate"] is True
         assert (rule["kind"], rule["severity"]) == ("LogAlert", 2)
+
+
+def test_a_missed_run_rule_is_replaced_when_its_workspace_changes(render: Render) -> None:
+    """Azure refuses a new scope on a log search alert ("Scope can not be updated"), so moving
+    the logs to another workspace replaces each rule; its fixed name makes the old one go first."""
+    rules = render(_schedules_stack()).of_type(QUERY_RULE)
+    assert len(rules) == 3
+    for rule in rules:
+        assert rule.replace_on_changes == ["scopes"], rule.name
+        assert rule.delete_before_replace, rule.name
+
+
+def test_the_failed_run_alert_takes_a_new_scope_in_place(render: Render) -> None:
+    """A metric alert's scopes can be updated (azurerm updates them in place): it is not
+    replaced, so it never goes missing for a while."""
+    alert = render(monitored(**ALERTING)).one(METRIC_ALERT)
+    assert alert.replace_on_changes == [] and not alert.delete_before_replace
 
 
 def test_window_is_the_period_plus_grace(render: Render) -> None:

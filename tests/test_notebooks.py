@@ -237,3 +237,16 @@ def test_activity_uses_uploaded_path(render: Render) -> None:
     result = render(base(pipelines=[pipeline(activities=[activity()])]))
     acts = result.one("azure-native:datafactory:Pipeline").inputs["activities"]
     assert acts[0]["notebookPath"] == "/adf-databricks/test/process_data"
+
+
+def test_readme_says_the_deployer_keeps_no_direct_right_on_the_folder(render: Render) -> None:
+    """The Permissions resource replaces the folder's list and, for folders, the provider adds
+    no Can Manage for the caller: in token mode the list names only `users`, so the deployer's
+    Can Manage as the folder's creator goes, and README must not say it stays."""
+    assert controls(render(base(auth={"mode": "token"}))) == [
+        {"groupName": "users", "permissionLevel": "CAN_READ"}
+    ]
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert "deployer keeps the Can Manage" not in readme
+    assert "Nobody else keeps a direct permission, the deployer included" in readme
+    assert "manages the folder, and uploads the notebooks, as a workspace admin" in readme
