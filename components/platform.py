@@ -90,7 +90,7 @@ class AdfDatabricksArgs(TypedDict):
 
 FILLED_BY_THE_STACK: Mapping[type, tuple[str, ...]] = {
     ComputeArgs: ("single_user_name", "run_as"),
-    CatalogVolumeArgs: ("run_as",),
+    CatalogVolumeArgs: ("run_as", "protect"),
 }
 """Component inputs AdfDatabricks fills itself, which its args (and a stack file) do not take."""
 
@@ -322,14 +322,16 @@ class AdfDatabricks(pulumi.ComponentResource):
             opts=on_workspace,
         )
         data = CatalogVolume(
-            f"{name}-unity-catalog", CatalogVolumeArgs(**a["unity_catalog"], run_as=run_as), opts=on_workspace
+            f"{name}-unity-catalog",
+            CatalogVolumeArgs(**a["unity_catalog"], run_as=run_as, protect=protect),
+            opts=on_workspace,
         )
         activities = [act for p in a["pipelines"] for act in p["activities"]]
         sources = [s for act in activities if (s := _local_notebook(act)[1]) is not None]
         uploaded = (
             Notebooks(
                 f"{name}-notebooks",
-                NotebooksArgs(folder=a["notebook_folder"], sources=sources, run_as=run_as),
+                NotebooksArgs(folder=a["notebook_folder"], sources=sources, run_as=run_as, protect=protect),
                 opts=on_workspace,
             ).paths
             if sources
