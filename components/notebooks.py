@@ -170,7 +170,7 @@ class Notebooks(pulumi.ComponentResource):
         folder = databricks.Directory(
             f"{name}-folder",
             path=args["folder"],
-            delete_recursive=not args["protect"],
+            delete_recursive=not args.get("protect", False),
             opts=pulumi.ResourceOptions(parent=self),
         )
         controls: list[pulumi.Input[databricks.PermissionsAccessControlArgs]] = [
