@@ -94,6 +94,9 @@ class CatalogVolumeArgs(TypedDict):
     application id): it gets USE_CATALOG, USE_SCHEMA, READ_VOLUME and WRITE_VOLUME. Leave it
     out when that is the deploying principal: it owns the schema and volume it creates, and
     a grant for it on the catalog would replace its own grants there."""
+    protect: NotRequired[bool]
+    """Keep the schema's data: destroy then stops on a schema that holds tables or volumes
+    someone else created (default false: destroy drops the schema with everything in it)."""
 
 
 def _named(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -128,8 +131,18 @@ class CatalogVolume(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
 
         comment = "Created by adf-databricks for the files its Data Factory pipelines' notebooks write."
+        # Without force_destroy a schema that holds anything is not deleted ("Delete schema
+        # regardless of its contents", terraform-provider-databricks docs/resources/schema.md);
+        # an unprotected stack's destroy drops it with its contents. The managed volume goes
+        # first either way (it depends on the schema), and Unity Catalog deletes a dropped
+        # managed volume's files (Databricks docs, unity-catalog/object-storage-lifecycle).
         schema = databricks.Schema(
-            f"{name}-schema", catalog_name=catalog, name=schema_in_catalog, comment=comment, opts=child
+            f"{name}-schema",
+            catalog_name=catalog,
+            name=schema_in_catalog,
+            comment=comment,
+            force_destroy=not args.get("protect", False),
+            opts=child,
         )
         volume = databricks.Volume(
             f"{name}-volume",

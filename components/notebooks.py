@@ -80,7 +80,7 @@ def run_as_control(principal: str, level: str = RUN_AS_PERMISSION) -> databricks
     return databricks.PermissionsAccessControlArgs(user_name=principal, permission_level=level)
 
 
-@rules(folder=WORKSPACE_PATH, sources=rule(items=NOTEBOOK_SOURCE))
+@rules(folder=WORKSPACE_PATH, sources=rule(items=NOTEBOOK_SOURCE), protect=rule(default=False))
 class NotebooksArgs(TypedDict):
     """Inputs of Notebooks."""
 
@@ -95,6 +95,9 @@ class NotebooksArgs(TypedDict):
     principal's application id): it gets CAN_RUN on the folder. Leave it out when that is the
     deploying principal: it created the folder and keeps Can Manage on it, and a lower level
     for it would be refused."""
+    protect: NotRequired[bool]
+    """Keep what others put in the folder: destroy then deletes the folder only when it is empty
+    (default false: destroy deletes the folder with everything in it)."""
 
 
 def lockable_folder_problem(path: str) -> str | None:
@@ -159,11 +162,16 @@ class Notebooks(pulumi.ComponentResource):
         args = validation.parse(NotebooksArgs, args, f"Notebooks {name}: ")
         super().__init__("adf-databricks:index:Notebooks", name, None, opts)
         # Mkdirs also creates missing parents, which then inherit the root's permissions
-        # (terraform-provider-databricks workspace/resource_directory.go). Destroy deletes the
-        # folder only when it is empty (delete_recursive stays false), so nothing someone else
-        # put there is lost.
+        # (terraform-provider-databricks workspace/resource_directory.go). Its Delete removes a
+        # non-empty folder only with delete_recursive (ibid.), so an unprotected stack's destroy
+        # takes the folder with whatever is in it, and a protected one's stops on anything
+        # someone else put there. delete_recursive is read only on delete: changing it updates
+        # the state, never the folder.
         folder = databricks.Directory(
-            f"{name}-folder", path=args["folder"], opts=pulumi.ResourceOptions(parent=self)
+            f"{name}-folder",
+            path=args["folder"],
+            delete_recursive=not args.get("protect", False),
+            opts=pulumi.ResourceOptions(parent=self),
         )
         controls: list[pulumi.Input[databricks.PermissionsAccessControlArgs]] = [
             databricks.PermissionsAccessControlArgs(group_name="users", permission_level=USERS_PERMISSION)

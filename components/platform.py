@@ -91,7 +91,7 @@ class AdfDatabricksArgs(TypedDict):
 
 FILLED_BY_THE_STACK: Mapping[type, tuple[str, ...]] = {
     ComputeArgs: ("single_user_name", "run_as"),
-    CatalogVolumeArgs: ("run_as",),
+    CatalogVolumeArgs: ("run_as", "protect"),
 }
 """Component inputs AdfDatabricks fills itself, which its args (and a stack file) do not take."""
 
@@ -342,7 +342,9 @@ class AdfDatabricks(pulumi.ComponentResource):
         )
         data = CatalogVolume(
             f"{name}-unity-catalog",
-            validation.checked(CatalogVolumeArgs, CatalogVolumeArgs(**a["unity_catalog"], run_as=run_as)),
+            validation.checked(
+                CatalogVolumeArgs, CatalogVolumeArgs(**a["unity_catalog"], run_as=run_as, protect=protect)
+            ),
             opts=on_workspace,
         )
         activities = [act for p in a["pipelines"] for act in p["activities"]]
@@ -351,7 +353,10 @@ class AdfDatabricks(pulumi.ComponentResource):
             Notebooks(
                 f"{name}-notebooks",
                 validation.checked(
-                    NotebooksArgs, NotebooksArgs(folder=a["notebook_folder"], sources=sources, run_as=run_as)
+                    NotebooksArgs,
+                    NotebooksArgs(
+                        folder=a["notebook_folder"], sources=sources, run_as=run_as, protect=protect
+                    ),
                 ),
                 opts=on_workspace,
             ).paths

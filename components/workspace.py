@@ -20,6 +20,7 @@ from typing_extensions import NotRequired
 
 from components import outputs, validation
 from components.arm import RESOURCE_GROUP_NAME, TAGS, any_case
+from components.catalog import workspace_catalog_name
 from components.enums import PublicNetworkAccess, WorkspaceSku
 from components.validation import check, rule, rules, shown_default
 
@@ -213,8 +214,19 @@ class DatabricksWorkspace(pulumi.ComponentResource):
                 # The only value the rules accept (Disabled is refused above), so whatever the
                 # spec says, this is what it means.
                 public_network_access=DEFAULT_PUBLIC_NETWORK_ACCESS.value,
+                # The catalog the stack's schema goes in, chosen instead of guessed: a Unity
+                # Catalog catalog of the name the stack defaults to (stack_defaults). The SDK's
+                # own default type is HiveMetastore (azure-native DefaultCatalogPropertiesArgs).
+                # Azure reads it only "during workspace creation" (ibid.), so it is ignored after
+                # create: a workspace deployed before this was set is neither updated nor replaced.
+                default_catalog=azure_databricks.DefaultCatalogPropertiesArgs(
+                    initial_name=workspace_catalog_name(spec["name"]),
+                    initial_type=azure_databricks.InitialType.UNITY_CATALOG,
+                ),
                 tags=dict(args["tags"]),
-                opts=pulumi.ResourceOptions(parent=self, protect=args["protect"]),
+                opts=pulumi.ResourceOptions(
+                    parent=self, protect=args["protect"], ignore_changes=["defaultCatalog"]
+                ),
             )
             self.resource_id = self.workspace.id
             self.url = self.workspace.workspace_url.apply(workspace_url)

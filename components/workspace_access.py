@@ -214,6 +214,14 @@ def assignment_name(scope: str, principal_id: str, role_definition_id: str) -> s
     return str(uuid.uuid5(uuid.NAMESPACE_URL, key))
 
 
+def role_definition_of(scope: str, role: str) -> str:
+    """The id of a built-in role definition in the subscription of an ARM scope."""
+    subscription = scope.split("/")[2] if scope.lower().startswith("/subscriptions/") else ""
+    if not subscription:
+        raise ValueError(f"expected an ARM id under /subscriptions/<id>, got {scope!r}")
+    return f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{role}"
+
+
 def vault_name(subscription_id: str, resource_group: str, stack: str) -> str:
     """A Key Vault name: globally unique per subscription, group and stack, stable, 3-24 chars."""
     digest = hashlib.sha256(f"{subscription_id}/{resource_group}/{stack}".encode()).hexdigest()
@@ -337,7 +345,6 @@ class WorkspaceAccess(pulumi.ComponentResource):
             self._grant(
                 name,
                 "workspace-contributor",
-                client,
                 CONTRIBUTOR,
                 args["workspace_resource_id"],
                 principal_id,
@@ -415,7 +422,6 @@ class WorkspaceAccess(pulumi.ComponentResource):
         self.deployer_grant = self._grant(
             name,
             "vault-deployer-secrets-officer",
-            client,
             KEY_VAULT_SECRETS_OFFICER,
             self.vault.id,
             client.object_id,
@@ -453,7 +459,6 @@ class WorkspaceAccess(pulumi.ComponentResource):
             self._grant(
                 name,
                 "vault-secrets-user",
-                client,
                 KEY_VAULT_SECRETS_USER,
                 self.vault.id,
                 args["factory_principal_id"],
@@ -485,7 +490,6 @@ class WorkspaceAccess(pulumi.ComponentResource):
         self,
         name: str,
         purpose: str,
-        client: pulumi.Output[Any],
         role: str,
         scope: pulumi.Input[str],
         principal_id: pulumi.Input[str],
@@ -493,12 +497,11 @@ class WorkspaceAccess(pulumi.ComponentResource):
         waited_for: bool = True,
     ) -> authorization.RoleAssignment:
         """Give one principal one role on one scope, under the name that assignment always has."""
-        role_definition_id = pulumi.Output.concat(
-            "/subscriptions/",
-            client.subscription_id,
-            "/providers/Microsoft.Authorization/roleDefinitions/",
-            role,
-        )
+        # The role definition of the scope's own subscription: an adopted workspace may live in
+        # another subscription than the deployer's, and ARM refuses a role definition id from
+        # another subscription than the scope's (azure-rest-api-specs#10939). For a scope in the
+        # deployer's subscription this is the id it always was, so no assignment is renamed.
+        role_definition_id = pulumi.Output.from_input(scope).apply(lambda s: role_definition_of(s, role))
         assignment = authorization.RoleAssignment(
             f"{name}-{purpose}",
             role_assignment_name=pulumi.Output.all(scope, principal_id, role_definition_id).apply(

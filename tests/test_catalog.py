@@ -109,7 +109,7 @@ def test_component_is_usable_from_other_languages() -> None:
     # Pulumi's component analyzer accepts the args and outputs (CONVENTIONS.md).
     result = Analyzer("adf-databricks").analyze([CatalogVolume])
     component = result["component_definitions"]["CatalogVolume"]
-    assert set(component.inputs) == {"catalog", "schema", "volume", "runAs"}
+    assert set(component.inputs) == {"catalog", "schema", "volume", "runAs", "protect"}
     assert component.inputs["runAs"].optional
     assert component.inputs["volume"].optional
     assert set(component.outputs) == {"volumePath", "grants"}
@@ -216,7 +216,7 @@ def test_schema_and_managed_volume(render: Render) -> None:
     schema = result.one(SCHEMA)
     volume = result.one(VOLUME)
     comment = "Created by adf-databricks for the files its Data Factory pipelines' notebooks write."
-    assert schema.inputs == {"catalogName": "main", "name": "etl", "comment": comment}
+    assert schema.inputs == {"catalogName": "main", "name": "etl", "comment": comment, "forceDestroy": True}
     assert volume.inputs == {
         "catalogName": "main",
         "schemaName": "etl",
@@ -316,3 +316,11 @@ def test_component_on_its_own_needs_both_names() -> None:
     with pytest.raises(InvalidArgs) as err:
         CatalogVolume("uc", {"volume": "landing"})
     assert str(err.value) == "CatalogVolume uc: catalog: is required\nCatalogVolume uc: schema: is required"
+
+
+def test_destroy_drops_the_schema_with_its_contents_unless_protected(render: Render) -> None:
+    """A non-empty schema stops destroy without force_destroy (terraform-provider-databricks
+    docs/resources/schema.md); only a protected stack keeps what others put there."""
+    schema = "databricks:index/schema:Schema"
+    assert render(base()).one(schema).inputs["forceDestroy"] is True
+    assert render(base(protect=True)).one(schema).inputs["forceDestroy"] is False

@@ -149,7 +149,7 @@ def test_folder_is_created_and_locked(render: Render) -> None:
     result = render(base(notebookFolder="/team/etl"))
     folder = result.one(DIRECTORY)
     permissions = result.one(PERMISSIONS)
-    assert folder.inputs == {"path": "/team/etl"}
+    assert folder.inputs == {"path": "/team/etl", "deleteRecursive": True}
     assert permissions.inputs["directoryPath"] == "/team/etl"
     assert permissions.property_dependencies["directoryPath"] == [folder.urn]
     # msi: ordinary users read, the identity Data Factory runs as runs; nobody edits.
@@ -250,3 +250,11 @@ def test_readme_says_the_deployer_keeps_no_direct_right_on_the_folder(render: Re
     assert "deployer keeps the Can Manage" not in readme
     assert "Nobody else keeps a direct permission, the deployer included" in readme
     assert "manages the folder, and uploads the notebooks, as a workspace admin" in readme
+
+
+def test_destroy_deletes_the_folder_with_its_contents_unless_protected(render: Render) -> None:
+    """A non-empty folder is deleted only with delete_recursive (terraform-provider-databricks
+    workspace/resource_directory.go); only a protected stack keeps what others put there."""
+    folder = "databricks:index/directory:Directory"
+    assert render(base()).one(folder).inputs["deleteRecursive"] is True
+    assert render(base(protect=True)).one(folder).inputs["deleteRecursive"] is False

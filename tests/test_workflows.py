@@ -340,3 +340,19 @@ def test_integration_test_skips_saying_what_it_needs() -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 skipped" in proc.stdout, proc.stdout
     assert "the end-to-end test against Azure needs AZURE_SUBSCRIPTION_ID" in proc.stdout, proc.stdout
+
+
+def test_the_end_to_end_workflow_deletes_the_retained_managed_resource_group() -> None:
+    """Deleting a Unity-Catalog workspace without forceDeletion keeps its managed resource group
+    (REST Workspaces - Delete), so the workflow deletes it after every run."""
+    from components.workspace import managed_resource_group_name
+
+    steps = load(ROOT / ".github" / "workflows" / "integration.yml")["jobs"]["end-to-end"]["steps"]
+    runs_test = next(i for i, s in enumerate(steps) if "make integration" in s.get("run", ""))
+    group = managed_resource_group_name("adf-databricks-$ADF_IT_STACK")
+    cleanup = [
+        s
+        for s in steps[runs_test + 1 :]
+        if s.get("if") == "always()" and f'group="{group}"' in s.get("run", "")
+    ]
+    assert cleanup and "az group delete" in cleanup[0]["run"]

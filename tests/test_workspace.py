@@ -223,3 +223,17 @@ def test_a_configured_url_is_used_with_scheme_and_without_trailing_slash(given: 
 @pytest.mark.parametrize("host", ["adb-42.3.azuredatabricks.net", "adb-42.3.azuredatabricks.net/"])
 def test_azures_bare_host_gets_a_scheme(host: str) -> None:
     assert workspace_url(host) == "https://adb-42.3.azuredatabricks.net"
+
+
+def test_a_created_workspace_gets_the_unity_catalog_catalog_the_stack_writes_to(render: Render) -> None:
+    """Chosen at create (ARM defaultCatalog), not guessed; ignored afterwards, so a workspace
+    created before is neither updated nor replaced."""
+    result = render(base())
+    ws = result.one("azure-native:databricks:Workspace")
+    schema = result.one("databricks:index/schema:Schema").inputs
+    assert ws.inputs["defaultCatalog"] == {
+        "initialName": schema["catalogName"],
+        "initialType": "UnityCatalog",
+    }
+    assert schema["catalogName"] == "adf_databricks_test"
+    assert "defaultCatalog" in ws.ignore_changes

@@ -470,3 +470,29 @@ def test_python_programs_see_what_each_mode_declares(
     assert len(linked) == (2 if serverless else 1)
     for props in linked:
         assert props["connectVia"] == {"referenceName": "SelfHosted", "type": "IntegrationRuntimeReference"}
+
+
+ADOPTED_ELSEWHERE = (
+    "/subscriptions/77777777-7777-7777-7777-777777777777/resourceGroups/shared"
+    "/providers/Microsoft.Databricks/workspaces/analytics"
+)
+
+
+def test_an_adopted_workspace_in_another_subscription_gets_that_subscriptions_role(render: Render) -> None:
+    """ARM takes a role definition of the scope's subscription (azure-rest-api-specs#10939), not the
+    deployer's."""
+    result = render(
+        base(
+            workspace={"existing": {"resourceId": ADOPTED_ELSEWHERE, "url": "adb-1.2.azuredatabricks.net"}},
+            unityCatalog={"catalog": "main"},
+        )
+    )
+    grant = result.one(GRANT).raw_inputs
+    assert grant["scope"] == ADOPTED_ELSEWHERE
+    assert grant["roleDefinitionId"] == (
+        "/subscriptions/77777777-7777-7777-7777-777777777777/providers/Microsoft.Authorization"
+        f"/roleDefinitions/{CONTRIBUTOR}"
+    )
+    assert grant["roleAssignmentName"] == assignment_name(
+        ADOPTED_ELSEWHERE, grant["principalId"], grant["roleDefinitionId"]
+    )
