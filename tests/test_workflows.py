@@ -84,13 +84,29 @@ def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
 def test_preview_runs_offline_job_and_gates_real_preview() -> None:
     flow = load(ROOT / ".github/workflows/preview.yml")
     offline = "\n".join(step.get("run", "") for step in flow["jobs"]["offline"]["steps"])
-    assert "make test" in offline and "make plans" in offline
+    assert "make plans" in offline
+    tests = "\n".join(step.get("run", "") for step in flow["jobs"]["tests"]["steps"])
+    assert "make test" in tests
     preview = flow["jobs"]["preview"]
+    assert set(preview["needs"]) == {"tests", "offline", "credentials"}
     assert preview["if"] == "needs.credentials.outputs.available == 'true'"
     assert preview["permissions"]["id-token"] == "write"
     action = next(s for s in preview["steps"] if uses(s, "pulumi/actions"))
     assert action["with"]["command"] == "preview"
     assert action["with"]["comment-on-pr"] is True and action["with"]["diff"] is True
+
+
+def test_pull_requests_run_the_suite_on_every_python_the_package_claims() -> None:
+    """pyproject.toml's classifiers and requires-python are what CI proves, no more, no less."""
+    import re
+
+    project = (ROOT / "pyproject.toml").read_text()
+    claimed = re.findall(r'"Programming Language :: Python :: (3\.\d+)"', project)
+    assert 'requires-python = ">=3.10"' in project and claimed[0] == "3.10"
+    tests = load(ROOT / ".github/workflows/preview.yml")["jobs"]["tests"]
+    assert tests["strategy"]["matrix"]["python"] == claimed
+    setup = next(s for s in tests["steps"] if uses(s, "actions/setup-python"))
+    assert setup["with"]["python-version"] == "${{ matrix.python }}"
 
 
 def test_every_update_refreshes_first() -> None:
