@@ -6,7 +6,7 @@ Patterns are JSON Schema patterns, which editors read as ECMA-262 regular expres
 inline flags, so case-insensitive parts are spelled out with `any_case`.
 """
 
-from components.validation import rule
+from .validation import rule
 
 
 def any_case(text: str) -> str:

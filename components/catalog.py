@@ -21,8 +21,8 @@ import pulumi
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
-from components import outputs, validation
-from components.validation import check, rule, rules
+from . import outputs, validation
+from .validation import check, rule, rules
 
 # Unity Catalog stores names in lower case; a mixed-case name would be read back lower-case
 # and show a diff on every refresh. Names the stack creates stay to letters, digits and _

@@ -12,15 +12,16 @@ annotations to build the package schema.
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, NotRequired, TypedDict
+from typing import Any, TypedDict
 
 import pulumi
 import pulumi_databricks as databricks
+from typing_extensions import NotRequired
 
-from components import outputs, validation
-from components.enums import ClusterMode, DataSecurityMode, InitScriptSource
-from components.notebooks import run_as_control
-from components.validation import check, describe, rule, rules, shown_default
+from . import outputs, validation
+from .enums import ClusterMode, DataSecurityMode, InitScriptSource
+from .notebooks import run_as_control
+from .validation import check, describe, rule, rules, shown_default
 
 PYSPARK_PYTHON = {"3": "/databricks/python3/bin/python3"}
 """What the ADF UI's "Python version" sets in the cluster's environment."""

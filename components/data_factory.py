@@ -13,11 +13,11 @@ import pulumi
 import pulumi_azure_native.datafactory as datafactory
 from typing_extensions import NotRequired
 
-from components import outputs, validation
-from components.arm import RESOURCE_GROUP_NAME, TAGS
-from components.names import DATA_FACTORY_NAME
-from components.validation import check, rule, rules
-from components.workspace_access import (
+from . import outputs, validation
+from .arm import RESOURCE_GROUP_NAME, TAGS
+from .names import DATA_FACTORY_NAME
+from .validation import check, rule, rules
+from .workspace_access import (
     AuthSpec,
     WorkspaceAccess,
     WorkspaceAccessArgs,

@@ -20,10 +20,10 @@ import pulumi
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
-from components import outputs, validation
-from components.enums import JobCompute
-from components.notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH, is_service_principal, run_as_control
-from components.validation import check, describe, rule, rules
+from . import outputs, validation
+from .enums import JobCompute
+from .notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH, is_service_principal, run_as_control
+from .validation import check, describe, rule, rules
 
 JOB_PARAMETER_NAME = r"^[A-Za-z0-9_.-]+$"
 """A job parameter's name: "May only contain alphanumeric characters, `_`, `-`, and `.`"

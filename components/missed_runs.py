@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from components.enums import Frequency, WeekDay
+from .enums import Frequency, WeekDay
 
 LOG_LATENCY = timedelta(minutes=15)
 """How late a pipeline run's record may reach Log Analytics: "Up to 15 minutes might elapse

@@ -34,11 +34,11 @@ import pulumi_azure_native.operationalinsights as operationalinsights
 import pulumiverse_time as time
 from typing_extensions import NotRequired
 
-from components import missed_runs, outputs, validation
-from components.arm import RESOURCE_GROUP_NAME, TAGS, any_case
-from components.names import DATA_FACTORY_NAME
-from components.trigger import ScheduleSpec
-from components.validation import check, rule, rules, shown_default
+from . import missed_runs, outputs, validation
+from .arm import RESOURCE_GROUP_NAME, TAGS, any_case
+from .names import DATA_FACTORY_NAME
+from .trigger import ScheduleSpec
+from .validation import check, rule, rules, shown_default
 
 DEFAULT_RETENTION_DAYS = 30
 DEFAULT_GRACE_MINUTES = 60

@@ -6,7 +6,7 @@ digit or underscore first; none of . + ? / < > * % & : \\). A pattern here is al
 Schema `pattern` (ECMA-262 and Python's `re` read it alike).
 """
 
-from components.validation import rule
+from .validation import rule
 
 NAME_PATTERN = r"^[A-Za-z0-9_][^<>*#.%&:\\+?/]*$"
 """A Data Factory object name: letter, digit or _ first, none of . + ? / < > * % & : \\ #."""

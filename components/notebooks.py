@@ -20,9 +20,9 @@ import pulumi
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
-from components import outputs, validation
-from components.arm import any_case
-from components.validation import check, rule, rules
+from . import outputs, validation
+from .arm import any_case
+from .validation import check, rule, rules
 
 LANGUAGES = {".py": "PYTHON", ".sql": "SQL", ".scala": "SCALA", ".r": "R"}
 """Notebook languages Databricks knows, by source file suffix."""

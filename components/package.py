@@ -14,21 +14,25 @@ import inspect
 
 import pulumi
 
-from components.catalog import CatalogVolume
-from components.compute import DatabricksCompute
-from components.data_factory import DataFactory
-from components.job import NotebookJob
-from components.monitoring import Monitoring
-from components.notebooks import Notebooks
-from components.pipeline import NotebookPipeline
-from components.platform import AdfDatabricks
-from components.run_identity import RunIdentity
-from components.trigger import ScheduleTrigger
-from components.workspace import DatabricksWorkspace
-from components.workspace_access import WorkspaceAccess
+from . import __version__
+from .catalog import CatalogVolume
+from .compute import DatabricksCompute
+from .data_factory import DataFactory
+from .job import NotebookJob
+from .monitoring import Monitoring
+from .notebooks import Notebooks
+from .pipeline import NotebookPipeline
+from .platform import AdfDatabricks
+from .run_identity import RunIdentity
+from .trigger import ScheduleTrigger
+from .workspace import DatabricksWorkspace
+from .workspace_access import WorkspaceAccess
 
 NAME = "adf-databricks"
 """The package name: types are `adf-databricks:index:<Component>`, as each component registers."""
+
+VERSION = __version__
+"""The package schema's version: the Python distribution's (components/__init__.py)."""
 
 COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     AdfDatabricks,

@@ -12,13 +12,13 @@ import pulumi
 import pulumi_azure_native.datafactory as datafactory
 from typing_extensions import NotRequired
 
-from components import outputs, validation
-from components.enums import DependencyCondition, ParameterType
-from components.job import JobSpec
-from components.names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
-from components.notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH
-from components.trigger import ScheduleSpec
-from components.validation import check, describe, rule, rules
+from . import outputs, validation
+from .enums import DependencyCondition, ParameterType
+from .job import JobSpec
+from .names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
+from .notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH
+from .trigger import ScheduleSpec
+from .validation import check, describe, rule, rules
 
 TEXT = rule("a non-empty string", pattern=r"\S")
 """A string with something in it."""

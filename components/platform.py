@@ -16,17 +16,17 @@ import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.resources as resources
 from typing_extensions import NotRequired
 
-from components import outputs, validation
-from components.arm import RESOURCE_GROUP_NAME, TAGS
-from components.catalog import CatalogVolume, CatalogVolumeArgs, workspace_catalog_name
-from components.compute import ComputeArgs, DatabricksCompute
-from components.data_factory import DataFactory, DataFactoryArgs
-from components.enums import AuthMode, ClusterMode, Frequency, JobCompute
-from components.job import NotebookJob, NotebookJobArgs
-from components.monitoring import Monitoring, MonitoringArgs, MonitoringSpec
-from components.names import DATA_FACTORY_NAME
-from components.notebooks import WORKSPACE_PATH, Notebooks, NotebooksArgs, lockable_folder_problem
-from components.pipeline import (
+from . import outputs, validation
+from .arm import RESOURCE_GROUP_NAME, TAGS
+from .catalog import CatalogVolume, CatalogVolumeArgs, workspace_catalog_name
+from .compute import ComputeArgs, DatabricksCompute
+from .data_factory import DataFactory, DataFactoryArgs
+from .enums import AuthMode, ClusterMode, Frequency, JobCompute
+from .job import NotebookJob, NotebookJobArgs
+from .monitoring import Monitoring, MonitoringArgs, MonitoringSpec
+from .names import DATA_FACTORY_NAME
+from .notebooks import WORKSPACE_PATH, Notebooks, NotebooksArgs, lockable_folder_problem
+from .pipeline import (
     NotebookActivity,
     NotebookPipeline,
     NotebookPipelineArgs,
@@ -34,11 +34,11 @@ from components.pipeline import (
     has_secret_arguments,
     runs_a_job,
 )
-from components.run_identity import RunIdentity, RunIdentityArgs
-from components.trigger import ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
-from components.validation import check, rule, rules
-from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec
-from components.workspace_access import AuthSpec, auth_mode
+from .run_identity import RunIdentity, RunIdentityArgs
+from .trigger import ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
+from .validation import check, rule, rules
+from .workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec
+from .workspace_access import AuthSpec, auth_mode
 
 
 @rules(

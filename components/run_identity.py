@@ -26,10 +26,10 @@ import pulumi_azure_native.managedidentity as managedidentity
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
-from components import outputs, validation
-from components.arm import RESOURCE_GROUP_NAME, TAGS
-from components.enums import AuthMode
-from components.validation import rule, rules
+from . import outputs, validation
+from .arm import RESOURCE_GROUP_NAME, TAGS
+from .enums import AuthMode
+from .validation import rule, rules
 
 NIL_UUID = "00000000-0000-0000-0000-000000000000"
 """The placeholder an example stack carries: it matches the pattern, so it is refused by name."""

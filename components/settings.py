@@ -16,8 +16,8 @@ from typing import Any
 
 import pulumi
 
-from components import platform, validation
-from components.platform import AdfDatabricksArgs
+from . import platform, validation
+from .platform import AdfDatabricksArgs
 
 NAMESPACE = "adf-databricks"
 

@@ -18,10 +18,10 @@ import pulumi_azure.datafactory as azure_datafactory
 from typing_extensions import NotRequired
 from tzlocal import windows_tz
 
-from components import outputs, validation
-from components.enums import Frequency, WeekDay
-from components.names import DATA_FACTORY_NAME
-from components.validation import check, describe, rule, rules
+from . import outputs, validation
+from .enums import Frequency, WeekDay
+from .names import DATA_FACTORY_NAME
+from .validation import check, describe, rule, rules
 
 UTC = "UTC"
 """Data Factory's id of the UTC time zone, the default."""

@@ -156,7 +156,7 @@ def fields(cls: type) -> Mapping[str, Field]:
     Args types do not inherit from each other: at runtime a TypedDict forgets which class
     declared a field, and the analyzer would lose the inherited fields' docstrings.
     """
-    required = cls.__required_keys__
+    optional = cls.__optional_keys__
     own_rules = _RULES.get(cls, {})
     return MappingProxyType(
         {
@@ -164,7 +164,7 @@ def fields(cls: type) -> Mapping[str, Field]:
                 name=name,
                 key=camel_case(name),
                 type=_bare(annotation),
-                required=name in required,
+                required=_required(name, annotation, optional),
                 owner=cls,
                 rule=own_rules.get(name, Rule()),
             )
@@ -172,6 +172,15 @@ def fields(cls: type) -> Mapping[str, Field]:
             if not name.startswith("_")
         }
     )
+
+
+def _required(name: str, annotation: Any, optional: frozenset[str]) -> bool:
+    """Whether a field must be given, as the analyzer reads it: `Required[...]`, or neither
+    `total=False` nor `NotRequired[...]`. From the annotation, not only `__required_keys__`:
+    Python 3.10's TypedDict does not know typing_extensions' NotRequired."""
+    if analyzer.is_required(annotation):
+        return True
+    return name not in optional and not analyzer.is_not_required(annotation)
 
 
 _WRAPPERS: tuple[tuple[Callable[[Any], bool], Callable[[Any], Any]], ...] = (

@@ -18,11 +18,11 @@ import pulumi_azure_native.databricks as azure_databricks
 import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
-from components import outputs, validation
-from components.arm import RESOURCE_GROUP_NAME, TAGS, any_case
-from components.catalog import workspace_catalog_name
-from components.enums import PublicNetworkAccess, WorkspaceSku
-from components.validation import check, rule, rules, shown_default
+from . import outputs, validation
+from .arm import RESOURCE_GROUP_NAME, TAGS, any_case
+from .catalog import workspace_catalog_name
+from .enums import PublicNetworkAccess, WorkspaceSku
+from .validation import check, rule, rules, shown_default
 
 RETIRED_SKUS = {
     # Learn, "Upgrade or downgrade an Azure Databricks workspace"

@@ -23,12 +23,12 @@ import pulumi_databricks as databricks
 import pulumiverse_time as time
 from typing_extensions import NotRequired
 
-from components import outputs, validation
-from components.arm import RESOURCE_GROUP_NAME, TAGS
-from components.enums import AuthMode
-from components.names import DATA_FACTORY_NAME
-from components.run_identity import ACCOUNT_ID, DEPLOYERS
-from components.validation import check, rule, rules, shown_default
+from . import outputs, validation
+from .arm import RESOURCE_GROUP_NAME, TAGS
+from .enums import AuthMode
+from .names import DATA_FACTORY_NAME
+from .run_identity import ACCOUNT_ID, DEPLOYERS
+from .validation import check, rule, rules, shown_default
 
 # Built-in role definition ids (Microsoft Learn, "Azure built-in roles"; the same in every
 # subscription).

@@ -17,9 +17,9 @@ def main() -> None:
     sys.path.insert(0, str(ROOT))
     from pulumi.provider.experimental import component_provider_host
 
-    from components.package import COMPONENTS, NAME
+    from components.package import COMPONENTS, NAME, VERSION
 
-    component_provider_host(list(COMPONENTS), NAME)
+    component_provider_host(list(COMPONENTS), NAME, version=VERSION)
 
 
 if __name__ == "__main__":

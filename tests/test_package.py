@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Iterator, Mapping, Sequence
 from concurrent import futures
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, ForwardRef, NotRequired, Required, TypedDict, Union
+from typing import Annotated, Any, ForwardRef, TypedDict, Union
 
 import grpc
 import pulumi
@@ -30,6 +30,7 @@ import yaml
 from google.protobuf import empty_pb2
 from pulumi.provider.experimental.analyzer import Analyzer
 from pulumi.runtime.proto import engine_pb2_grpc, provider_pb2, provider_pb2_grpc
+from typing_extensions import NotRequired, Required
 
 from components import validation
 from components.package import COMPONENTS, NAME

@@ -3,11 +3,12 @@
 import json
 from collections.abc import Iterator, Mapping
 from enum import Enum
-from typing import Any, NotRequired, Required, TypedDict
+from typing import Any, TypedDict
 
 import pulumi
 import pytest
 from jsonschema import Draft202012Validator
+from typing_extensions import NotRequired, Required
 
 from components import validation
 from components.validation import InvalidArgs, Problem, check, rule, rules, shown_default

@@ -130,8 +130,9 @@ def _is_number(value: Any) -> bool:
 
 
 def _parse_time(value: str) -> dt.datetime | None:
+    # Python 3.10's fromisoformat does not read a trailing Z (3.11 does).
     try:
-        return dt.datetime.fromisoformat(value)
+        return dt.datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
     except ValueError:
         return None
 

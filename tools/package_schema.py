@@ -15,14 +15,14 @@ from typing import Any
 
 from pulumi.provider.experimental.component import ComponentProvider
 
-from components.package import COMPONENTS, NAME
+from components.package import COMPONENTS, NAME, VERSION
 
 PATH = Path(__file__).resolve().parent.parent / "schema" / "package.json"
 
 
 def schema() -> dict[str, Any]:
     """The schema as the plugin's GetSchema returns it: the same provider, the same defaults."""
-    return json.loads(ComponentProvider(list(COMPONENTS), NAME).schema or "{}")
+    return json.loads(ComponentProvider(list(COMPONENTS), NAME, version=VERSION).schema or "{}")
 
 
 def dumps(value: dict[str, Any]) -> str:
