@@ -11,10 +11,11 @@ component modules it uses directly.
 """
 
 import inspect
+import sys
 
 import pulumi
 
-from . import __version__
+from . import __version__, enums
 from .catalog import CatalogVolume
 from .compute import DatabricksCompute
 from .data_factory import DataFactory
@@ -49,9 +50,11 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     Monitoring,
 )
 
-# The analyzer takes a component's description from `__doc__`. Python 3.13 compiles docstrings
-# with their indentation stripped, earlier versions keep it; strip it here so the schema reads
-# the same, and stays fresh, under every Python this project supports.
-for _component in COMPONENTS:
-    if _component.__doc__:
-        _component.__doc__ = inspect.cleandoc(_component.__doc__)
+# The analyzer takes a type's description from `__doc__`: the components', their args
+# types' and the enums'. Python 3.13 compiles docstrings with their indentation stripped,
+# earlier versions keep it; strip it here, for every class of the package's modules, so the
+# schema reads the same, and stays fresh, under every Python this project supports.
+for _module in {sys.modules[c.__module__] for c in COMPONENTS} | {enums}:
+    for _class in vars(_module).values():
+        if inspect.isclass(_class) and _class.__module__ == _module.__name__ and _class.__doc__:
+            _class.__doc__ = inspect.cleandoc(_class.__doc__)
