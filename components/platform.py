@@ -221,7 +221,7 @@ def problems(document: Mapping[str, Any], project: str, stack: str) -> list[vali
 def _validated(args: AdfDatabricksArgs, name: str, project: str, stack: str) -> AdfDatabricksArgs:
     """The component's args checked, unless they come checked (from `parse`)."""
     if isinstance(args, validation.Checked) and args.cls is AdfDatabricksArgs:
-        return args
+        return cast(AdfDatabricksArgs, args)
     document = validation.to_document(AdfDatabricksArgs, args)
     found = problems(document, project, stack)
     if found:
