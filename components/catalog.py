@@ -51,10 +51,11 @@ VOLUME_PRIVILEGES = ("READ_VOLUME", "WRITE_VOLUME")
 
 
 def workspace_catalog_name(workspace_name: str) -> str:
-    """The catalog Databricks creates for a workspace it enables for Unity Catalog
-    automatically: the workspace's name, with '-' written as '_'
-    (MicrosoftLearning/mslearn-databricks, Instructions/Exercises/UC-02-Upgrade-tables-to-
-    unity-catalog.md: "If your workspace name has a `-` in it, replace that with a `_`")."""
+    """The catalog a workspace the stack creates is given at creation (the workspace's
+    `defaultCatalog.initialName`, components.workspace), the name Databricks itself uses for
+    the catalog of an automatically enabled workspace: the workspace's name, with '-' written
+    as '_' (MicrosoftLearning/mslearn-databricks, Instructions/Exercises/UC-02-Upgrade-tables-
+    to-unity-catalog.md: "If your workspace name has a `-` in it, replace that with a `_`")."""
     return workspace_name.lower().replace("-", "_")
 
 
@@ -81,9 +82,8 @@ class CatalogVolumeArgs(TypedDict):
     """Inputs of CatalogVolume."""
 
     catalog: NotRequired[str]
-    """An existing catalog to create the schema in, e.g. the workspace catalog of a
-    workspace enabled for Unity Catalog automatically. Required (AdfDatabricks fills it from
-    the workspace's name)."""
+    """An existing catalog to create the schema in. Required (AdfDatabricks fills it with the
+    catalog a workspace it creates is given at creation, named after the workspace)."""
     schema: NotRequired[str]
     """Name of the schema the stack creates in the catalog. Required (AdfDatabricks fills it
     from the project and stack)."""
