@@ -134,6 +134,56 @@ def pipeline_config(count: int) -> dict[str, Any]:
     return {"config": stack}
 
 
+def sdk_comparison(sizes: Sequence[int], runs: int) -> list[tuple[int, float, float]]:
+    """(pipelines, program s, replay s) per size: the program under the mock engine against a
+    replay of exactly its registrations as plain resources (bench/replay.py), in one process,
+    interleaved, medians of `runs`. The stack-output and provider plumbing are the SDK's in both."""
+    sys.path.insert(0, str(ROOT))
+    from tools import engine
+
+    def cli(n: int) -> dict[str, str]:
+        return {
+            key: value if isinstance(value, str) else json.dumps(value)
+            for key, value in pipeline_config(n)["config"].items()
+        }
+
+    engine.run(cli(1), "bench", preview=True)  # imports and caches, outside the timings
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            config = cli(n)
+            recorded = engine.run(config, "bench", preview=True)
+            replay = Path(tmp) / f"replay{n}.json"
+            replay.write_text(
+                json.dumps(
+                    [
+                        {
+                            "type": r.type,
+                            "name": r.name,
+                            "urn": r.urn,
+                            "custom": r.custom,
+                            "parent": r.parent,
+                            "inputs": r.raw_inputs,
+                            "dependencies": r.dependencies,
+                        }
+                        for r in recorded.resources
+                        if not r.type.startswith("pulumi:pulumi:Stack")
+                    ]
+                )
+            )
+            os.environ["BENCH_REPLAY_FILE"] = str(replay)
+            program_s, replay_s = [], []
+            for _ in range(runs):
+                start = time.perf_counter()
+                engine.run(config, "bench", preview=True)
+                program_s.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                engine.run({}, "bench", preview=True, program=ROOT / "bench" / "replay.py")
+                replay_s.append(time.perf_counter() - start)
+            rows.append((n, statistics.median(program_s), statistics.median(replay_s)))
+    return rows
+
+
 def deploy_depth(plan: dict[str, Any]) -> dict[str, Any]:
     """Longest chain of custom resources over dependency and provider edges."""
     states = {s["urn"]: s["newState"] for s in plan["steps"]}
@@ -186,6 +236,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="repetitions per measurement")
     parser.add_argument("--sizes", default="1,50,200", help="pipeline counts for the scaling runs")
     parser.add_argument("--skip-tests", action="store_true", help="do not time make test")
+    parser.add_argument(
+        "--replay-sizes", default="1,50,200,1000", help="pipeline counts for the program-against-SDK runs"
+    )
     parser.add_argument("--quick", action="store_true", help="one run each (for the self-test)")
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args(argv)
@@ -219,6 +272,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             declared = json.loads(outputs[n].read_text())["changeSummary"]["create"]
             scaling.append((n, stats[str(n)], declared))
 
+    replay_sizes = [int(s) for s in args.replay_sizes.split(",")]
+    comparison = sdk_comparison(replay_sizes, 1 if args.quick else 3)
+
     test_seconds = None
     if not args.skip_tests:
         test_seconds = statistics.median(
@@ -230,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for stack in ("dev", "prod")
     }
     history = ROOT / "bench" / "history.md"
-    text = report(modules, floor, plan, scaling, test_seconds, depths, runs)
+    text = report(modules, floor, plan, scaling, comparison, test_seconds, depths, runs)
     if history.exists():
         text += "\n" + history.read_text()
     args.out.write_text(text)
@@ -243,6 +299,7 @@ def report(
     floor: Stats,
     plan: Stats,
     scaling: list[tuple[int, Stats, int]],
+    comparison: list[tuple[int, float, float]],
     test_seconds: float | None,
     depths: dict[str, dict[str, Any]],
     runs: int,
@@ -288,14 +345,44 @@ def report(
             f"- marginal cost per added pipeline ({n0} to {n1}): **{per_ms:.1f} ms** and **{per_mb:.2f} MB**"
             f" (targets at most 10 ms: {'met' if per_ms <= 10 else 'MISSED'}; at most 1 MB: {'met' if per_mb <= 1 else 'MISSED'})",
         ]
-    lines += ["", "## 3. Tests", ""]
+    lines += [
+        "",
+        "## 3. The program against the SDK's own registration cost",
+        "",
+        "The program under the mock engine, in one process, against a replay of exactly the"
+        " resources it registered (types, names, parents, inputs, dependencies) as plain"
+        " `CustomResource`s and `ComponentResource`s (bench/replay.py); interleaved, medians.",
+        "",
+        "| pipelines | program s | SDK replay s |",
+        "| --- | --- | --- |",
+        *[f"| {n} | {p:.2f} | {r:.2f} |" for n, p, r in comparison],
+    ]
+    if len(comparison) >= 2:
+        first, *_, last = comparison
+        for (n0, p0, r0), (n1, p1, r1) in zip(comparison, comparison[1:]):
+            program_ms = (p1 - p0) / (n1 - n0) * 1000
+            sdk_ms = (r1 - r0) / (n1 - n0) * 1000
+            lines.append("")
+            lines.append(
+                f"- per added pipeline, {n0} to {n1}: program **{program_ms:.1f} ms**, SDK **{sdk_ms:.1f} ms**:"
+                f" **{program_ms / sdk_ms:.2f}x**"
+            )
+        n0, p0, r0 = first
+        n1, p1, r1 = last
+        ratio = (p1 - p0) / (r1 - r0)
+        lines.append("")
+        lines.append(
+            f"- overall ({n0} to {n1}): **{ratio:.2f}x** the SDK's own cost (target at most 2x:"
+            f" {'met' if ratio <= 2 else 'MISSED'})"
+        )
+    lines += ["", "## 4. Tests", ""]
     if test_seconds is None:
         lines.append("- `make test`: not measured in this run (--skip-tests).")
     else:
         lines.append(
             f"- `make test` wall time: **{test_seconds:.1f} s** (target under 60 s: {'met' if test_seconds < 60 else 'MISSED'})"
         )
-    lines += ["", "## 4. Deploy depth", ""]
+    lines += ["", "## 5. Deploy depth", ""]
     for stack, depth in depths.items():
         chain = depth["longest"]
         lines += [
