@@ -22,6 +22,7 @@ from .workspace_access import (
     WorkspaceAccess,
     WorkspaceAccessArgs,
     identity_with_principal,
+    token_watchers_need_a_vault,
 )
 
 
@@ -78,6 +79,9 @@ class DataFactoryArgs(TypedDict):
     serverless: NotRequired[bool]
     """Also declare the serverless Azure Databricks linked service (AzureDatabricksServerless),
     which Databricks Job activities run through (default false)."""
+    token_watchers: NotRequired[list[pulumi.Input[str]] | None]
+    """ARM ids of the Event Grid subscriptions watching the token's Key Vault secret (mode
+    token with keyVault); see WorkspaceAccessArgs."""
 
 
 SERVERLESS_LINKED_SERVICE = "AzureDatabricksServerless"
@@ -95,6 +99,7 @@ check(DataFactoryArgs, _distinct_linked_services, "serverless", "linkedService")
 
 # Refused here, before the factory is declared, rather than by WorkspaceAccess after it.
 check(DataFactoryArgs, identity_with_principal, "auth", "identityId", "identityPrincipalId")
+check(DataFactoryArgs, token_watchers_need_a_vault, "auth", "tokenWatchers")
 
 
 def _principal_id(identity: datafactory.outputs.FactoryIdentityResponse | None) -> str:
@@ -167,6 +172,7 @@ class DataFactory(pulumi.ComponentResource):
                     protect=args["protect"],
                     identity_id=args.get("identity_id"),
                     identity_principal_id=args.get("identity_principal_id"),
+                    token_watchers=args.get("token_watchers"),
                 ),
             ),
             opts=pulumi.ResourceOptions(parent=self),

@@ -241,6 +241,8 @@ class Monitoring(pulumi.ComponentResource):
     """The factory's diagnostic setting."""
     # Python-only: a map of resources is no schema type. Read through `missed_run_alerts`.
     _missed_run_alerts: dict[str, monitor.ScheduledQueryRule]
+    # Python-only too: read through `token_alerts`.
+    _token_expiry_alerts: dict[str, eventgrid.SystemTopicEventSubscription]
 
     def __init__(self, name: str, args: MonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         args = validation.parse(MonitoringArgs, args, f"Monitoring {name}: ")
@@ -301,6 +303,7 @@ class Monitoring(pulumi.ComponentResource):
         self.action_group = None
         self.failed_run_alert = None
         self._missed_run_alerts = {}
+        self._token_expiry_alerts = {}
         emails = spec.get("alert_emails")
         if emails:
             self.action_group = monitor.ActionGroup(
@@ -338,6 +341,14 @@ class Monitoring(pulumi.ComponentResource):
     def missed_run_alerts(self) -> dict[str, monitor.ScheduledQueryRule]:
         """The missed-run alert of each enabled scheduled pipeline, by pipeline name."""
         return self._missed_run_alerts
+
+    @property
+    def token_alerts(self) -> dict[str, eventgrid.SystemTopicEventSubscription]:
+        """The Event Grid subscriptions on the token's Key Vault, by purpose (near-expiry,
+        expired); empty without a Key Vault or alertEmails. They see only secret versions
+        written after they exist: give their ids to the token's WorkspaceAccess
+        (`token_watchers`)."""
+        return self._token_expiry_alerts
 
     def _failed_run_alert(
         self, name: str, args: Mapping[str, Any], slug: str, links: Mapping[str, pulumi.Input[str]]
@@ -498,7 +509,7 @@ class Monitoring(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         for purpose, (event, severity, meaning) in KEY_VAULT_EVENTS.items():
-            eventgrid.SystemTopicEventSubscription(
+            self._token_expiry_alerts[purpose] = eventgrid.SystemTopicEventSubscription(
                 f"{name}-token-{purpose}",
                 event_subscription_name=f"token-{purpose}",
                 system_topic_name=topic.name,

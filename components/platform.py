@@ -23,7 +23,7 @@ from .compute import ComputeArgs, DatabricksCompute
 from .data_factory import DataFactory, DataFactoryArgs
 from .enums import AuthMode, ClusterMode, Frequency, JobCompute
 from .job import NotebookJob, NotebookJobArgs
-from .monitoring import Monitoring, MonitoringArgs, MonitoringSpec
+from .monitoring import KEY_VAULT_EVENTS, Monitoring, MonitoringArgs, MonitoringSpec
 from .names import DATA_FACTORY_NAME
 from .notebooks import WORKSPACE_PATH, Notebooks, NotebooksArgs, lockable_folder_problem
 from .pipeline import (
@@ -38,7 +38,7 @@ from .run_identity import RunIdentity, RunIdentityArgs
 from .trigger import ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
 from .validation import check, rule, rules
 from .workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec
-from .workspace_access import AuthSpec, auth_mode
+from .workspace_access import AuthSpec, auth_mode, keeps_token_in_vault
 
 
 @rules(
@@ -365,6 +365,14 @@ class AdfDatabricks(pulumi.ComponentResource):
         )
 
         identity = run_identity.identity
+        # The token's expiry alerts see only secret versions written after their Event Grid
+        # subscriptions exist, and those watch the Key Vault the factory's access creates: the
+        # token waits for their ids, known once Monitoring is declared (below).
+        watchers = (
+            {purpose: pulumi.deferred_output() for purpose in KEY_VAULT_EVENTS}
+            if keeps_token_in_vault(a["auth"]) and a.get("monitoring", {}).get("alert_emails")
+            else {}
+        )
         self._data_factory = DataFactory(
             f"{name}-data-factory",
             validation.checked(
@@ -384,6 +392,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                     identity_id=identity.id if identity else None,
                     identity_principal_id=identity.principal_id if identity else None,
                     serverless=any(runs_a_job(act) for act in activities),
+                    token_watchers=[watcher for watcher, _ in watchers.values()] or None,
                 ),
             ),
             opts=on_workspace,
@@ -478,7 +487,16 @@ class AdfDatabricks(pulumi.ComponentResource):
                         trigger_opts, pulumi.ResourceOptions(depends_on=[*trigger_waits, *run_grants])
                     ),
                 )
-        self._monitoring = self._monitor(name, a, group_name, location, tags) if "monitoring" in a else None
+        monitoring: Monitoring | None = None
+        try:
+            monitoring = self._monitor(name, a, group_name, location, tags) if "monitoring" in a else None
+        finally:
+            # Resolved whatever happened: the token's registration waits for these, and an
+            # unresolved deferred output keeps the program waiting forever.
+            alerts = monitoring.token_alerts if monitoring is not None else {}
+            for purpose, (_, resolve) in watchers.items():
+                resolve(alerts[purpose].id if purpose in alerts else _undeclared(purpose))
+        self._monitoring = monitoring
         self.workspace_url = self._workspace.url
         self.factory_name = factory.name
         self.studio_url = self._data_factory.studio_url
@@ -568,6 +586,15 @@ class AdfDatabricks(pulumi.ComponentResource):
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+
+def _undeclared(purpose: str) -> pulumi.Output[str]:
+    """The id of a token alert that was never declared: an error, not a wait."""
+
+    def fail(_: str) -> str:
+        raise pulumi.RunError(f"the token's {purpose} alert was not declared")
+
+    return pulumi.Output.from_input(purpose).apply(fail)
 
 
 def _uploaded(

@@ -184,6 +184,32 @@ class WorkspaceAccessArgs(TypedDict):
     Contributor on the workspace."""
     credential_name: NotRequired[str]
     """Name of the factory credential wrapping the user-assigned identity (default DatabricksRunAs)."""
+    token_watchers: NotRequired[list[pulumi.Input[str]] | None]
+    """ARM ids of the Event Grid subscriptions on the Key Vault that watch the token's secret
+    (mode token with keyVault). Key Vault raises events only for secret versions written after
+    a subscription exists, so the token is issued once they exist and re-issued when they
+    change. They watch `vault`, which this component creates: pass Outputs resolved once they
+    are declared (`pulumi.deferred_output()`), as AdfDatabricks does."""
+
+
+def keeps_token_in_vault(auth: AuthSpec) -> bool:
+    """Whether an AuthSpec keeps a token in a Key Vault (mode token, keyVault unless false)."""
+    return auth_mode(auth) is AuthMode.TOKEN and auth.get("key_vault", DEFAULT_KEY_VAULT)
+
+
+def token_watchers_need_a_vault(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Only a token kept in a Key Vault has a secret whose events can be watched."""
+    auth = args.get("auth", {})
+    mode = auth.get("mode", DEFAULT_AUTH_MODE)
+    if args.get("tokenWatchers") and (mode != AuthMode.TOKEN or not auth.get("keyVault", DEFAULT_KEY_VAULT)):
+        yield (
+            "tokenWatchers",
+            "applies only with auth.mode token and auth.keyVault true: they watch the token's"
+            " Key Vault secret",
+        )
+
+
+check(WorkspaceAccessArgs, token_watchers_need_a_vault, "auth", "tokenWatchers")
 
 
 def identity_with_principal(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -358,9 +384,18 @@ class WorkspaceAccess(pulumi.ComponentResource):
         """A token replaced before it expires, inline or kept in a Key Vault the factory reads."""
         auth = args["auth"]
         lifetime = auth.get("token_lifetime_days", DEFAULT_TOKEN_LIFETIME_DAYS)
+        # Key Vault raises events "only on new versions of secrets", for subscriptions that
+        # exist first (Learn, key-vault/general/event-grid-overview.md), and writing the same
+        # value again makes no new version (Azure/bicep#6448,
+        # Azure/azure-resource-manager-schemas#1494). So the rotation waits for the watchers,
+        # and a change of them replaces it ("These conditions recreate the resource",
+        # pulumiverse_time Rotating `triggers`): a new token, whose secret is a new version
+        # they see. A stack without watchers sends no triggers, as before.
+        watchers = args.get("token_watchers") or []
         rotation = time.Rotating(
             f"{name}-token-rotation",
             rotation_days=rotation_days(lifetime, auth.get("rotate_after_days")),
+            triggers={f"watcher-{i}": watcher for i, watcher in enumerate(watchers)} or None,
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.token = databricks.Token(

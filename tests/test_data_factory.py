@@ -114,6 +114,21 @@ def test_component_refuses_bad_args_with_every_problem() -> None:
     ]
 
 
+def test_component_refuses_token_watchers_without_a_vault_before_the_factory() -> None:
+    args = {
+        "resource_group_name": "rg",
+        "workspace_url": "https://adb-1.2.azuredatabricks.net",
+        "workspace_resource_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/w",
+        "cluster_fields": {},
+        "auth": {"mode": "token", "key_vault": False},
+        "token_watchers": ["/some/subscription"],
+    }
+    with pytest.raises(
+        InvalidArgs, match=r"DataFactory df: tokenWatchers: applies only with auth\.mode token"
+    ):
+        DataFactory("df", args)  # type: ignore[arg-type]
+
+
 def test_component_refuses_a_user_assigned_identity_without_its_principal() -> None:
     """Before the factory is declared, not when its WorkspaceAccess is."""
     args = {

@@ -79,15 +79,34 @@ def _stack_file(tmp_path: Path, name: str, config: dict[str, Any]) -> Path:
     return path
 
 
-def test_monitoring_only_adds_to_the_plan(tmp_path: Path) -> None:
-    """Turning monitoring on changes no step of the plan a stack had, and adds its own steps
-    under the Monitoring component, and two outputs."""
-    config = base(auth={"mode": "token"})
+ROTATION = "time:index/rotating:Rotating"
+TOKEN = "databricks:index/token:Token"
+SECRET = "azure-native:keyvault:Secret"
+
+
+@pytest.mark.parametrize(
+    ("auth", "monitoring"),
+    [
+        ({"mode": "token"}, ALERTING),
+        ({"mode": "token", "keyVault": False}, ALERTING),
+        ({"mode": "token"}, {}),
+        ({}, ALERTING),
+    ],
+)
+def test_monitoring_only_adds_to_the_plan(
+    tmp_path: Path, auth: dict[str, Any], monitoring: dict[str, Any]
+) -> None:
+    """Turning monitoring on changes no step of the plan a stack had but, with token alerts,
+    the token's rotation (see test_turning_token_alerts_on_reissues_the_token); it adds its own
+    steps under the Monitoring component, and two outputs."""
+    config = base(auth=auth)
     before = plan.plan_for(_stack_file(tmp_path, "s", config), "s")
-    after = plan.plan_for(_stack_file(tmp_path, "s", {**config, "monitoring": ALERTING}), "s")
+    after = plan.plan_for(_stack_file(tmp_path, "s", {**config, "monitoring": monitoring}), "s")
     old = {s["urn"]: s for s in before["steps"]}
     new = {s["urn"]: s for s in after["steps"]}
-    assert {urn: new[urn] for urn in old} == old
+    changed = [old[urn]["newState"]["type"] for urn in old if new[urn] != old[urn]]
+    watched = auth.get("mode") == "token" and auth.get("keyVault", True) and "alertEmails" in monitoring
+    assert changed == ([ROTATION] if watched else [])
     added = [new[urn]["newState"]["type"] for urn in new.keys() - old.keys()]
     assert added and all(t in MONITORING_TYPES or t == "adf-databricks:index:Monitoring" for t in added)
     assert all("Monitoring" in urn for urn in new.keys() - old.keys())
@@ -450,6 +469,73 @@ def test_token_expiry_alerts_in_token_mode_with_key_vault(render: Render) -> Non
             f"adf-databricks/test: the Databricks token Data Factory uses {meaning}; run `pulumi up` to"
             f" rotate it (pipeline runs fail with 403 once it has expired). Runs: {MONITOR_URL}"
         )
+
+
+def _needs(result: engine.Result, resource: engine.Registration) -> set[str]:
+    """The URNs a resource waits for, directly or through what it waits for."""
+    registered = {r.urn: r for r in result.resources}
+    seen: set[str] = set()
+    todo = list(resource.dependencies)
+    while todo:
+        urn = todo.pop()
+        if urn not in seen:
+            seen.add(urn)
+            todo.extend(registered[urn].dependencies if urn in registered else [])
+    return seen
+
+
+def _token_alerted(render: Render, **monitoring: Any) -> engine.Result:
+    return render({**monitored(**ALERTING, **monitoring), "auth": {"mode": "token"}})
+
+
+def test_the_token_is_written_after_its_expiry_alerts_exist(render: Render) -> None:
+    """Key Vault raises events only for secret versions written after a subscription exists
+    (Learn, key-vault/general/event-grid-overview.md): the secret's token waits for both."""
+    result = _token_alerted(render)
+    subscriptions = {s.urn for s in result.of_type(SUBSCRIPTION)}
+    assert len(subscriptions) == 2
+    secret = result.one(SECRET)
+    assert subscriptions <= _needs(result, secret)
+    assert secret.raw_inputs["properties"]["value"] == engine.TOKEN_VALUE
+    # ... through the rotation the token is issued from, which they trigger.
+    rotation = result.one(ROTATION)
+    assert set(rotation.dependencies) == subscriptions
+    assert sorted(rotation.raw_inputs["triggers"].values()) == sorted(
+        s.id for s in result.of_type(SUBSCRIPTION)
+    )
+    # No cycle: what the subscriptions wait for (the vault, the action group) waits for no secret.
+    for subscription in result.of_type(SUBSCRIPTION):
+        assert secret.urn not in _needs(result, subscription)
+
+
+def test_turning_token_alerts_on_reissues_the_token(render: Render) -> None:
+    """A stack whose secret predates the subscriptions gets a new token once: new triggers
+    replace the rotation ("These conditions recreate the resource", pulumiverse_time Rotating
+    `triggers`), whose new timestamp is in the token's comment, which replaces the token, and
+    its new value is a new secret version (the same value would be none: Azure/bicep#6448)."""
+    quiet = render(base(auth={"mode": "token"}))
+    unalerted = render(monitored(retentionDays=30) | {"auth": {"mode": "token"}})
+    alerted = _token_alerted(render)
+    for result in (quiet, unalerted):
+        assert "triggers" not in result.one(ROTATION).inputs
+    triggers = alerted.one(ROTATION).raw_inputs["triggers"]
+    assert sorted(triggers) == ["watcher-0", "watcher-1"]
+    assert triggers["watcher-0"].endswith("/eventSubscriptions/token-near-expiry")
+    assert triggers["watcher-1"].endswith("/eventSubscriptions/token-expired")
+    token = alerted.one(TOKEN)
+    assert "comment" in token.replace_on_changes
+    assert alerted.one(ROTATION).urn in token.dependencies
+
+
+def test_an_unchanged_token_stack_previews_unchanged(render: Render) -> None:
+    """Run again as deployed, a stack with token alerts sends every resource the same inputs
+    and dependencies: no second re-issue."""
+
+    def sent(result: engine.Result) -> dict[str, tuple[Any, list[str]]]:
+        # By URN: the order of registrations varies from run to run.
+        return {r.urn: (r.raw_inputs, sorted(r.dependencies)) for r in result.resources}
+
+    assert sent(_token_alerted(render)) == sent(_token_alerted(render))
 
 
 @pytest.mark.parametrize("auth", [{"mode": "msi"}, {"mode": "token", "keyVault": False}])

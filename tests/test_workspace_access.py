@@ -496,3 +496,56 @@ def test_an_adopted_workspace_in_another_subscription_gets_that_subscriptions_ro
     assert grant["roleAssignmentName"] == assignment_name(
         ADOPTED_ELSEWHERE, grant["principalId"], grant["roleDefinitionId"]
     )
+
+
+WATCHED_TOKEN_PROGRAM = """
+import pulumi
+import pulumiverse_time as time
+from components.data_factory import DataFactory
+
+watcher, resolve = pulumi.deferred_output()
+DataFactory(
+    "df",
+    {
+        "resource_group_name": "rg",
+        "workspace_url": "https://adb-1.2.azuredatabricks.net",
+        "workspace_resource_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/w",
+        "cluster_fields": {},
+        "auth": {"mode": "token"},
+        "token_watchers": [watcher, "/fixed/watcher"],
+    },
+)
+# Declared after the factory, as Monitoring is (its subscriptions need the vault).
+resolve(time.Static("watcher").id)
+"""
+
+
+def test_token_watchers_trigger_the_rotation_and_come_first(tmp_path: Path) -> None:
+    """A component user gives the watchers' ids, known later, through a deferred output: the
+    rotation (and so the token and its secret) waits for them, and a change of them replaces it."""
+    result = run_program(tmp_path, WATCHED_TOKEN_PROGRAM)
+    rotation = result.one("time:index/rotating:Rotating")
+    watcher = result.one("time:index/static:Static")
+    assert rotation.raw_inputs["triggers"] == {"watcher-0": watcher.id, "watcher-1": "/fixed/watcher"}
+    assert rotation.dependencies == [watcher.urn]
+    token = result.one("databricks:index/token:Token")
+    assert rotation.urn in token.dependencies
+    assert token.urn in result.one("azure-native:keyvault:Secret").dependencies
+
+
+@pytest.mark.parametrize("auth", [{}, {"mode": "token", "keyVault": False}])
+def test_token_watchers_need_a_token_in_a_vault(auth: dict[str, Any]) -> None:
+    args = {
+        "auth": auth,
+        "factory_name": "adf",
+        "factory_principal_id": "p",
+        "resource_group_name": "rg",
+        "workspace_resource_id": "w",
+        "token_watchers": ["/some/subscription"],
+    }
+    with pytest.raises(InvalidArgs) as caught:
+        WorkspaceAccess("a", args)  # type: ignore[arg-type]
+    assert str(caught.value).splitlines() == [
+        "WorkspaceAccess a: tokenWatchers: applies only with auth.mode token and auth.keyVault true:"
+        " they watch the token's Key Vault secret"
+    ]
