@@ -16,7 +16,7 @@ from components import outputs, validation
 from components.enums import DependencyCondition, ParameterType
 from components.job import JobSpec
 from components.names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
-from components.notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH
+from components.notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH, local_notebook_exists
 from components.trigger import ScheduleSpec
 from components.validation import check, describe, rule, rules
 
@@ -178,6 +178,7 @@ def _runs_one_thing(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 check(NotebookActivity, _runs_one_thing, *RUNS)
+check(NotebookActivity, local_notebook_exists, "notebook")
 
 
 # A DatabricksJob activity's typeProperties are jobId and jobParameters only (azure-mgmt-datafactory

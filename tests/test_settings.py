@@ -13,12 +13,12 @@ from components.enums import AuthMode, ClusterMode, DataSecurityMode, Frequency,
 from components.platform import AdfDatabricksArgs
 from components.settings import ConfigError, load
 from components.workspace_access import rotation_days
-from tests.conftest import ROOT, activity, base, cli_config, pipeline
+from tests.conftest import activity, base, cli_config, pipeline
 from tools import engine
 
 
 def check(raw: dict[str, Any], stack: str = "test") -> AdfDatabricksArgs:
-    return load(raw, project="adf-databricks", stack=stack, base_dir=ROOT).args
+    return load(raw, project="adf-databricks", stack=stack).args
 
 
 # ---------------------------------------------------------------- defaults
@@ -58,7 +58,7 @@ def test_defaults() -> None:
 def test_location_defaults_to_azure_natives() -> None:
     raw = base()
     del raw["location"]
-    s = load(raw, project="adf-databricks", stack="t", base_dir=ROOT, default_location="northeurope").args
+    s = load(raw, project="adf-databricks", stack="t", default_location="northeurope").args
     assert s["location"] == "northeurope"
 
 
@@ -917,7 +917,7 @@ def test_a_config_of_the_wrong_shape_is_reported_not_crashed_on(
 
 
 def test_a_written_location_wins_over_azure_natives() -> None:
-    s = load(base(), project="adf-databricks", stack="t", base_dir=ROOT, default_location="northeurope").args
+    s = load(base(), project="adf-databricks", stack="t", default_location="northeurope").args
     assert s["location"] == "westeurope"
 
 

@@ -612,6 +612,13 @@ def read_stack_config(path: Path) -> tuple[dict[str, str], list[str]]:
     return config, secret_keys
 
 
+def _as_config_string(value: Any) -> str:
+    """A config value as the CLI hands it to the program (tests build config with it)."""
+    from tools import stack_file
+
+    return stack_file.cli_string(value)
+
+
 ENCRYPTED = "[encrypted]"
 """What the program sees offline for a value set with `pulumi config set --secret`."""
 
