@@ -7,6 +7,7 @@ sdk/go/common/workspace/loaders.go and sdk/go/common/resource/config/object.go.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pulumi
@@ -226,3 +227,33 @@ def test_go_float_formatting(value: float, g: str, json_text: str) -> None:
     """strconv.FormatFloat(f, 'g', -1, 64) and encoding/json's float64 encoder."""
     assert stack_file.go_format_g(value) == g
     assert stack_file.go_json_float(value) == json_text
+
+
+def test_any_stack_file_text_is_read_or_refused_with_a_run_error(tmp_path: Path) -> None:
+    """Hypothesis strings together YAML's pieces (anchors, merges, tags, flow and block
+    collections, numbers and timestamps of every form); no other exception escapes."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    pieces = st.sampled_from(
+        ["config:", "\n", "  ", "a:", " ", "- ", "[", "]", "{", "}", ",", "&x", "*x", "<<:", "!!int", "!!str",
+         "!!float", "!!timestamp", "!!binary", "!foo", "'", '"', "?", "|", ">", "#", "---", "%YAML 1.1\n---\n",
+         "2026-12-01T06:00:00Z", "2026-02-30", "0777", "1_000", "1e400", "-0.0", ".nan", "0x", "0b2", "yes",
+         "~", "x:y:z:", "1:", "true:", "secure:", "\t"]
+    )  # fmt: skip
+    path = tmp_path / "Pulumi.fuzz.yaml"
+
+    @settings(
+        max_examples=500,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.lists(pieces, max_size=30).map("".join))
+    def run(text: str) -> None:
+        path.write_text("config:\n  " + text)
+        with contextlib.suppress(pulumi.RunError):
+            engine.read_stack_config(path)
+
+    run()
