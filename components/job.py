@@ -22,7 +22,13 @@ from typing_extensions import NotRequired
 
 from . import outputs, validation
 from .enums import JobCompute
-from .notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH, is_service_principal, run_as_control
+from .notebooks import (
+    NOTEBOOK_SOURCE,
+    WORKSPACE_PATH,
+    is_service_principal,
+    local_notebook_exists,
+    run_as_control,
+)
 from .validation import check, describe, rule, rules
 
 JOB_PARAMETER_NAME = r"^[A-Za-z0-9_.-]+$"
@@ -92,6 +98,7 @@ def _one_notebook(job: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 check(JobSpec, _one_notebook, "notebook", "notebookPath")
+check(JobSpec, local_notebook_exists, "notebook")
 
 
 @rules(job_name=_TEXT, description=_TEXT)

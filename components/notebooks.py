@@ -13,7 +13,7 @@ import posixpath
 import uuid
 from collections.abc import Iterator, Mapping
 from functools import partial
-from pathlib import PurePath, PurePosixPath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any, TypedDict
 
 import pulumi
@@ -149,6 +149,38 @@ def _one_notebook_per_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]
 
 
 check(NotebooksArgs, _one_notebook_per_name, "sources")
+
+
+def source_problem(source: str) -> str | None:
+    """Why the provider could not upload `source`, or None: it reads the file relative to the
+    working directory it runs in, the program's (the Pulumi CLI starts both in the project
+    directory). A path the file system refuses (too long, a loop) says why, never a traceback."""
+    try:
+        if Path(source).is_file():
+            return None
+    except OSError as err:
+        return f"cannot read {source!r} in {Path.cwd()}: {err.strerror or err}"
+    return f"no such file {source!r} in {Path.cwd()}"
+
+
+def _sources_exist(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each source is a file the provider can read (source_problem)."""
+    for i, source in enumerate(args["sources"]):
+        problem = source_problem(source)
+        if problem:
+            yield f"sources[{i}]", problem
+
+
+check(NotebooksArgs, _sources_exist, "sources")
+
+
+def local_notebook_exists(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """The `notebook` an activity or a job names for AdfDatabricks to upload through Notebooks
+    is a file it can read (source_problem): registered on those args, so a stack's message
+    names the activity's key (pipelines[i].activities[j].notebook) before anything deploys."""
+    problem = source_problem(args["notebook"]) if "notebook" in args else None
+    if problem:
+        yield "notebook", problem
 
 
 class Notebooks(pulumi.ComponentResource):

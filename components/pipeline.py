@@ -16,7 +16,7 @@ from . import outputs, validation
 from .enums import DependencyCondition, ParameterType
 from .job import JobSpec
 from .names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
-from .notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH
+from .notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH, local_notebook_exists
 from .trigger import ScheduleSpec
 from .validation import check, describe, rule, rules
 
@@ -178,6 +178,7 @@ def _runs_one_thing(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 check(NotebookActivity, _runs_one_thing, *RUNS)
+check(NotebookActivity, local_notebook_exists, "notebook")
 
 
 # A DatabricksJob activity's typeProperties are jobId and jobParameters only (azure-mgmt-datafactory

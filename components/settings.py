@@ -11,7 +11,6 @@ line per problem, in the order the keys appear, each naming its full key path.
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pulumi
@@ -45,40 +44,19 @@ STRUCTURED = frozenset(k for k, f in validation.fields(AdfDatabricksArgs).items(
 """Keys whose values Pulumi hands the program as JSON text (every key that is not a string)."""
 
 
-def _notebook_files(document: Mapping[str, Any], base_dir: Path) -> list[validation.Problem]:
-    """Local notebooks must exist in the project directory (where the provider reads them)."""
-    found = []
-    pipelines = document.get("pipelines")
-    for i, pipeline in enumerate(pipelines if isinstance(pipelines, list) else []):
-        activities = pipeline.get("activities") if isinstance(pipeline, dict) else None
-        for j, activity in enumerate(activities if isinstance(activities, list) else []):
-            job = activity.get("job") if isinstance(activity, dict) else None
-            for key, holder in (("notebook", activity), ("job.notebook", job)):
-                notebook = holder.get("notebook") if isinstance(holder, dict) else None
-                if isinstance(notebook, str) and notebook and not (base_dir / notebook).is_file():
-                    found.append(
-                        validation.Problem(
-                            f"pipelines[{i}].activities[{j}].{key}",
-                            f"no such file {notebook!r} in {base_dir}",
-                        )
-                    )
-    return found
-
-
 def load(
     raw: Mapping[str, Any],
     project: str,
     stack: str,
-    base_dir: Path,
     default_location: str | None = None,
 ) -> StackSettings:
-    """Validate the configuration of one stack (keys without the namespace) into settings."""
+    """Validate the configuration of one stack (keys without the namespace) into settings.
+    Local notebooks are looked up in the working directory, where the provider reads them
+    (notebooks.source_problem)."""
     document = dict(raw)
     if default_location is not None and document.get("location") is None:
         document["location"] = default_location
     found = platform.problems(document, project, stack)
-    taken = {p.path for p in found}
-    found += [p for p in _notebook_files(document, base_dir) if p.path not in taken]
     if found:
         raise ConfigError(validation.sort_problems(found, document, ""))
     return StackSettings(project=project, args=platform.parse(document, project, stack))
@@ -95,7 +73,7 @@ def _parse(key: str, value: Any) -> Any:
         return value
 
 
-def from_pulumi_config(base_dir: Path | None = None) -> StackSettings:
+def from_pulumi_config() -> StackSettings:
     """Read this stack's `adf-databricks:*` configuration and validate it."""
     prefix = f"{NAMESPACE}:"
     keys = {*pulumi.runtime.get_config_env(), *pulumi.runtime.config.CONFIG.get()}
@@ -108,6 +86,5 @@ def from_pulumi_config(base_dir: Path | None = None) -> StackSettings:
         raw,
         project=pulumi.get_project(),
         stack=pulumi.get_stack(),
-        base_dir=base_dir or Path.cwd(),
         default_location=pulumi.Config("azure-native").get("location"),
     )

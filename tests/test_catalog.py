@@ -11,7 +11,7 @@ from components import catalog, validation
 from components.catalog import CatalogVolume, CatalogVolumeArgs
 from components.settings import ConfigError, load
 from components.validation import InvalidArgs
-from tests.conftest import ROOT, Render, activity, base, pipeline
+from tests.conftest import Render, activity, base, pipeline
 from tools import engine
 
 SCHEMA = "databricks:index/schema:Schema"
@@ -22,7 +22,7 @@ DEFAULT_PATH = "/Volumes/adf_databricks_test/adf_databricks_test/landing"
 
 
 def check(raw: dict[str, Any], stack: str = "test") -> Any:
-    return load(raw, project="adf-databricks", stack=stack, base_dir=ROOT).args["unity_catalog"]
+    return load(raw, project="adf-databricks", stack=stack).args["unity_catalog"]
 
 
 # ---------------------------------------------------------------- pure rules

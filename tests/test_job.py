@@ -316,7 +316,7 @@ def test_job_cluster_gets_every_cluster_setting(render: Render, log_destination:
 
 def problems(config: dict[str, Any]) -> list[str]:
     with pytest.raises(ConfigError) as caught:
-        load(config, project="adf-databricks", stack="test", base_dir=ROOT)
+        load(config, project="adf-databricks", stack="test")
     return str(caught.value).splitlines()
 
 
@@ -474,18 +474,20 @@ def test_account_id_rules() -> None:
         base(pipelines=[pipeline(activities=[EXISTING_JOB | {"dependsOn": []}])]),
         project="adf-databricks",
         stack="test",
-        base_dir=ROOT,
     )
 
 
-def test_a_job_notebook_may_not_overwrite_another_notebook(tmp_path: Path) -> None:
+def test_a_job_notebook_may_not_overwrite_another_notebook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "other").mkdir()
     (tmp_path / "notebooks").mkdir()
     for path in ("other/process_data.py", "notebooks/process_data.py"):
         (tmp_path / path).write_text("# Databricks notebook source\n")
     config = with_job(job={**JOB_OF, "notebook": "other/process_data.py"})
+    monkeypatch.chdir(tmp_path)  # where the provider would read them
     with pytest.raises(ConfigError) as caught:
-        load(config, project="adf-databricks", stack="test", base_dir=tmp_path)
+        load(config, project="adf-databricks", stack="test")
     assert str(caught.value).splitlines() == [
         f"{AT}.job.notebook: 'other/process_data.py' would overwrite 'notebooks/process_data.py' in the"
         " workspace folder"

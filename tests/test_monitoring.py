@@ -621,7 +621,7 @@ def test_bad_component_args_are_refused_naming_the_component(tmp_path: Path) -> 
 
 
 def check(raw: dict[str, Any]) -> None:
-    load(raw, project="adf-databricks", stack="test", base_dir=ROOT)
+    load(raw, project="adf-databricks", stack="test")
 
 
 BAD = [

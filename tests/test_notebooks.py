@@ -103,7 +103,7 @@ def test_component_lists_every_problem_of_its_args() -> None:
 
 
 def test_default_folder_is_top_level_per_stack() -> None:
-    s = load(base(), project="adf-databricks", stack="dev", base_dir=ROOT)
+    s = load(base(), project="adf-databricks", stack="dev")
     assert s.args["notebook_folder"] == "/adf-databricks/dev"
 
 
@@ -118,7 +118,7 @@ def test_default_folder_is_top_level_per_stack() -> None:
 )
 def test_config_refuses_folders_users_could_edit(value: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message) as err:
-        load(base(notebookFolder=value), project="adf-databricks", stack="dev", base_dir=ROOT)
+        load(base(notebookFolder=value), project="adf-databricks", stack="dev")
     assert err.value.path == "notebookFolder"
     assert str(err.value).startswith("adf-databricks:notebookFolder: ")
 
@@ -188,18 +188,72 @@ def test_notebooks_land_in_the_locked_folder(render: Render) -> None:
 def test_each_local_notebook_is_uploaded_once(tmp_path: Path) -> None:
     """Notebooks with names of their own each land in the folder; a source listed twice (two
     activities run it) is uploaded once."""
+    load_py, check_sql = tmp_path / "a" / "load.py", tmp_path / "b" / "check.sql"
+    for source in (load_py, check_sql):
+        source.parent.mkdir()
+        source.write_text("-- Databricks notebook source\n")
     result = run_program(
         tmp_path,
         "import pulumi\n"
         "from components.notebooks import Notebooks\n"
-        "nb = Notebooks('nb', {'folder': '/team/etl', 'sources': ['a/load.py', 'b/check.sql', 'a/load.py']})\n"
+        f"nb = Notebooks('nb', {{'folder': '/team/etl', 'sources': ['{load_py}', '{check_sql}', '{load_py}']}})\n"
         "pulumi.export('paths', nb.paths)\n",
     )
     assert [(r.name, r.inputs["path"], r.inputs["language"]) for r in result.of_type(NOTEBOOK)] == [
         ("nb-load", "/team/etl/load", "PYTHON"),
         ("nb-check", "/team/etl/check", "SQL"),
     ]
-    assert result.outputs["paths"] == {"a/load.py": "/team/etl/load", "b/check.sql": "/team/etl/check"}
+    assert result.outputs["paths"] == {str(load_py): "/team/etl/load", str(check_sql): "/team/etl/check"}
+
+
+def test_a_program_of_its_own_is_refused_missing_sources_before_deploy(tmp_path: Path) -> None:
+    """The component checks its own files, where the provider reads them (the working
+    directory): another program learns of a missing one at preview, not from the provider."""
+    with pytest.raises(InvalidArgs) as caught:
+        run_program(
+            tmp_path,
+            "from components.notebooks import Notebooks\n"
+            "Notebooks('nb', {'folder': '/team/etl', 'sources': ['notebooks/process_data.py', 'etl/gone.py']})\n",
+        )
+    assert str(caught.value).splitlines() == [
+        f"Notebooks nb: sources[1]: no such file 'etl/gone.py' in {ROOT}"
+    ]
+
+
+def test_a_stack_names_the_activity_of_a_missing_notebook_once() -> None:
+    """The component's fact, reported at the stack's key path (not as Notebooks' sources[i]),
+    once, with the other problems of the same run."""
+    job = {"name": "job", "job": {"notebook": "etl/gone.sql"}}
+    config = base(
+        pipelines=[pipeline(activities=[activity(notebook="notebooks/gone.py", timeout="1h"), job])]
+    )
+    with pytest.raises(ConfigError) as caught:
+        load(config, project="adf-databricks", stack="dev")
+    assert str(caught.value).splitlines() == [
+        f"adf-databricks:pipelines[0].activities[0].notebook: no such file 'notebooks/gone.py' in {ROOT}",
+        "adf-databricks:pipelines[0].activities[0].timeout: expected d.hh:mm:ss (at most 7 days), got '1h'",
+        f"adf-databricks:pipelines[0].activities[1].job.notebook: no such file 'etl/gone.sql' in {ROOT}",
+    ]
+
+
+@pytest.mark.parametrize("where", ["stack", "component"])
+def test_a_path_the_file_system_refuses_is_a_problem_not_a_traceback(where: str) -> None:
+    """os.stat raises OSError (ENAMETOOLONG) for a name longer than NAME_MAX; Path.is_file
+    passes that one on."""
+    source = "notebooks/" + "x" * 300 + ".py"
+    if where == "stack":
+        with pytest.raises(ConfigError) as caught:
+            load(
+                base(pipelines=[pipeline(activities=[activity(notebook=source)])]),
+                project="adf-databricks",
+                stack="dev",
+            )
+        path = "adf-databricks:pipelines[0].activities[0].notebook"
+    else:
+        with pytest.raises(InvalidArgs) as caught:
+            Notebooks("nb", NotebooksArgs(folder="/team/etl", sources=[source]))
+        path = "Notebooks nb: sources[0]"
+    assert str(caught.value).splitlines() == [f"{path}: cannot read {source!r} in {ROOT}: File name too long"]
 
 
 def test_moving_the_folder_keeps_the_notebook_urn(render: Render) -> None:

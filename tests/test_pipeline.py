@@ -217,7 +217,11 @@ def test_notebook_path(path: str, ok: bool) -> None:
         ("load.pyc", False),
     ],
 )
-def test_notebook_languages(notebook: str, ok: bool) -> None:
+def test_notebook_languages(notebook: str, ok: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The file exists where the provider would read it, so only its language is in question.
+    (tmp_path / notebook).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / notebook).write_text("# Databricks notebook source\n")
+    monkeypatch.chdir(tmp_path)
     found = validation.problems(NotebookActivity, {"name": "a", "notebook": notebook})
     assert (found == []) is ok, found
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,12 @@ from components.enums import AuthMode, ClusterMode, DataSecurityMode, Frequency,
 from components.platform import AdfDatabricksArgs
 from components.settings import ConfigError, load
 from components.workspace_access import rotation_days
-from tests.conftest import ROOT, activity, base, cli_config, pipeline
+from tests.conftest import activity, base, cli_config, pipeline
 from tools import engine
 
 
 def check(raw: dict[str, Any], stack: str = "test") -> AdfDatabricksArgs:
-    return load(raw, project="adf-databricks", stack=stack, base_dir=ROOT).args
+    return load(raw, project="adf-databricks", stack=stack).args
 
 
 # ---------------------------------------------------------------- defaults
@@ -58,7 +59,7 @@ def test_defaults() -> None:
 def test_location_defaults_to_azure_natives() -> None:
     raw = base()
     del raw["location"]
-    s = load(raw, project="adf-databricks", stack="t", base_dir=ROOT, default_location="northeurope").args
+    s = load(raw, project="adf-databricks", stack="t", default_location="northeurope").args
     assert s["location"] == "northeurope"
 
 
@@ -917,7 +918,7 @@ def test_a_config_of_the_wrong_shape_is_reported_not_crashed_on(
 
 
 def test_a_written_location_wins_over_azure_natives() -> None:
-    s = load(base(), project="adf-databricks", stack="t", base_dir=ROOT, default_location="northeurope").args
+    s = load(base(), project="adf-databricks", stack="t", default_location="northeurope").args
     assert s["location"] == "westeurope"
 
 
@@ -1045,3 +1046,94 @@ def test_a_schedule_must_end_after_it_starts() -> None:
         "adf-databricks:pipelines[0].schedule.endTime: expected a time after startTime"
         " (2026-01-01T06:00:00Z), got '2026-01-01T06:00:00Z'"
     )
+
+
+# ---------------------------------------------------------------- any value, never a traceback
+
+
+def _key_paths(cls: type, prefix: tuple[Any, ...] = (), depth: int = 0) -> list[tuple[tuple[Any, ...], Any]]:
+    """Every key path of the configuration (a list's first item, a map's key "k"), with the
+    type of its value."""
+    from typing import is_typeddict
+
+    from pulumi.provider.experimental import analyzer
+
+    from components import validation
+
+    found = []
+    for key, f in validation.fields(cls).items():
+        path, typ = (*prefix, key), f.type
+        found.append((path, typ))
+        while analyzer.is_list(typ) or analyzer.is_dict(typ):
+            path, typ = (*path, 0 if analyzer.is_list(typ) else "k"), validation._bare(typ.__args__[-1])
+            found.append((path, typ))
+        if is_typeddict(typ) and depth < 4:
+            found += _key_paths(typ, path, depth + 1)
+    return found
+
+
+KEY_PATHS = [path for path, _ in _key_paths(AdfDatabricksArgs)]
+STRING_PATHS = [path for path, typ in _key_paths(AdfDatabricksArgs) if typ is str]
+
+
+def _set(document: Any, path: tuple[Any, ...], value: Any) -> Any:
+    """`document` with the value at `path` replaced, containers made where missing."""
+    if not path:
+        return value
+    head, rest = path[0], path[1:]
+    if isinstance(head, int):
+        items = list(document) if isinstance(document, list) else []
+        if not items:
+            items.append({})
+        items[0] = _set(items[0], rest, value)
+        return items
+    mapping = dict(document) if isinstance(document, dict) else {}
+    mapping[head] = _set(mapping.get(head), rest, value)
+    return mapping
+
+
+def test_any_value_at_any_key_is_a_config_error_never_a_traceback() -> None:
+    """Hypothesis puts arbitrary JSON values (and odd strings: long, NUL, paths) at key paths
+    of a valid configuration; `load` either accepts it or raises a RunError."""
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hypothesis_settings
+    from hypothesis import strategies as st
+
+    odd_strings = st.sampled_from(
+        [
+            "notebooks/" + "x" * 300 + ".py",
+            "a\x00b.py",
+            "/" + "x" * 5000,
+            "../../etc/passwd.py",
+            "notebooks",
+            "",
+            "2026-12-01 06:00:00 +0000 UTC",
+            "9" * 400,
+        ]
+    )
+    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40) | odd_strings
+    values = st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+        max_leaves=6,
+    )
+
+    any_value_anywhere = st.tuples(st.sampled_from(KEY_PATHS), values)
+    odd_text_where_text_goes = st.tuples(st.sampled_from(STRING_PATHS), odd_strings)
+
+    @hypothesis_settings(
+        max_examples=300,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(st.lists(any_value_anywhere | odd_text_where_text_goes, min_size=1, max_size=3))
+    def run(changes: list[tuple[tuple[Any, ...], Any]]) -> None:
+        document: Any = base()
+        for path, value in changes:
+            document = _set(document, path, value)
+        with contextlib.suppress(pulumi.RunError):
+            load(document, project="adf-databricks", stack="fuzz")
+
+    run()

@@ -21,7 +21,6 @@ import contextlib
 import gc
 import hashlib
 import io
-import json
 import logging
 import runpy
 import sys
@@ -591,48 +590,33 @@ class PlanMocks(_ClientConfigMocks):
 
 
 def read_stack_config(path: Path) -> tuple[dict[str, str], list[str]]:
-    """A stack file's config as the CLI hands it to the program (strings, JSON for objects),
-    with the project's defaults from Pulumi.yaml applied first."""
-    import yaml
+    """A stack file's config as the pinned CLI hands it to the program (strings, JSON for
+    objects; tools/stack_file.py says how it reads YAML), with the project's defaults from
+    Pulumi.yaml applied first."""
+    from tools import stack_file
 
     config: dict[str, str] = {}
     secret_keys: list[str] = []
     project_file = ROOT / "Pulumi.yaml"
-    # libyaml's loader: the pure-Python one costs ~3 ms per pipeline of a large stack file.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    project = _load_yaml(project_file, loader) if project_file.exists() else {}
-    for key, spec in ((project or {}).get("config") or {}).items():
+    loaded = stack_file.load(project_file) if project_file.exists() else None
+    project = loaded[0] if loaded else {}
+    for key, spec in (project.get("config") or {}).items():
         full = key if ":" in key else f"{PROJECT}:{key}"
         if isinstance(spec, dict) and ("default" in spec or "value" in spec):
-            config[full] = _as_config_string(spec.get("value", spec.get("default")))
-    stack = _load_yaml(path, loader) or {}
-    for key, value in (stack.get("config") or {}).items():
-        full = key if ":" in key else f"{PROJECT}:{key}"
+            config[full] = stack_file.project_default_string(spec.get("value", spec.get("default")))
+    for full, value in stack_file.read_config(path, PROJECT).items():
         value, encrypted = _placeholder_secrets(value)
         if encrypted:
             secret_keys.append(full)
-        config[full] = _as_config_string(value)
+        config[full] = stack_file.cli_string(value)
     return config, secret_keys
 
 
-def _load_yaml(path: Path, loader: Any) -> Any:
-    """A YAML file's content; broken YAML or a top level other than a mapping is a RunError
-    naming the file, line and column, so `tools.plan` reports it as one `error:` line."""
-    import yaml
+def _as_config_string(value: Any) -> str:
+    """A config value as the CLI hands it to the program (tests build config with it)."""
+    from tools import stack_file
 
-    try:
-        content = yaml.load(path.read_text(), Loader=loader)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
-        raise pulumi.RunError(f"{where}: invalid YAML: {err.problem or err.context}") from None
-    except yaml.YAMLError as err:
-        raise pulumi.RunError(f"{path}: invalid YAML: {err}") from None
-    if content is not None and not isinstance(content, dict):
-        raise pulumi.RunError(
-            f"{path}:1:1: expected a YAML mapping (config: ...), got a {type(content).__name__}"
-        )
-    return content
+    return stack_file.cli_string(value)
 
 
 ENCRYPTED = "[encrypted]"
@@ -642,7 +626,9 @@ ENCRYPTED = "[encrypted]"
 def _placeholder_secrets(value: Any) -> tuple[Any, bool]:
     """Replace `{secure: ...}` leaves (top-level or set with --path) by a placeholder string;
     encrypted values cannot be read without the stack's secrets provider."""
-    if isinstance(value, dict) and set(value) == {"secure"}:
+    from tools import stack_file
+
+    if stack_file.is_secure(value):
         return ENCRYPTED, True
     if isinstance(value, dict):
         pairs = {k: _placeholder_secrets(v) for k, v in value.items()}
@@ -651,14 +637,6 @@ def _placeholder_secrets(value: Any) -> tuple[Any, bool]:
         items = [_placeholder_secrets(v) for v in value]
         return [v for v, _ in items], any(s for _, s in items)
     return value, False
-
-
-def _as_config_string(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return json.dumps(value)
 
 
 @contextlib.contextmanager
