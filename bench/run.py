@@ -18,6 +18,7 @@ Commands compared in a ratio are interleaved A B A B so machine noise hits both 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -359,7 +360,7 @@ def report(
     ]
     if len(comparison) >= 2:
         first, *_, last = comparison
-        for (n0, p0, r0), (n1, p1, r1) in zip(comparison, comparison[1:]):
+        for (n0, p0, r0), (n1, p1, r1) in itertools.pairwise(comparison):
             program_ms = (p1 - p0) / (n1 - n0) * 1000
             sdk_ms = (r1 - r0) / (n1 - n0) * 1000
             lines.append("")
