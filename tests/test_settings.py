@@ -78,7 +78,14 @@ def test_cluster_edges_accepted() -> None:
     assert pool.get("workers") == 9
     assert pool.get("pool") == {"min_idle": 0, "max_capacity": 10, "idle_minutes": 15}
     single = check(
-        base(cluster={**base()["cluster"], "workers": 0, "customTags": {"ResourceClass": "SingleNode"}})
+        base(
+            cluster={
+                **base()["cluster"],
+                "mode": "interactive",
+                "workers": 0,
+                "customTags": {"ResourceClass": "SingleNode"},
+            }
+        )
     )["cluster"]
     assert single.get("workers") == 0
     scripts = [f"/Workspace/i{n}.sh" for n in range(9)] + ["/dbfs/legacy.sh"]
@@ -285,11 +292,18 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         base(cluster={**base()["cluster"], "mode": "pool", "workers": 0}),
         "cluster.workers",
         "expected at least 1 worker with a pool: Data Factory drops the cluster tags of pool clusters,"
-        " and a single-node cluster needs its ResourceClass tag (use mode job), got 0",
+        " and a single-node cluster needs its ResourceClass tag (use mode interactive), got 0",
     ),
     (
         "single node keeps its spark conf",
-        base(cluster={**base()["cluster"], "workers": 0, "sparkConf": {"spark.master": "local[2]"}}),
+        base(
+            cluster={
+                **base()["cluster"],
+                "mode": "interactive",
+                "workers": 0,
+                "sparkConf": {"spark.master": "local[2]"},
+            }
+        ),
         "cluster.sparkConf",
         "needs spark.master=local[*]; got spark.master=local[2]",
     ),
