@@ -10,6 +10,7 @@ import pytest
 
 from components import settings
 from components.enums import AuthMode, ClusterMode, DataSecurityMode, Frequency, ParameterType, WorkspaceSku
+from components.pipeline import schedule_parameter_refused
 from components.platform import AdfDatabricksArgs
 from components.settings import ConfigError, load
 from components.workspace_access import rotation_days
@@ -107,22 +108,46 @@ def test_token_rotation_default_follows_short_lifetimes() -> None:
     assert rotation_days(30) == 20
 
 
-def test_trigger_parameters_keep_their_types() -> None:
-    """ScheduleTrigger sends them as strings (tests/test_trigger.py)."""
+def test_a_schedule_sets_only_string_parameters() -> None:
+    """pulumi-azure's trigger sends its arguments as strings, and Data Factory does not convert
+    them: every typed argument is refused at once, with its key path, type and reason
+    (issue 17, item 11)."""
+    types = {"n": "Int", "ratio": "Float", "full": "Bool", "flags": "Array", "opts": "Object"}
     p = pipeline(
         parameters={
-            "n": {"type": "Int", "default": 1},
-            "flags": {"type": "Array"},
+            **{key: {"type": kind} for key, kind in types.items()},
             "folder": {"type": "String"},
+            "key": {"type": "SecureString"},
         },
         schedule={
             "frequency": "Hour",
             "startTime": "2026-01-01T00:00:00Z",
-            "parameters": {"n": 5, "flags": ["a"], "folder": "x"},
+            # Strings too: "5" would reach the Int parameter as the string "5".
+            "parameters": {
+                "n": "5",
+                "ratio": 0.5,
+                "full": True,
+                "flags": ["a"],
+                "opts": {"a": 1},
+                "folder": "x",
+                "key": "s3cr3t-value",
+            },
         },
     )
+    with pytest.raises(ConfigError) as caught:
+        check(base(pipelines=[p]))
+    assert str(caught.value).splitlines() == [
+        f"adf-databricks:pipelines[0].schedule.parameters.{key}: "
+        + schedule_parameter_refused(key, ParameterType(kind))
+        for key, kind in types.items()
+    ]
+    assert "set the value as parameters.n.default instead" in schedule_parameter_refused(
+        "n", ParameterType.INT
+    )
+    # The string types pass, as written.
+    p["schedule"]["parameters"] = {"folder": "x", "key": "s3cr3t-value"}
     schedule = check(base(pipelines=[p]))["pipelines"][0]["schedule"]
-    assert schedule.get("parameters") == {"n": 5, "flags": ["a"], "folder": "x"}
+    assert schedule.get("parameters") == {"folder": "x", "key": "s3cr3t-value"}
 
 
 def test_parameter_types() -> None:
