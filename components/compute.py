@@ -73,6 +73,13 @@ INIT_SCRIPT = (
     r"^(?!.*/\.\.(/|$))(?!.*/$)"
     r"(abfss://[^@/\s]+@[^/\s]+\.dfs\.core\.windows\.net/\S+|dbfs:/.+|/.+)$"
 )
+# A cluster log destination: a DBFS path, or (mode interactive only: check_log_destination) a
+# Unity Catalog volume path. The Clusters API's cluster_log_conf takes `dbfs` and `volumes`
+# destinations (pulumi_databricks ClusterClusterLogConfArgs: dbfs, volumes, s3; terraform
+# docs cluster.md, "cluster_log_conf"); s3 is AWS only.
+LOG_DESTINATION = r"^(dbfs:/|/Volumes/)\S+$"
+LOG_DESTINATION_EXPECTED = "a DBFS path (dbfs:/...) or a Unity Catalog volume path (/Volumes/...)"
+
 INIT_SCRIPT_EXPECTED = (
     "a workspace file (/Workspace/...), dbfs:/..., /Volumes/... or"
     " abfss://<container>@<account>.dfs.core.windows.net/..."
@@ -174,7 +181,7 @@ class PoolSpec(TypedDict):
     init_scripts=shown_default(
         rule(items=rule(INIT_SCRIPT_EXPECTED, pattern=INIT_SCRIPT)), MODE_DEFAULTS["initScripts"]
     ),
-    log_destination=_NON_EMPTY,
+    log_destination=rule(LOG_DESTINATION_EXPECTED, pattern=LOG_DESTINATION),
     policy_id=_NON_EMPTY,
     # The refused modes pass the schema so that check_access_mode can say why they are refused.
     data_security_mode=shown_default(
@@ -210,8 +217,9 @@ class ComputeArgs(TypedDict):
     """Python version of the cluster: 3 (default). Modes job, interactive and pool."""
     workers: NotRequired[Any]
     """A fixed worker count (an integer >= 0; default 1) or an autoscale range "min:max" with
-    1 <= min < max. 0 is a single-node cluster (not with a pool); with a pool, a fixed count of
-    at least 1 and at most pool.maxCapacity - 1. Modes job, interactive and pool."""
+    1 <= min < max. 0 is a single-node cluster, in mode interactive only (Data Factory documents
+    no driver-only job cluster); with a pool, a fixed count of at least 1 and at most
+    pool.maxCapacity - 1. Modes job, interactive and pool."""
     spark_conf: NotRequired[dict[str, str]]
     """Spark configuration. Modes job, interactive and pool."""
     spark_env_vars: NotRequired[dict[str, str]]
@@ -225,7 +233,9 @@ class ComputeArgs(TypedDict):
     legacy; /dbfs/... is sent as dbfs:/...); mode interactive also takes volumes (/Volumes/...)
     and abfss://<container>@<account>.dfs.core.windows.net/... Modes job, interactive and pool."""
     log_destination: NotRequired[str]
-    """Where cluster logs are delivered, e.g. dbfs:/cluster-logs. Modes job, interactive and pool."""
+    """Where cluster logs are delivered: a DBFS path (dbfs:/cluster-logs), or in mode interactive
+    also a Unity Catalog volume path (/Volumes/<catalog>/<schema>/<volume>/...). Modes job,
+    interactive and pool."""
     policy_id: NotRequired[pulumi.Input[str]]
     """Cluster policy the clusters are created under. Modes job, interactive and pool."""
     data_security_mode: NotRequired[DataSecurityMode]
@@ -354,7 +364,7 @@ def check_pool_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield (
             "workers",
             "expected at least 1 worker with a pool: Data Factory drops the cluster tags of pool"
-            " clusters, and a single-node cluster needs its ResourceClass tag (use mode job), got 0",
+            " clusters, and a single-node cluster needs its ResourceClass tag (use mode interactive), got 0",
         )
     else:
         # The driver comes from the pool too (driver_instance_pool_id defaults to
@@ -371,15 +381,80 @@ def check_pool_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 check(ComputeArgs, check_pool_workers, "mode", "workers", "pool")
 
 
+# Why Data Factory's job clusters are not made single-node. Data Factory documents
+# newClusterNumOfWorker for a new job cluster as "a string-formatted Int32, like '1' means
+# numOfWorker is 1 or '1:10' means auto-scale from 1 (min) to 10 (max)" (azure-native
+# datafactory/_inputs.py AzureDatabricksLinkedServiceArgs; Learn compute-linked-services, Azure
+# Databricks linked service) and nowhere a driver-only cluster or "0"; azurerm's linked service
+# takes no fewer than one worker (data_factory_linked_service_azure_databricks_resource.go,
+# min_number_of_workers: validation.IntBetween(1, 25000); a single-node request there,
+# hashicorp/terraform-provider-azurerm#22550, is open). What Data Factory does with "0" and the
+# single-node conf and tag is therefore unknown: refused, with the mode that does it.
+JOB_SINGLE_NODE_REFUSED = (
+    "expected at least 1 worker in cluster.mode job, got 0: Data Factory documents"
+    ' newClusterNumOfWorker for its job clusters only as a worker count like "1" or a range like'
+    ' "1:10" (Learn compute-linked-services; azure-native AzureDatabricksLinkedServiceArgs), not a'
+    " single-node (driver-only) cluster, and azurerm's Databricks linked service takes no fewer"
+    " than 1 worker; for a single-node cluster use cluster.mode interactive, which the stack"
+    " creates through the Databricks Clusters API"
+)
+
+
+def check_job_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A job cluster Data Factory creates has at least one worker (JOB_SINGLE_NODE_REFUSED)."""
+    args = _filled(args)
+    size = _size(args["workers"])
+    if args["mode"] == ClusterMode.JOB and size is not None and size.single_node:
+        yield "workers", JOB_SINGLE_NODE_REFUSED
+
+
+check(ComputeArgs, check_job_workers, "mode", "workers")
+
+
+def _is_volume(destination: str) -> bool:
+    """A Unity Catalog volume path, also in its dbfs:/Volumes/ spelling."""
+    return destination.removeprefix("dbfs:").startswith("/Volumes/")
+
+
+def check_log_destination(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Logs go to a volume only from the cluster the stack creates itself (mode interactive).
+
+    Data Factory documents newClusterLogDestination as "a location to deliver Spark driver,
+    worker, and event logs", a string (azure-native AzureDatabricksLinkedServiceArgs), whose
+    one example is a DBFS path ("dbfs:/test", azure-sdk-for-net's Data Factory JSON samples,
+    DatabricksLinkedServiceWithNewCluster); it says nowhere that a volume path becomes the
+    Clusters API's cluster_log_conf.volumes. The interactive cluster is a
+    pulumi_databricks.Cluster, whose cluster_log_conf takes `volumes` (ClusterClusterLogConfArgs).
+    """
+    destination = _filled(args).get("logDestination")
+    mode = ClusterMode(args["mode"])
+    if (
+        mode in (ClusterMode.JOB, ClusterMode.POOL)
+        and isinstance(destination, str)
+        and _is_volume(destination)
+    ):
+        yield (
+            "logDestination",
+            f"expected a DBFS path (dbfs:/...) in cluster.mode {mode.value}, got {destination!r}:"
+            " Data Factory documents newClusterLogDestination only as a location string whose"
+            " example is a DBFS path, not a Unity Catalog volume (azure-native"
+            " AzureDatabricksLinkedServiceArgs); a volume takes cluster.mode interactive, whose"
+            " cluster the stack creates with cluster_log_conf.volumes",
+        )
+
+
+check(ComputeArgs, check_log_destination, "mode", "logDestination")
+
+
 def _single_node_clash(
     args: Mapping[str, Any], key: str, settings: Mapping[str, str]
 ) -> Iterator[tuple[str, str]]:
-    """A single-node cluster sets `settings`; a different value for one of them is refused."""
-    # Mode existing needs no test here: it refuses workers and `key` (check_mode_keys, which
-    # runs first and so skips this rule), and without them it has the default 1 worker.
+    """A single-node cluster sets `settings`; a different value for one of them is refused.
+    Only mode interactive makes one: 0 workers is refused in modes job and pool
+    (check_job_workers, check_pool_workers), and mode existing takes no workers."""
     args = _filled(args)
     size = _size(args["workers"])
-    if size is None or not size.single_node:
+    if args["mode"] != ClusterMode.INTERACTIVE or size is None or not size.single_node:
         return
     given = args[key]
     clash = sorted(k for k in given if k in settings and given[k] != settings[k])
@@ -550,10 +625,8 @@ def _custom_tags(args: Mapping[str, Any], size: _Size) -> dict[str, str]:
 
 
 def _job_log_conf(destination: str) -> databricks.JobTaskNewClusterClusterLogConfArgs:
-    if destination.startswith("/Volumes/"):
-        return databricks.JobTaskNewClusterClusterLogConfArgs(
-            volumes=databricks.JobTaskNewClusterClusterLogConfVolumesArgs(destination=destination)
-        )
+    """A job cluster's logs: DBFS, the one destination modes job and pool take
+    (check_log_destination)."""
     return databricks.JobTaskNewClusterClusterLogConfArgs(
         dbfs=databricks.JobTaskNewClusterClusterLogConfDbfsArgs(destination=destination)
     )
@@ -664,11 +737,13 @@ class DatabricksCompute(pulumi.ComponentResource):
         else:
             fields["new_cluster_node_type"] = a["node_type"]
             fields["new_cluster_driver_node_type"] = a.get("driver_node_type")
-            fields["new_cluster_custom_tags"] = _custom_tags(a, size)
+            fields["new_cluster_custom_tags"] = dict(a["custom_tags"])
         self._job_task = lambda: {"new_cluster": self._job_cluster(a, size, scripts)}
+        # No single-node settings here: a job or pool cluster has at least one worker
+        # (check_job_workers, check_pool_workers).
         fields.update(
             {
-                "new_cluster_spark_conf": _spark_conf(a, size),
+                "new_cluster_spark_conf": dict(a["spark_conf"]),
                 # Strings, as Data Factory takes them: a workspace path, or a dbfs:/ path for
                 # DBFS (the form Learn's newClusterInitScripts row first documented, "the DBFS
                 # path"); a /dbfs/ FUSE path would read as a workspace path, so it is sent in
@@ -709,9 +784,9 @@ class DatabricksCompute(pulumi.ComponentResource):
             )
             if size.autoscale
             else None,
-            spark_conf=_spark_conf(a, size) or None,
+            spark_conf=dict(a["spark_conf"]) or None,
             spark_env_vars=_env_vars(a),
-            custom_tags=None if pooled else _custom_tags(a, size) or None,
+            custom_tags=None if pooled else dict(a["custom_tags"]) or None,
             init_scripts=[s.job_task_args() for s in scripts] or None,
             cluster_log_conf=_job_log_conf(a["log_destination"]) if a.get("log_destination") else None,
             policy_id=a.get("policy_id"),

@@ -325,6 +325,33 @@ def _activities_form_a_graph(pipeline: Mapping[str, Any]) -> Iterator[tuple[str,
 check(PipelineSpec, _activities_form_a_graph, "activities")
 
 
+SCHEDULE_PARAMETER_TYPES = (ParameterType.STRING, ParameterType.SECURE_STRING)
+"""The parameter types a schedule can set: the string ones.
+
+The trigger that can be started, pulumi-azure's TriggerSchedule, sends its pipeline's
+parameters as a map of strings (terraform-provider-azurerm data_factory_trigger_schedule_resource.go:
+`pipeline.parameters` and `pipeline_parameters` are TypeMap of TypeString), so the run gets "5",
+not 5. Data Factory does not convert a run argument to the parameter's declared type: a Bool
+argument passed as a string stays a string in expressions ("'if' expected bool as 1st argument,
+but got string", Azure/Azure-DataFactory#518), an Array one arrives as a String
+(Azure/Azure-DataFactory#529), and a trigger's boolean set as text "is now a string and no
+longer a boolean" (Azure-Player/azure.datafactory.tools#134). A typed argument is not shown to
+work, so it is refused; the pipeline's default keeps its type (azure-native
+ParameterSpecificationArgs.default_value), and a String parameter converts in the pipeline."""
+
+
+def schedule_parameter_refused(name: str, kind: ParameterType) -> str:
+    """Why a schedule cannot set parameter `name` of `kind` (not a string type)."""
+    return (
+        f"a schedule cannot set a {kind.value} parameter: the trigger sends every argument as a"
+        " string (pulumi-azure TriggerSchedule; azurerm data_factory_trigger_schedule"
+        " pipeline.parameters is a map of strings) and Data Factory does not convert it to the"
+        f" parameter's type (Azure/Azure-DataFactory#518, #529); set the value as parameters.{name}.default"
+        " instead, or declare the parameter String and convert it in the pipeline"
+        " (@int(), @float(), @bool(), @json())"
+    )
+
+
 def _schedule_passes_declared_parameters(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     schedule = pipeline.get("schedule")
     arguments = schedule.get("parameters") if isinstance(schedule, dict) else None
@@ -335,7 +362,9 @@ def _schedule_passes_declared_parameters(pipeline: Mapping[str, Any]) -> Iterato
         path = f"schedule.parameters.{key}"
         if key not in declared:
             yield path, validation.unknown_key(key, list(declared))
-        elif problem := parameter_value_problem(declared[key]["type"], value):
+        elif (kind := ParameterType(declared[key]["type"])) not in SCHEDULE_PARAMETER_TYPES:
+            yield path, schedule_parameter_refused(key, kind)
+        elif problem := parameter_value_problem(kind, value):
             yield path, problem
 
 

@@ -7,7 +7,6 @@ check both (paths relative to the schedule: `startTime`, `timeZone`).
 import copy
 import difflib
 import functools
-import json
 import re
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
@@ -123,15 +122,6 @@ def _parse_time(value: str) -> datetime:
     return datetime.fromisoformat(value[:-1] + "+00:00" if value.endswith("Z") else value)
 
 
-def trigger_argument(value: Any) -> pulumi.Input[str]:
-    """Schedule trigger parameters travel as strings; structured ones as JSON."""
-    if isinstance(value, pulumi.Output):
-        return value.apply(trigger_argument)
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, sort_keys=True)
-
-
 @rules(
     interval=rule(minimum=1, default=1),
     start_time=rule(TIME_FORMAT, pattern=SCHEDULE_TIME),
@@ -165,8 +155,9 @@ class ScheduleSpec(TypedDict):
     month_days: NotRequired[list[int]]
     """Days of the month, negative counting from the end (Month)."""
     parameters: NotRequired[dict[str, Any]]
-    """Pipeline parameter values passed to each run, of the parameters' declared types;
-    they travel as strings (structured values as JSON)."""
+    """Values for the pipeline's String and SecureString parameters, passed to each run as
+    strings (the trigger sends no other type, and Data Factory does not convert a string to an
+    Int, Float, Bool, Array or Object parameter's type: give those a default instead)."""
     enabled: NotRequired[bool]
     """Started (fires) when true; created stopped when false."""
 
@@ -187,6 +178,41 @@ def _times_are_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 check(ScheduleSpec, _times_are_utc, "startTime", "endTime")
+
+
+def _arguments_are_strings(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """The trigger sends its arguments as strings, and Data Factory keeps them strings.
+
+    pulumi-azure's TriggerSchedule takes `pipelines[].parameters` as a map of strings
+    (terraform-provider-azurerm data_factory_trigger_schedule_resource.go: TypeMap of
+    TypeString), and Data Factory does not convert a string argument to an Int, Bool, Array or
+    Object parameter's type (Azure/Azure-DataFactory#518, #529): a value of another type would
+    reach the run as its text. A pipeline knows its parameters' types and says which one is
+    refused (components.pipeline.SCHEDULE_PARAMETER_TYPES); this rule is for a schedule alone.
+    """
+    for key, value in (schedule.get("parameters") or {}).items():
+        if not isinstance(value, str | pulumi.Output):
+            # Only the type is named: the value may be a SecureString parameter's.
+            yield (
+                f"parameters.{key}",
+                f"expected a string, got a {type(value).__name__}: the trigger sends every argument"
+                " as a string and Data Factory does not convert it to the parameter's type"
+                " (Azure/Azure-DataFactory#518, #529); only String and SecureString parameters"
+                " can be set by a schedule",
+            )
+
+
+check(ScheduleSpec, _arguments_are_strings, "parameters")
+
+
+def _deferred_argument(trigger: str, key: str, value: Any) -> str:
+    """An argument known only at deploy time, held to _arguments_are_strings' rule then."""
+    if not isinstance(value, str):
+        raise pulumi.RunError(
+            f"ScheduleTrigger {trigger}: spec.parameters.{key}: expected a string, got a"
+            f" {type(value).__name__}: only String and SecureString parameters can be set by a schedule"
+        )
+    return value
 
 
 def _time_zone_is_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -263,8 +289,12 @@ class ScheduleTrigger(pulumi.ComponentResource):
         minutes = sorted(set(spec.get("minutes", [])))
         week_days = [WeekDay(d).value for d in dict.fromkeys(spec.get("week_days", []))]
         month_days = sorted(set(spec.get("month_days", [])))
+        # Strings only (_arguments_are_strings): sent as they are.
         parameters: pulumi.Input[dict[str, pulumi.Input[str]]] | None = {
-            key: trigger_argument(value) for key, value in spec.get("parameters", {}).items()
+            key: value.apply(functools.partial(_deferred_argument, name, key))
+            if isinstance(value, pulumi.Output)
+            else value
+            for key, value in spec.get("parameters", {}).items()
         } or None
         if parameters and args.get("secret_parameters"):
             parameters = pulumi.Output.secret(parameters)

@@ -13,8 +13,9 @@ from pulumi.provider.experimental.analyzer import Analyzer
 from components import compute, validation
 from components.compute import ComputeArgs, DatabricksCompute
 from components.enums import ClusterMode, DataSecurityMode
+from components.settings import ConfigError, load
 from components.validation import InvalidArgs
-from tests.conftest import Later, Render, base, databricks_linked_service, run_program
+from tests.conftest import ROOT, Later, Render, base, databricks_linked_service, run_program
 from tools import engine
 
 CLUSTER = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5"}
@@ -125,22 +126,47 @@ def test_job_cluster_smallest_autoscale_range(render: Render) -> None:
     )
 
 
-def test_job_single_node(render: Render) -> None:
-    fields = cluster_fields(
-        render(
-            base(
-                cluster={
-                    **CLUSTER,
-                    "workers": 0,
-                    "sparkConf": {"spark.speculation": "true", "spark.master": "local[*]"},
-                    "customTags": {"team": "data"},
-                }
-            )
-        )
+def config_problems(cluster: dict[str, Any]) -> list[str]:
+    """What the stack says of a `cluster` section, one line a problem."""
+    with pytest.raises(ConfigError) as caught:
+        load(base(cluster=cluster), project="adf-databricks", stack="test", base_dir=ROOT)
+    return str(caught.value).splitlines()
+
+
+def test_job_mode_refuses_what_data_factory_does_not_document() -> None:
+    """0 workers and a volume log destination are refused in mode job, together, with the key
+    path, the reason and the mode that takes them (issue 17, item 11)."""
+    assert config_problems({**CLUSTER, "workers": 0, "logDestination": "/Volumes/main/ops/logs"}) == [
+        "adf-databricks:cluster.workers: " + compute.JOB_SINGLE_NODE_REFUSED,
+        "adf-databricks:cluster.logDestination: expected a DBFS path (dbfs:/...) in cluster.mode job,"
+        " got '/Volumes/main/ops/logs': Data Factory documents newClusterLogDestination only as a"
+        " location string whose example is a DBFS path, not a Unity Catalog volume (azure-native"
+        " AzureDatabricksLinkedServiceArgs); a volume takes cluster.mode interactive, whose cluster"
+        " the stack creates with cluster_log_conf.volumes",
+    ]
+    assert "use cluster.mode interactive" in compute.JOB_SINGLE_NODE_REFUSED
+
+
+@pytest.mark.parametrize("destination", ["/Volumes/main/ops/logs", "dbfs:/Volumes/main/ops/logs"])
+@pytest.mark.parametrize("mode", ["job", "pool"])
+def test_job_clusters_log_to_dbfs_only(mode: str, destination: str) -> None:
+    (problem,) = validation.problems(ComputeArgs, {**CLUSTER, "mode": mode, "logDestination": destination})
+    assert problem.path == "logDestination"
+    assert problem.message.startswith(
+        f"expected a DBFS path (dbfs:/...) in cluster.mode {mode}, got {destination!r}"
     )
-    assert fields["newClusterNumOfWorker"] == "0"
-    assert fields["newClusterSparkConf"] == {"spark.speculation": "true", **SINGLE_NODE_CONF}
-    assert fields["newClusterCustomTags"] == {"team": "data", "ResourceClass": "SingleNode"}
+
+
+@pytest.mark.parametrize("destination", ["logs", "/mnt/logs", "s3://bucket/logs", "dbfs:/", "/Volumes/", 5])
+@pytest.mark.parametrize("mode", ["job", "pool", "interactive"])
+def test_log_destination_shape(mode: str, destination: Any) -> None:
+    (problem,) = validation.problems(
+        ComputeArgs,
+        {**CLUSTER, "mode": mode, "logDestination": destination},
+        exclude={ComputeArgs: ["single_user_name"]},
+    )
+    assert problem.path == "logDestination"
+    assert problem.message.startswith(f"expected {compute.LOG_DESTINATION_EXPECTED}")
 
 
 def test_one_worker_is_not_single_node(render: Render) -> None:
@@ -320,8 +346,15 @@ def test_interactive_single_user_needs_single_user_name() -> None:
             {**SIZED, "init_scripts": [f"/Workspace/{n}.sh" for n in range(11)]},
             "initScripts: expected at most 10 init scripts per cluster, got 11",
         ),
+        ({**SIZED, "workers": 0}, "workers: expected at least 1 worker in cluster.mode job, got 0"),
         (
-            {**SIZED, "workers": 0, "spark_conf": {"spark.databricks.cluster.profile": "serverless"}},
+            {
+                **SIZED,
+                "mode": "interactive",
+                "data_security_mode": "USER_ISOLATION",
+                "workers": 0,
+                "spark_conf": {"spark.databricks.cluster.profile": "serverless"},
+            },
             "sparkConf: 0 workers makes a single-node cluster",
         ),
         (
@@ -412,7 +445,7 @@ def test_closed_sets_take_their_string_values(tmp_path: Path) -> None:
 
 
 # YAML 3.0 is a JSON Schema integer (a number with no fraction): Data Factory gets "3".
-@pytest.mark.parametrize(("workers", "adf"), [(0, "0"), (3, "3"), (3.0, "3"), ("2:8", "2:8"), ("1:2", "1:2")])
+@pytest.mark.parametrize(("workers", "adf"), [(1, "1"), (3, "3"), (3.0, "3"), ("2:8", "2:8"), ("1:2", "1:2")])
 def test_workers_accepted(tmp_path: Path, workers: Any, adf: str) -> None:
     assert (
         validation.problems(
@@ -646,14 +679,18 @@ def test_python_programs_see_what_each_mode_declares(tmp_path: Path, mode: str, 
 
 def test_single_node_settings_are_checked_only_on_a_single_node_cluster() -> None:
     clash = {"spark.databricks.cluster.profile": "serverless", "spark.master": "local[4]"}
-    found = validation.problems(ComputeArgs, {**CLUSTER, "workers": 0, "sparkConf": clash})
+    shared = {**CLUSTER, "mode": "interactive", "dataSecurityMode": "USER_ISOLATION"}
+    found = validation.problems(ComputeArgs, {**shared, "workers": 0, "sparkConf": clash})
     assert [str(p) for p in found] == [
         "sparkConf: 0 workers makes a single-node cluster, which needs"
         " spark.databricks.cluster.profile=singleNode, spark.master=local[*];"
         " got spark.databricks.cluster.profile=serverless"
     ]
     # With workers, the same settings are the user's own.
-    assert validation.problems(ComputeArgs, {**CLUSTER, "workers": 2, "sparkConf": clash}) == []
+    assert validation.problems(ComputeArgs, {**shared, "workers": 2, "sparkConf": clash}) == []
+    # A job cluster is never single-node: its 0 workers is the one problem.
+    found = validation.problems(ComputeArgs, {**CLUSTER, "workers": 0, "sparkConf": clash})
+    assert [p.path for p in found] == ["workers"]
     # An existing cluster takes none of these keys: one problem each, and no clash on top.
     existing = {"mode": "existing", "existingClusterId": "0101-120000-abcdefgh", "workers": 0}
     found = validation.problems(

@@ -273,8 +273,8 @@ def test_job_on_the_stack_cluster(render: Render, mode: str) -> None:
 @pytest.mark.parametrize(
     ("log_destination", "log_conf"),
     [
+        # A volume is refused in modes job and pool (tests/test_compute.py).
         ("dbfs:/cluster-logs", {"dbfs": {"destination": "dbfs:/cluster-logs"}}),
-        ("/Volumes/main/ops/logs", {"volumes": {"destination": "/Volumes/main/ops/logs"}}),
     ],
 )
 def test_job_cluster_gets_every_cluster_setting(render: Render, log_destination: str, log_conf: Any) -> None:

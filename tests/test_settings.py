@@ -11,6 +11,7 @@ import pytest
 
 from components import settings
 from components.enums import AuthMode, ClusterMode, DataSecurityMode, Frequency, ParameterType, WorkspaceSku
+from components.pipeline import schedule_parameter_refused
 from components.platform import AdfDatabricksArgs
 from components.settings import ConfigError, load
 from components.workspace_access import rotation_days
@@ -79,7 +80,14 @@ def test_cluster_edges_accepted() -> None:
     assert pool.get("workers") == 9
     assert pool.get("pool") == {"min_idle": 0, "max_capacity": 10, "idle_minutes": 15}
     single = check(
-        base(cluster={**base()["cluster"], "workers": 0, "customTags": {"ResourceClass": "SingleNode"}})
+        base(
+            cluster={
+                **base()["cluster"],
+                "mode": "interactive",
+                "workers": 0,
+                "customTags": {"ResourceClass": "SingleNode"},
+            }
+        )
     )["cluster"]
     assert single.get("workers") == 0
     scripts = [f"/Workspace/i{n}.sh" for n in range(9)] + ["/dbfs/legacy.sh"]
@@ -101,22 +109,46 @@ def test_token_rotation_default_follows_short_lifetimes() -> None:
     assert rotation_days(30) == 20
 
 
-def test_trigger_parameters_keep_their_types() -> None:
-    """ScheduleTrigger sends them as strings (tests/test_trigger.py)."""
+def test_a_schedule_sets_only_string_parameters() -> None:
+    """pulumi-azure's trigger sends its arguments as strings, and Data Factory does not convert
+    them: every typed argument is refused at once, with its key path, type and reason
+    (issue 17, item 11)."""
+    types = {"n": "Int", "ratio": "Float", "full": "Bool", "flags": "Array", "opts": "Object"}
     p = pipeline(
         parameters={
-            "n": {"type": "Int", "default": 1},
-            "flags": {"type": "Array"},
+            **{key: {"type": kind} for key, kind in types.items()},
             "folder": {"type": "String"},
+            "key": {"type": "SecureString"},
         },
         schedule={
             "frequency": "Hour",
             "startTime": "2026-01-01T00:00:00Z",
-            "parameters": {"n": 5, "flags": ["a"], "folder": "x"},
+            # Strings too: "5" would reach the Int parameter as the string "5".
+            "parameters": {
+                "n": "5",
+                "ratio": 0.5,
+                "full": True,
+                "flags": ["a"],
+                "opts": {"a": 1},
+                "folder": "x",
+                "key": "s3cr3t-value",
+            },
         },
     )
+    with pytest.raises(ConfigError) as caught:
+        check(base(pipelines=[p]))
+    assert str(caught.value).splitlines() == [
+        f"adf-databricks:pipelines[0].schedule.parameters.{key}: "
+        + schedule_parameter_refused(key, ParameterType(kind))
+        for key, kind in types.items()
+    ]
+    assert "set the value as parameters.n.default instead" in schedule_parameter_refused(
+        "n", ParameterType.INT
+    )
+    # The string types pass, as written.
+    p["schedule"]["parameters"] = {"folder": "x", "key": "s3cr3t-value"}
     schedule = check(base(pipelines=[p]))["pipelines"][0]["schedule"]
-    assert schedule.get("parameters") == {"n": 5, "flags": ["a"], "folder": "x"}
+    assert schedule.get("parameters") == {"folder": "x", "key": "s3cr3t-value"}
 
 
 def test_parameter_types() -> None:
@@ -286,11 +318,18 @@ BAD: list[tuple[str, dict[str, Any], str, str]] = [
         base(cluster={**base()["cluster"], "mode": "pool", "workers": 0}),
         "cluster.workers",
         "expected at least 1 worker with a pool: Data Factory drops the cluster tags of pool clusters,"
-        " and a single-node cluster needs its ResourceClass tag (use mode job), got 0",
+        " and a single-node cluster needs its ResourceClass tag (use mode interactive), got 0",
     ),
     (
         "single node keeps its spark conf",
-        base(cluster={**base()["cluster"], "workers": 0, "sparkConf": {"spark.master": "local[2]"}}),
+        base(
+            cluster={
+                **base()["cluster"],
+                "mode": "interactive",
+                "workers": 0,
+                "sparkConf": {"spark.master": "local[2]"},
+            }
+        ),
         "cluster.sparkConf",
         "needs spark.master=local[*]; got spark.master=local[2]",
     ),

@@ -92,27 +92,14 @@ def test_secure_string_arguments_stay_secret(render: Render) -> None:
     assert trigger.raw_inputs["pipelines"][0]["parameters"] == {"folder": "x", "key": "s3cr3t-value"}
 
 
-def test_trigger_arguments_travel_as_strings(render: Render) -> None:
+def test_trigger_sends_string_arguments_as_written(render: Render) -> None:
     p = pipeline(
-        parameters={
-            "n": {"type": "Int", "default": 1},
-            "flags": {"type": "Array"},
-            "opts": {"type": "Object"},
-            "folder": {"type": "String"},
-        },
-        schedule={
-            "frequency": "Hour",
-            "startTime": "2026-01-01T00:00:00Z",
-            "parameters": {"n": 5, "flags": ["a"], "opts": {"b": 1, "a": True}, "folder": "x"},
-        },
+        parameters={"folder": {"type": "String"}, "n": {"type": "Int", "default": 5}},
+        schedule={"frequency": "Hour", "startTime": "2026-01-01T00:00:00Z", "parameters": {"folder": "x"}},
     )
     trigger = render(base(pipelines=[p])).one(TRIGGER).inputs
-    assert trigger["pipelines"][0]["parameters"] == {
-        "n": "5",
-        "flags": '["a"]',
-        "opts": '{"a": true, "b": 1}',
-        "folder": "x",
-    }
+    # The Int parameter is not sent: its run takes the pipeline's typed default.
+    assert trigger["pipelines"][0]["parameters"] == {"folder": "x"}
 
 
 def test_trigger_uses_an_explicit_provider_with_the_subscription(render: Render) -> None:
@@ -342,18 +329,41 @@ def test_component_sends_each_schedule_key_on_its_own(
     assert sent["schedule"] == schedule
 
 
-def test_component_sends_parameters_known_only_at_deploy_as_strings(tmp_path: Path) -> None:
+def test_component_sends_parameters_known_only_at_deploy(tmp_path: Path) -> None:
     """A program can pass another resource's output as a parameter value."""
 
     def declare() -> None:
-        outputs = {
-            "folder": pulumi.Output.from_input("daily"),
-            "batch": pulumi.Output.from_input({"size": 2}),
-        }
-        ScheduleTrigger("t", args(parameters=outputs))
+        ScheduleTrigger("t", args(parameters={"folder": pulumi.Output.from_input("daily")}))
 
     sent = build(tmp_path, declare).one(TRIGGER).inputs
-    assert sent["pipelines"] == [{"name": "load", "parameters": {"folder": "daily", "batch": '{"size": 2}'}}]
+    assert sent["pipelines"] == [{"name": "load", "parameters": {"folder": "daily"}}]
+
+
+def test_component_refuses_arguments_that_are_not_strings() -> None:
+    """A schedule alone does not know its pipeline's parameter types: a string is all it sends,
+    and every other value is refused, all at once, naming only its type (it may be secret)."""
+    with pytest.raises(InvalidArgs) as caught:
+        ScheduleTrigger("t", args(parameters={"n": 5, "folder": "x", "flags": ["a"], "on": True}))
+    reason = (
+        ": the trigger sends every argument as a string and Data Factory does not convert it to the"
+        " parameter's type (Azure/Azure-DataFactory#518, #529); only String and SecureString"
+        " parameters can be set by a schedule"
+    )
+    assert str(caught.value).splitlines() == [
+        f"ScheduleTrigger t: spec.parameters.n: expected a string, got a int{reason}",
+        f"ScheduleTrigger t: spec.parameters.flags: expected a string, got a list{reason}",
+        f"ScheduleTrigger t: spec.parameters.on: expected a string, got a bool{reason}",
+    ]
+
+
+def test_component_refuses_a_deferred_argument_that_is_not_a_string(tmp_path: Path) -> None:
+    def declare() -> None:
+        ScheduleTrigger("t", args(parameters={"batch": pulumi.Output.from_input({"size": 2})}))
+
+    with pytest.raises(
+        Exception, match=r"ScheduleTrigger t: spec\.parameters\.batch: expected a string, got a dict"
+    ):
+        build(tmp_path, declare)
 
 
 def test_component_sends_utc_times_with_z(tmp_path: Path) -> None:
