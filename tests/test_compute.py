@@ -15,7 +15,7 @@ from components.compute import ComputeArgs, DatabricksCompute
 from components.enums import ClusterMode, DataSecurityMode
 from components.settings import ConfigError, load
 from components.validation import InvalidArgs
-from tests.conftest import ROOT, Later, Render, base, databricks_linked_service, run_program
+from tests.conftest import Later, Render, base, databricks_linked_service, run_program
 from tools import engine
 
 CLUSTER = {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5"}
@@ -129,7 +129,7 @@ def test_job_cluster_smallest_autoscale_range(render: Render) -> None:
 def config_problems(cluster: dict[str, Any]) -> list[str]:
     """What the stack says of a `cluster` section, one line a problem."""
     with pytest.raises(ConfigError) as caught:
-        load(base(cluster=cluster), project="adf-databricks", stack="test", base_dir=ROOT)
+        load(base(cluster=cluster), project="adf-databricks", stack="test")
     return str(caught.value).splitlines()
 
 
