@@ -89,7 +89,10 @@ def test_measure_reports_child_rss(bench: ModuleType) -> None:
 def test_script_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "BENCH.md"
     proc = subprocess.run(
-        [sys.executable, "bench/run.py", "--quick", "--sizes", "1", "--skip-tests", "--out", str(out)],
+        [
+            *(sys.executable, "bench/run.py", "--quick", "--sizes", "1", "--skip-tests"),
+            *("--replay-sizes", "1,2", "--out", str(out)),
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -98,6 +101,15 @@ def test_script_runs_end_to_end(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     text = out.read_text()
-    for heading in ("## 1. Start-up", "## 2. Scaling", "## 3. Tests", "## 4. Deploy depth"):
+    for heading in (
+        "## 1. Start-up",
+        "## 2. Scaling",
+        "## 3. The program against the SDK's own registration cost",
+        "## 4. Tests",
+        "## 5. Deploy depth",
+    ):
         assert heading in text
     assert "plan / floor wall time" in text
+    assert (
+        "- per added pipeline, 1 to 2: program **" in text and "the SDK's own cost (target at most 2x" in text
+    )
