@@ -411,6 +411,23 @@ class CloudMocks(_ClientConfigMocks):
                 **inputs,
                 "aclPrincipalId": f"servicePrincipals/{inputs['applicationId']}",
             }
+        if typ == "azure-native:network:VirtualNetwork":
+            vnet = inputs["virtualNetworkName"]
+            vnet_id = arm_id(rg, "Microsoft.Network", "virtualNetworks", vnet)
+            subnets = [{**s, "id": f"{vnet_id}/subnets/{s['name']}"} for s in inputs.get("subnets", [])]
+            return vnet_id, {**inputs, "name": vnet, "subnets": subnets}
+        for kind, (collection, name_input) in NETWORK_RESOURCES.items():
+            if typ == kind:
+                own = inputs[name_input]
+                return arm_id(rg, "Microsoft.Network", collection, own), {**inputs, "name": own}
+        if typ == "azure-native:network:PrivateDnsZoneGroup":
+            endpoint = arm_id(rg, "Microsoft.Network", "privateEndpoints", inputs["privateEndpointName"])
+            group = inputs["privateDnsZoneGroupName"]
+            return f"{endpoint}/privateDnsZoneGroups/{group}", {**inputs, "name": group}
+        if typ == "azure-native:privatedns:VirtualNetworkLink":
+            zone = arm_id(rg, "Microsoft.Network", "privateDnsZones", inputs["privateZoneName"])
+            link = inputs["virtualNetworkLinkName"]
+            return f"{zone}/virtualNetworkLinks/{link}", {**inputs, "name": link}
         if typ == "azure-native:datafactory:LinkedService":
             ls = inputs["linkedServiceName"]
             return arm_id(
@@ -544,6 +561,16 @@ class CloudMocks(_ClientConfigMocks):
         return f"{name}-id", inputs
 
 
+NETWORK_RESOURCES = {
+    "azure-native:network:NetworkSecurityGroup": ("networkSecurityGroups", "networkSecurityGroupName"),
+    "azure-native:network:PublicIPAddress": ("publicIPAddresses", "publicIpAddressName"),
+    "azure-native:network:NatGateway": ("natGateways", "natGatewayName"),
+    "azure-native:network:PrivateEndpoint": ("privateEndpoints", "privateEndpointName"),
+    "azure-native:privatedns:PrivateZone": ("privateDnsZones", "privateZoneName"),
+}
+"""Network resources whose id is `<group>/providers/Microsoft.Network/<collection>/<name input>`."""
+
+
 NAME_INPUTS = {
     "azure-native:resources:ResourceGroup": "resourceGroupName",
     "azure-native:databricks:Workspace": "workspaceName",
@@ -560,6 +587,8 @@ NAME_INPUTS = {
     "azure-native:monitor:ScheduledQueryRule": "ruleName",
     "azure-native:eventgrid:SystemTopic": "systemTopicName",
     "azure-native:eventgrid:SystemTopicEventSubscription": "eventSubscriptionName",
+    "azure-native:network:VirtualNetwork": "virtualNetworkName",
+    **{kind: name_input for kind, (_, name_input) in NETWORK_RESOURCES.items()},
 }
 """Explicit name inputs, which become the `name` output Azure reports."""
 
