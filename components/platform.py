@@ -37,7 +37,7 @@ from .pipeline import (
 from .run_identity import RunIdentity, RunIdentityArgs
 from .trigger import ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
 from .validation import check, rule, rules
-from .workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec
+from .workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec, register_network_rules
 from .workspace_access import AuthSpec, auth_mode, keeps_token_in_vault
 
 
@@ -182,6 +182,9 @@ def _catalog_of_an_adopted_workspace(args: Mapping[str, Any]) -> Iterator[tuple[
 
 
 check(AdfDatabricksArgs, _catalog_of_an_adopted_workspace, "workspace", "unityCatalog")
+
+# What Azure refuses of the workspace with or without the stack's network.
+register_network_rules(AdfDatabricksArgs, "workspace", "network")
 
 
 def stack_defaults(document: Mapping[str, Any], project: str, stack: str) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from . import outputs, validation
 from .arm import RESOURCE_GROUP_NAME, TAGS, any_case
 from .catalog import workspace_catalog_name
 from .enums import PublicNetworkAccess, WorkspaceSku
+from .network import VIRTUAL_NETWORK_ID
 from .validation import check, rule, rules, shown_default
 
 RETIRED_SKUS = {
@@ -82,19 +83,9 @@ class ExistingWorkspace(TypedDict):
         DEFAULT_SKU,
     ),
     no_public_ip=shown_default(rule(), DEFAULT_NO_PUBLIC_IP),
-    public_network_access=shown_default(
-        rule(
-            refused={
-                # Azure needs VNet injection and Private Link for that, and the stack itself
-                # (notebook upload, token) must reach the workspace.
-                PublicNetworkAccess.DISABLED.value: (
-                    "Disabled needs VNet injection and Private Link, which this stack does not"
-                    " create; adopt such a workspace with workspace.existing instead"
-                )
-            }
-        ),
-        DEFAULT_PUBLIC_NETWORK_ACCESS,
-    ),
+    # Disabled needs the stack's network (NETWORK_RULES, checked by the args that hold both:
+    # DatabricksWorkspaceArgs, and a stack's AdfDatabricksArgs).
+    public_network_access=shown_default(rule(), DEFAULT_PUBLIC_NETWORK_ACCESS),
 )
 class WorkspaceSpec(TypedDict):
     """What kind of workspace to create, or which one to adopt."""
@@ -107,8 +98,9 @@ class WorkspaceSpec(TypedDict):
     no_public_ip: NotRequired[bool]
     """Secure cluster connectivity: cluster nodes get no public IP addresses (default true)."""
     public_network_access: NotRequired[PublicNetworkAccess]
-    """Whether the workspace UI and API are reachable from the internet (Enabled, the default;
-    Disabled needs Private Link, so adopt such a workspace with `existing`)."""
+    """Whether the workspace UI and API are reachable from the internet (Enabled, the default).
+    Disabled (front end private too) needs the stack's `network`: VNet injection and Private
+    Link."""
     existing: NotRequired[ExistingWorkspace]
     """Adopt this workspace instead of creating one; sku, noPublicIp and publicNetworkAccess are
     then refused."""
@@ -133,6 +125,91 @@ for _key in (*CREATED_ONLY, "name"):
     check(WorkspaceSpec, functools.partial(_created_only, _key), _key)
 
 
+REQUIRED_NSG_RULES = azure_databricks.RequiredNsgRules.NO_AZURE_DATABRICKS_RULES
+"""What a VNet-injected workspace with back-end Private Link sends as requiredNsgRules: its
+clusters reach the control plane through the databricks_ui_api endpoint, so Azure Databricks
+adds no NSG rules for that path (the SDK: "whether data plane (clusters) to control plane
+communication happen over private endpoint"; Learn, security/network/classic/private-link)."""
+
+
+def _injected_at_creation(
+    spec: Mapping[str, Any], networked: bool, spec_key: str, network_key: str
+) -> Iterator[tuple[str, str]]:
+    if networked and "existing" in spec:
+        yield (
+            network_key,
+            "applies to a workspace the stack creates: VNet injection is chosen when a workspace is"
+            " created and cannot be added to an existing one (Learn,"
+            ' databricks/security/network/classic/vnet-inject: "You can\'t replace the VNet")',
+        )
+
+
+def _private_front_end_needs_a_network(
+    spec: Mapping[str, Any], networked: bool, spec_key: str, network_key: str
+) -> Iterator[tuple[str, str]]:
+    # With `existing` the spec's own rules refuse publicNetworkAccess.
+    disabled = spec.get("publicNetworkAccess") == PublicNetworkAccess.DISABLED.value
+    if disabled and not networked and "existing" not in spec:
+        yield (
+            f"{spec_key}.publicNetworkAccess",
+            f"Disabled needs VNet injection and Private Link: add {network_key} (the workspace is"
+            " then reached through its private endpoint only)",
+        )
+
+
+def _private_link_needs_secure_cluster_connectivity(
+    spec: Mapping[str, Any], networked: bool, spec_key: str, network_key: str
+) -> Iterator[tuple[str, str]]:
+    if networked and spec.get("noPublicIp") is False:
+        yield (
+            f"{spec_key}.noPublicIp",
+            "false is refused with a private network: back-end Private Link needs secure cluster"
+            " connectivity (Learn, databricks/security/network/classic/private-link, requirements)",
+        )
+
+
+NETWORK_RULES = (
+    (_injected_at_creation, ("existing",)),
+    (_private_front_end_needs_a_network, ("publicNetworkAccess", "existing")),
+    (_private_link_needs_secure_cluster_connectivity, ("noPublicIp",)),
+)
+"""The combinations of a workspace spec and a private network Azure refuses, each with Azure's
+reason, and the spec keys each reads: checked by the args that hold both (DatabricksWorkspaceArgs
+here, a stack's AdfDatabricksArgs in components.platform). Each reads only its own keys, so a
+broken sku or name hides none of them."""
+
+
+def register_network_rules(cls: type, spec_key: str, network_key: str) -> None:
+    """Check NETWORK_RULES on `cls`, whose `spec_key` holds a WorkspaceSpec and `network_key`
+    the private network."""
+    for fn, reads in NETWORK_RULES:
+
+        def run(args: Mapping[str, Any], fn: Any = fn) -> Iterator[tuple[str, str]]:
+            spec = args.get(spec_key, {})
+            # A spec of the wrong type has its own problem (these read keys inside it).
+            if isinstance(spec, Mapping):
+                yield from fn(spec, network_key in args, spec_key, network_key)
+
+        check(cls, run, *(f"{spec_key}.{key}" for key in reads), network_key)
+
+
+@rules(
+    virtual_network_id=rule(
+        "/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<name>",
+        pattern=VIRTUAL_NETWORK_ID,
+    )
+)
+class WorkspaceNetworkArgs(TypedDict):
+    """The VNet a created workspace is injected into (PrivateNetwork's outputs)."""
+
+    virtual_network_id: pulumi.Input[str]
+    """ARM id of the VNet."""
+    host_subnet_name: pulumi.Input[str]
+    """Name of its host (public) subnet, delegated to Microsoft.Databricks/workspaces."""
+    container_subnet_name: pulumi.Input[str]
+    """Name of its container (private) subnet, delegated likewise."""
+
+
 @rules(resource_group_name=RESOURCE_GROUP_NAME, tags=TAGS, protect=rule(default=False))
 class DatabricksWorkspaceArgs(TypedDict):
     """Inputs of DatabricksWorkspace."""
@@ -147,6 +224,29 @@ class DatabricksWorkspaceArgs(TypedDict):
     """Tags for the workspace."""
     protect: NotRequired[bool]
     """Protect the workspace against deletion by Pulumi."""
+    network: NotRequired[WorkspaceNetworkArgs | None]
+    """Inject the created workspace into this VNet, with back-end Private Link
+    (requiredNsgRules NoAzureDatabricksRules): give it a databricks_ui_api private endpoint
+    (WorkspaceEndpoints), as AdfDatabricks does."""
+
+
+register_network_rules(DatabricksWorkspaceArgs, "spec", "network")
+
+
+def _injection(network: WorkspaceNetworkArgs) -> dict[str, Any]:
+    """The custom parameters of VNet injection (azure-native WorkspaceCustomParametersArgs;
+    ARM customVirtualNetworkId, customPublicSubnetName, customPrivateSubnetName)."""
+    return {
+        "custom_virtual_network_id": azure_databricks.WorkspaceCustomStringParameterArgs(
+            value=network["virtual_network_id"]
+        ),
+        "custom_public_subnet_name": azure_databricks.WorkspaceCustomStringParameterArgs(
+            value=network["host_subnet_name"]
+        ),
+        "custom_private_subnet_name": azure_databricks.WorkspaceCustomStringParameterArgs(
+            value=network["container_subnet_name"]
+        ),
+    }
 
 
 def managed_resource_group_name(workspace_name: str) -> str:
@@ -188,6 +288,7 @@ class DatabricksWorkspace(pulumi.ComponentResource):
             self.resource_id = pulumi.Output.from_input(existing["resource_id"])
             self.url = pulumi.Output.from_input(workspace_url(existing["url"]))
         else:
+            network = args.get("network")
             client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
             self.workspace = azure_databricks.Workspace(
                 f"{name}-workspace",
@@ -210,10 +311,15 @@ class DatabricksWorkspace(pulumi.ComponentResource):
                     enable_no_public_ip=azure_databricks.WorkspaceNoPublicIPBooleanParameterArgs(
                         value=spec.get("no_public_ip", DEFAULT_NO_PUBLIC_IP)
                     ),
+                    **(_injection(network) if network is not None else {}),
                 ),
-                # The only value the rules accept (Disabled is refused above), so whatever the
-                # spec says, this is what it means.
-                public_network_access=DEFAULT_PUBLIC_NETWORK_ACCESS.value,
+                # Without a network only Enabled passes the rules (NETWORK_RULES).
+                public_network_access=PublicNetworkAccess(
+                    spec.get("public_network_access", DEFAULT_PUBLIC_NETWORK_ACCESS)
+                ).value,
+                # Sent only with VNet injection and back-end Private Link: a stack without a
+                # network previews as before.
+                required_nsg_rules=REQUIRED_NSG_RULES.value if network is not None else None,
                 # The catalog the stack's schema goes in, chosen instead of guessed: a Unity
                 # Catalog catalog of the name the stack defaults to (stack_defaults). The SDK's
                 # own default type is HiveMetastore (azure-native DefaultCatalogPropertiesArgs).

@@ -148,7 +148,7 @@ def test_component_refuses_bad_args_with_every_problem() -> None:
         " (an existing standard workspace is upgraded to it in place)",
         "DatabricksWorkspace w: spec.noPublicIp: expected true or false, got 'yes'",
         "DatabricksWorkspace w: spec.publicNetworkAccess: Disabled needs VNet injection and Private"
-        " Link, which this stack does not create; adopt such a workspace with workspace.existing instead",
+        " Link: add network (the workspace is then reached through its private endpoint only)",
         "DatabricksWorkspace w: spec.name: is required to create a workspace",
         "DatabricksWorkspace w: resourceGroupName: expected a resource group name (1-90 letters,"
         " digits, - _ . ( ), not ending in .), got 'bad/name'",
@@ -237,3 +237,62 @@ def test_a_created_workspace_gets_the_unity_catalog_catalog_the_stack_writes_to(
     }
     assert schema["catalogName"] == "adf_databricks_test"
     assert "defaultCatalog" in ws.ignore_changes
+
+
+VNET = (
+    "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+    "/providers/Microsoft.Network/virtualNetworks/etl-vnet"
+)
+
+INJECTED_PROGRAM = f"""
+from components.workspace import DatabricksWorkspace
+
+DatabricksWorkspace(
+    "w",
+    {{
+        "spec": {{"name": "etl", "public_network_access": "Disabled"}},
+        "resource_group_name": "rg",
+        "network": {{"virtual_network_id": "{VNET}", "host_subnet_name": "host", "container_subnet_name": "container"}},
+    }},
+)
+"""
+
+
+def test_an_injected_workspace_gets_its_vnet_and_back_end_private_link(tmp_path: Path) -> None:
+    ws = run_program(tmp_path, INJECTED_PROGRAM).one("azure-native:databricks:Workspace").inputs
+    assert ws["parameters"] == {
+        "enableNoPublicIp": {"value": True},
+        "customVirtualNetworkId": {"value": VNET},
+        "customPublicSubnetName": {"value": "host"},
+        "customPrivateSubnetName": {"value": "container"},
+    }
+    assert ws["requiredNsgRules"] == "NoAzureDatabricksRules"
+    assert ws["publicNetworkAccess"] == "Disabled"
+
+
+def test_a_workspace_without_a_network_sends_no_nsg_rule_choice(render: Render) -> None:
+    assert "requiredNsgRules" not in render(base()).one("azure-native:databricks:Workspace").inputs
+
+
+def test_component_refuses_what_azure_refuses_of_a_private_workspace() -> None:
+    network = {"virtual_network_id": VNET, "host_subnet_name": "host", "container_subnet_name": "container"}
+    with pytest.raises(InvalidArgs) as caught:
+        DatabricksWorkspace(
+            "w",
+            {"spec": {"name": "etl", "no_public_ip": False}, "resource_group_name": "rg", "network": network},
+        )
+    assert str(caught.value).splitlines() == [
+        "DatabricksWorkspace w: spec.noPublicIp: false is refused with a private network: back-end"
+        " Private Link needs secure cluster connectivity (Learn,"
+        " databricks/security/network/classic/private-link, requirements)",
+    ]
+    existing = {"resource_id": EXISTING_ID, "url": "adb-1.2.azuredatabricks.net"}
+    with pytest.raises(InvalidArgs) as caught:
+        DatabricksWorkspace(
+            "w", {"spec": {"existing": existing}, "resource_group_name": "rg", "network": network}
+        )
+    assert str(caught.value).splitlines() == [
+        "DatabricksWorkspace w: network: applies to a workspace the stack creates: VNet injection is"
+        " chosen when a workspace is created and cannot be added to an existing one (Learn,"
+        ' databricks/security/network/classic/vnet-inject: "You can\'t replace the VNet")',
+    ]
