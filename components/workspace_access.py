@@ -154,6 +154,7 @@ check(AuthSpec, _rotated_before_expiry, "mode", "tokenLifetimeDays", "rotateAfte
     protect=rule(default=False),
     key_vault_linked_service_name=replace(DATA_FACTORY_NAME, default="AzureKeyVault"),
     credential_name=rule("a non-empty string", pattern=r"\S", default="DatabricksRunAs"),
+    private_vault=rule(default=False),
 )
 class WorkspaceAccessArgs(TypedDict):
     """Inputs of WorkspaceAccess."""
@@ -190,6 +191,12 @@ class WorkspaceAccessArgs(TypedDict):
     a subscription exists, so the token is issued once they exist and re-issued when they
     change. They watch `vault`, which this component creates: pass Outputs resolved once they
     are declared (`pulumi.deferred_output()`), as AdfDatabricks does."""
+    private_vault: NotRequired[bool]
+    """Turn the vault's public network access off (mode token with keyVault; default false): the
+    factory then reads it through a managed private endpoint (DataFactory with managedNetwork)."""
+    integration_runtime_name: NotRequired[pulumi.Input[str] | None]
+    """Integration runtime the Key Vault linked service connects via (the managed network's);
+    the factory's auto-resolve runtime when unset."""
 
 
 def keeps_token_in_vault(auth: AuthSpec) -> bool:
@@ -212,6 +219,19 @@ def token_watchers_need_a_vault(args: Mapping[str, Any]) -> Iterator[tuple[str, 
 check(WorkspaceAccessArgs, token_watchers_need_a_vault, "auth", "tokenWatchers")
 
 
+def _private_vault_needs_a_vault(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    auth = args.get("auth", {})
+    mode = auth.get("mode", DEFAULT_AUTH_MODE)
+    if args["privateVault"] and (mode != AuthMode.TOKEN or not auth.get("keyVault", DEFAULT_KEY_VAULT)):
+        yield (
+            "privateVault",
+            "applies only with auth.mode token and auth.keyVault true: there is no vault otherwise",
+        )
+
+
+check(WorkspaceAccessArgs, _private_vault_needs_a_vault, "auth", "privateVault")
+
+
 def identity_with_principal(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """In mode msi a user-assigned identity comes with its principal id, which gets the grant."""
     mode = args["auth"].get("mode", DEFAULT_AUTH_MODE)  # auth is required
@@ -223,6 +243,17 @@ def identity_with_principal(args: Mapping[str, Any]) -> Iterator[tuple[str, str]
 
 
 check(WorkspaceAccessArgs, identity_with_principal, "auth", "identityId", "identityPrincipalId")
+
+
+def integration_runtime_reference(
+    name: pulumi.Input[str] | None,
+) -> datafactory.IntegrationRuntimeReferenceArgs | None:
+    """A linked service's `connectVia`: the named runtime, or none (auto-resolve)."""
+    if name is None:
+        return None
+    return datafactory.IntegrationRuntimeReferenceArgs(
+        reference_name=name, type="IntegrationRuntimeReference"
+    )
 
 
 def assignment_name(scope: str, principal_id: str, role_definition_id: str) -> str:
@@ -438,6 +469,11 @@ class WorkspaceAccess(pulumi.ComponentResource):
                 # can never be turned off). The vault holds one token the stack re-issues, so
                 # being able to purge it (and re-create the stack) matters more.
                 soft_delete_retention_in_days=VAULT_SOFT_DELETE_RETENTION_DAYS,
+                # Private: "If set to 'disabled' all traffic except private endpoint traffic and
+                # that that originates from trusted services will be blocked" (azure-native
+                # VaultPropertiesArgs, Key Vault's own spelling). Unset, the SDK sends its
+                # default, 'enabled', as before.
+                public_network_access="disabled" if args["private_vault"] else None,
             ),
             tags=dict(args["tags"]),
             opts=pulumi.ResourceOptions(
@@ -508,6 +544,7 @@ class WorkspaceAccess(pulumi.ComponentResource):
                 type="AzureKeyVault",
                 base_url=self.vault.properties.vault_uri,
                 description="Key Vault holding the Databricks access token",
+                connect_via=integration_runtime_reference(args.get("integration_runtime_name")),
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )

@@ -706,3 +706,54 @@ def _pulumi_names(args: type) -> dict[str, str]:
             if pulumi_name:
                 names[pulumi_name] = python_name
     return names
+
+
+def managed_network() -> dict[str, Any]:
+    """A factory's managed virtual network, declared as azure-native's generic resource."""
+    return {
+        "resourceGroupName": "rg",
+        "resourceProviderNamespace": "Microsoft.DataFactory",
+        "parentResourcePath": "factories/adf-databricks-prod",
+        "resourceType": "managedVirtualNetworks",
+        "resourceName": "default",
+        "apiVersion": "2018-06-01",
+        "properties": {},
+    }
+
+
+def test_a_generic_data_factory_resource_is_checked_against_its_model() -> None:
+    assert contract.check_generic(managed_network()) == []
+    # vNetId and alias are Azure's to set (readonly): the model takes no property.
+    assert contract.check_generic({**managed_network(), "properties": {"vnetId": "x"}}) == [
+        "azure-native:resources:Resource: properties.vnetId: unknown property 'vnetId' for ManagedVirtualNetwork"
+    ]
+    assert contract.check_generic(
+        {**managed_network(), "resourceType": "managedVirtualNetwork", "apiVersion": "2017-09-01-preview"}
+    ) == [
+        "azure-native:resources:Resource: apiVersion: expected one of ['2018-06-01'], got '2017-09-01-preview'",
+        "azure-native:resources:Resource: resourceType: no Data Factory model known for"
+        " 'managedVirtualNetwork'; did you mean 'managedVirtualNetworks'?",
+    ]
+    assert contract.check_generic({**managed_network(), "parentResourcePath": "workspaces/w"}) == [
+        "azure-native:resources:Resource: parentResourcePath: expected factories/<factory name>, got 'workspaces/w'"
+    ]
+
+
+def test_a_plan_checks_generic_resources_of_data_factory_only() -> None:
+    other = {**managed_network(), "resourceProviderNamespace": "Microsoft.Web", "resourceType": "sites"}
+    plan = {
+        "steps": [
+            {"op": "create", "newState": {"type": contract.GENERIC_RESOURCE, "urn": "u1", "inputs": other}},
+            {
+                "op": "create",
+                "newState": {
+                    "type": contract.GENERIC_RESOURCE,
+                    "urn": "u2",
+                    "inputs": {**managed_network(), "properties": {"nope": 1}},
+                },
+            },
+        ]
+    }
+    assert contract.check_plan(plan) == [
+        "u2: properties.nope: unknown property 'nope' for ManagedVirtualNetwork"
+    ]

@@ -193,3 +193,188 @@ def test_studio_links_open_the_factory_home_or_a_page() -> None:
 def test_a_factory_without_identity_is_an_error_that_says_so() -> None:
     with pytest.raises(pulumi.RunError, match=r"^the factory reported no managed identity$"):
         data_factory._principal_id(None)
+
+
+WORKSPACE_ID = (
+    f"/subscriptions/{engine.SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Databricks/workspaces/etl"
+)
+
+PRIVATE_FACTORY_PROGRAM = """
+from components.data_factory import DataFactory
+
+DataFactory(
+    "f",
+    {{
+        "resource_group_name": "rg",
+        "location": "westeurope",
+        "workspace_url": "https://{host}",
+        "workspace_resource_id": "{workspace}",
+        "cluster_fields": {{}},
+        "auth": {auth!r},
+        "managed_network": True,
+        "workspace_endpoint_ids": ["{workspace}-endpoint"],
+    }},
+)
+"""
+
+
+def private_factory(tmp_path: Any, auth: dict[str, Any]) -> engine.Result:
+    from tests.conftest import run_program
+
+    return run_program(
+        tmp_path,
+        PRIVATE_FACTORY_PROGRAM.format(host=engine.WORKSPACE_HOST, workspace=WORKSPACE_ID, auth=auth),
+    )
+
+
+def test_a_managed_network_and_the_runtime_in_it(tmp_path: Any) -> None:
+    result = private_factory(tmp_path, {"mode": "msi"})
+    factory = result.one("azure-native:datafactory:Factory")
+    network = result.one("azure-native:resources:Resource")
+    assert network.inputs == {
+        "resourceGroupName": "rg",
+        "resourceProviderNamespace": "Microsoft.DataFactory",
+        "parentResourcePath": f"factories/{factory.id.rsplit('/', 1)[-1]}",
+        "resourceType": "managedVirtualNetworks",
+        "resourceName": "default",
+        "apiVersion": "2018-06-01",
+        "properties": {},
+    }
+    # No DELETE exists for it (pulumi-azure-native #896): it goes with the factory.
+    assert network.retain_on_delete
+    runtime = result.one("azure-native:datafactory:IntegrationRuntime")
+    assert runtime.inputs["integrationRuntimeName"] == "ManagedVnetIntegrationRuntime"
+    assert runtime.inputs["properties"] == {
+        "type": "Managed",
+        "description": "Runs the Databricks linked services inside the managed virtual network",
+        "managedVirtualNetwork": {"referenceName": "default", "type": "ManagedVirtualNetworkReference"},
+        "computeProperties": {"location": "AutoResolve"},
+    }
+    assert network.urn in runtime.dependencies
+    linked = databricks_linked_service(result).inputs["properties"]
+    assert linked["connectVia"] == {
+        "referenceName": "ManagedVnetIntegrationRuntime",
+        "type": "IntegrationRuntimeReference",
+    }
+
+
+def test_the_workspace_endpoint_is_requested_after_the_workspaces_own_and_approved(tmp_path: Any) -> None:
+    result = private_factory(tmp_path, {"mode": "msi"})
+    (endpoint,) = result.of_type("azure-native:datafactory:ManagedPrivateEndpoint")
+    assert endpoint.inputs["managedVirtualNetworkName"] == "default"
+    assert endpoint.inputs["managedPrivateEndpointName"] == "AzureDatabricksWorkspace"
+    assert endpoint.inputs["properties"] == {
+        "groupId": "databricks_ui_api",
+        "privateLinkResourceId": WORKSPACE_ID,
+    }
+    assert result.one("azure-native:resources:Resource").urn in endpoint.dependencies
+    approval = result.one("azure-native:databricks:PrivateEndpointConnection").inputs
+    factory = result.one("azure-native:datafactory:Factory").id.rsplit("/", 1)[-1]
+    # The name Azure gave the connection (the mocks list one only once the endpoint exists).
+    assert approval["privateEndpointConnectionName"] == f"{factory}.AzureDatabricksWorkspace-8f3c2a1b"
+    assert (approval["resourceGroupName"], approval["workspaceName"]) == ("rg", "etl")
+    assert approval["properties"]["privateLinkServiceConnectionState"] == {
+        "status": "Approved",
+        "description": f"Approved by the stack for Data Factory {factory}",
+    }
+    assert [i.token for i in result.invokes if i.token.endswith("getWorkspace")] == [
+        "azure-native:databricks:getWorkspace"
+    ]
+    # msi mode: no vault, nothing else private.
+    assert result.of_type("azure-native:keyvault:PrivateEndpointConnection") == []
+
+
+def test_in_token_mode_the_vault_is_private_too_and_its_linked_service_runs_in_the_network(
+    tmp_path: Any,
+) -> None:
+    result = private_factory(tmp_path, {"mode": "token"})
+    vault = result.one("azure-native:keyvault:Vault")
+    assert vault.inputs["properties"]["publicNetworkAccess"] == "disabled"
+    endpoints = {
+        e.inputs["properties"]["groupId"]: e
+        for e in result.of_type("azure-native:datafactory:ManagedPrivateEndpoint")
+    }
+    assert endpoints["vault"].inputs["properties"]["privateLinkResourceId"] == vault.id
+    assert endpoints["vault"].inputs["managedPrivateEndpointName"] == "AzureKeyVault"
+    approval = result.one("azure-native:keyvault:PrivateEndpointConnection").inputs
+    factory = result.one("azure-native:datafactory:Factory").id.rsplit("/", 1)[-1]
+    assert approval["vaultName"] == vault.inputs["vaultName"]
+    assert approval["privateEndpointConnectionName"] == f"{factory}.AzureKeyVault-8f3c2a1b"
+    assert approval["privateLinkServiceConnectionState"]["status"] == "Approved"
+    key_vault_service = next(
+        r
+        for r in result.of_type("azure-native:datafactory:LinkedService")
+        if r.inputs["properties"]["type"] == "AzureKeyVault"
+    )
+    assert (
+        key_vault_service.inputs["properties"]["connectVia"]["referenceName"]
+        == "ManagedVnetIntegrationRuntime"
+    )
+
+
+def test_a_public_factory_has_no_managed_network_and_a_public_vault(render: Render) -> None:
+    result = render(base(auth={"mode": "token"}))
+    assert result.of_type("azure-native:datafactory:IntegrationRuntime") == []
+    assert result.of_type("azure-native:resources:Resource") == []
+    assert result.one("azure-native:keyvault:Vault").inputs["properties"]["publicNetworkAccess"] == "enabled"
+    assert all(
+        "connectVia" not in r.inputs["properties"]
+        for r in result.of_type("azure-native:datafactory:LinkedService")
+    )
+
+
+def test_a_connection_not_listed_yet_is_an_error_that_says_what_to_do() -> None:
+    endpoint = "/subscriptions/x/resourceGroups/m/providers/Microsoft.Network/privateEndpoints"
+    assert (
+        data_factory.connection_named(
+            [("a", f"{endpoint}/ws-ui-api"), ("b", f"{endpoint}/ADF1.AzureKeyVault")],
+            "adf1",
+            "AzureKeyVault",
+            "v",
+        )
+        == "b"
+    )
+    with pytest.raises(
+        pulumi.RunError,
+        match=r"v has no private endpoint connection from adf1\.AzureKeyVault yet"
+        r" \(its connections: ws-ui-api\).*run `pulumi up` again",
+    ):
+        data_factory.connection_named([("a", f"{endpoint}/ws-ui-api")], "adf1", "AzureKeyVault", "v")
+
+
+def test_component_refuses_a_runtime_of_its_own_in_the_managed_network() -> None:
+    args = {
+        "resource_group_name": "rg",
+        "workspace_url": "https://adb-1.2.azuredatabricks.net",
+        "workspace_resource_id": WORKSPACE_ID,
+        "cluster_fields": {},
+        "linked_service": {"integration_runtime": "SelfHosted"},
+        "managed_network": True,
+    }
+    with pytest.raises(InvalidArgs) as caught:
+        DataFactory("f", args)  # type: ignore[arg-type]
+    assert str(caught.value).splitlines() == [
+        "DataFactory f: linkedService.integrationRuntime: applies without managedNetwork: the linked"
+        " services connect via ManagedVnetIntegrationRuntime, the runtime in the factory's managed"
+        " virtual network",
+    ]
+    with pytest.raises(InvalidArgs, match="workspaceEndpointIds: applies only with managedNetwork true"):
+        DataFactory(
+            "f", {**args, "linked_service": {}, "managed_network": False, "workspace_endpoint_ids": ["x"]}
+        )  # type: ignore[arg-type]
+
+
+def test_every_resource_of_a_private_factory_passes_microsofts_models(tmp_path: Any) -> None:
+    from tools import contract
+
+    result = private_factory(tmp_path, {"mode": "token"})
+    checked = 0
+    for r in result.resources:
+        if contract.is_generic_datafactory(r.type, r.inputs):
+            assert contract.check_generic(r.inputs, label=r.name) == []
+            checked += 1
+        elif contract.is_datafactory(r.type):
+            assert contract.check_resource(r.type, r.inputs, label=r.name) == []
+            checked += 1
+    # Factory, network, runtime, two endpoints, the Key Vault and Databricks linked services.
+    assert checked == 7

@@ -3,7 +3,8 @@
 Pulumi's mocks accept any property, and Data Factory's REST models allow additional
 properties, so a misspelled or misplaced key (`retrys`, `notebookpath`) can go all the way
 to a real deployment and then be silently ignored or rejected there. This module validates
-the inputs of every `azure-native:datafactory:*` resource in an offline plan (the JSON
+the inputs of every `azure-native:datafactory:*` resource (and generic `resources:Resource` of a
+Data Factory type) in an offline plan (the JSON
 `python -m tools.plan --json` writes, shaped like `pulumi preview --json`) against the
 msrest models shipped in `azure-mgmt-datafactory` 9.x, read straight from each class's
 `_attribute_map`, `_validation` and `_subtype_map` (and, for what the generated code only
@@ -720,6 +721,61 @@ RESOURCES: Mapping[str, ResourceShape] = {
 }
 
 
+GENERIC_RESOURCE = "azure-native:resources:Resource"
+"""azure-native's generic ARM resource, which declares Data Factory types azure-native has no
+resource for (a managed virtual network: its REST API has no DELETE)."""
+
+GENERIC_MODELS: Mapping[str, str] = {"managedVirtualNetworks": "ManagedVirtualNetwork"}
+"""Data Factory resource types (`resourceType` of a generic resource) and their models."""
+
+_GENERIC_PATH = (
+    "resourceGroupName",
+    "resourceProviderNamespace",
+    "parentResourcePath",
+    "resourceType",
+    "resourceName",
+)
+_GENERIC_API_VERSIONS = frozenset({"2018-06-01"})
+"""The Data Factory API versions the models describe (azure-mgmt-datafactory's)."""
+
+
+def is_generic_datafactory(type_token: str, inputs: Mapping[str, Any]) -> bool:
+    """A generic resource of a Data Factory type."""
+    namespace = inputs.get("resourceProviderNamespace")
+    return (
+        type_token == GENERIC_RESOURCE
+        and isinstance(namespace, str)
+        and namespace.lower() == "microsoft.datafactory"
+    )
+
+
+def check_generic(inputs: Mapping[str, Any], *, label: str = GENERIC_RESOURCE) -> Errors:
+    """Errors for a generic resource of a Data Factory type: its path under a factory, the API
+    version, and `properties` against the type's model."""
+    errors: Errors = []
+    for key in _GENERIC_PATH:
+        if not isinstance(inputs.get(key), str):
+            errors.append(_err(key, f"expected str, {_got(inputs.get(key))}"))
+    parent = inputs.get("parentResourcePath")
+    if isinstance(parent, str) and not _is_opaque(parent) and not parent.lower().startswith("factories/"):
+        errors.append(_err("parentResourcePath", f"expected factories/<factory name>, got {parent!r}"))
+    version = inputs.get("apiVersion")
+    if version not in _GENERIC_API_VERSIONS:
+        errors.append(_err("apiVersion", f"expected one of {sorted(_GENERIC_API_VERSIONS)}, got {version!r}"))
+    kind = inputs.get("resourceType")
+    model_name = GENERIC_MODELS.get(kind) if isinstance(kind, str) else None
+    if model_name is None:
+        errors.append(
+            _err(
+                "resourceType",
+                f"no Data Factory model known for {kind!r}{_suggest(str(kind), GENERIC_MODELS)}",
+            )
+        )
+    else:
+        errors += check_value(model_name, inputs.get("properties", {}), "properties")
+    return [f"{label}: {e}" for e in errors]
+
+
 def _native_resource_name(type_token: str) -> str | None:
     """'azure-native:datafactory:Pipeline' (or a versioned 'datafactory/v20180601') -> 'Pipeline'."""
     parts = type_token.split(":")
@@ -912,10 +968,12 @@ def check_plan(plan: Mapping[str, Any]) -> Errors:
         if step.get("op") in _SKIPPED_OPS or not isinstance(state, dict):
             continue
         type_token = state.get("type", "")
-        if not is_datafactory(type_token):
-            continue
+        inputs = state.get("inputs") or {}
         label = state.get("urn") or step.get("urn") or f"steps[{index}]"
-        errors.extend(check_resource(type_token, state.get("inputs") or {}, label=label))
+        if is_generic_datafactory(type_token, inputs):
+            errors.extend(check_generic(inputs, label=label))
+        elif is_datafactory(type_token):
+            errors.extend(check_resource(type_token, inputs, label=label))
     return errors
 
 

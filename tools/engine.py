@@ -81,6 +81,7 @@ class Registration:
     ignore_changes: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     """URNs this resource had before (`aliases`), as full URNs."""
+    retain_on_delete: bool = False
     id: str = ""
     """The id the mocks gave it (empty for components and in a preview)."""
 
@@ -286,6 +287,7 @@ class RecordingMonitor(mocks.MockMonitor):
                 additional_secret_outputs=list(request.additionalSecretOutputs),
                 ignore_changes=list(request.ignoreChanges),
                 aliases=sorted(a.urn for a in request.aliases if a.urn),
+                retain_on_delete=bool(request.retainOnDelete),
                 id=id_ or "",
             )
         )
@@ -354,6 +356,67 @@ class CloudMocks(_ClientConfigMocks):
     """Realistic computed outputs, as Azure and Databricks return them after `pulumi up`."""
 
     client_config = CLIENT_CONFIG
+
+    def __init__(self) -> None:
+        self.managed_endpoints: list[tuple[str, str, str]] = []
+        """(factory, managed private endpoint, target id) of each one created so far."""
+
+    def call(self, args: mocks.MockCallArgs) -> dict[str, Any]:  # type: ignore[override]
+        """A workspace and a vault list a connection per managed private endpoint created to
+        them, Pending, named by Azure (a GUID-like suffix the stack cannot guess)."""
+        if args.token == "azure-native:databricks:getWorkspace":
+            target = arm_id(
+                args.args["resourceGroupName"],
+                "Microsoft.Databricks",
+                "workspaces",
+                args.args["workspaceName"],
+            )
+            return {
+                "id": target,
+                "name": args.args["workspaceName"],
+                "privateEndpointConnections": [
+                    {
+                        "id": f"{target}/privateEndpointConnections/{connection}",
+                        "name": connection,
+                        "properties": {
+                            "privateEndpoint": {"id": endpoint},
+                            "privateLinkServiceConnectionState": {"status": "Pending"},
+                            "provisioningState": "Succeeded",
+                        },
+                    }
+                    for connection, endpoint in self._connections(target)
+                ],
+            }
+        if args.token == "azure-native:keyvault:getVault":
+            target = arm_id(
+                args.args["resourceGroupName"], "Microsoft.KeyVault", "vaults", args.args["vaultName"]
+            )
+            return {
+                "id": target,
+                "name": args.args["vaultName"],
+                "properties": {
+                    "tenantId": TENANT,
+                    "sku": {"family": "A", "name": "standard"},
+                    "privateEndpointConnections": [
+                        {
+                            "id": f"{target}/privateEndpointConnections/{connection}",
+                            "privateEndpoint": {"id": endpoint},
+                            "privateLinkServiceConnectionState": {"status": "Pending"},
+                            "provisioningState": "Succeeded",
+                        }
+                        for connection, endpoint in self._connections(target)
+                    ],
+                },
+            }
+        return super().call(args)
+
+    def _connections(self, target: str) -> list[tuple[str, str]]:
+        managed = f"/subscriptions/{MANAGED_SUBSCRIPTION}/resourceGroups/managed-rg/providers/Microsoft.Network/privateEndpoints"
+        return [
+            (f"{factory}.{endpoint}-8f3c2a1b", f"{managed}/{factory}.{endpoint}")
+            for factory, endpoint, to in self.managed_endpoints
+            if to.lower() == target.lower()
+        ]
 
     def new_resource(self, args: mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
         if not args.custom and not args.typ.startswith("pulumi:providers:"):
@@ -428,6 +491,35 @@ class CloudMocks(_ClientConfigMocks):
             zone = arm_id(rg, "Microsoft.Network", "privateDnsZones", inputs["privateZoneName"])
             link = inputs["virtualNetworkLinkName"]
             return f"{zone}/virtualNetworkLinks/{link}", {**inputs, "name": link}
+        if typ in FACTORY_CHILDREN:
+            collection, name_input = FACTORY_CHILDREN[typ]
+            own = inputs[name_input]
+            factory_id = arm_id(rg, "Microsoft.DataFactory", "factories", inputs["factoryName"])
+            if typ == "azure-native:datafactory:ManagedPrivateEndpoint":
+                # Data Factory's endpoint behind it, in its own subscription, as the target
+                # lists it (components.data_factory.connection_named).
+                self.managed_endpoints.append(
+                    (inputs["factoryName"], own, inputs["properties"]["privateLinkResourceId"])
+                )
+                collection = f"managedVirtualNetworks/{inputs['managedVirtualNetworkName']}/{collection}"
+            return f"{factory_id}/{collection}/{own}", {**inputs, "name": own}
+        if typ == "azure-native:resources:Resource":
+            parent = f"{inputs['resourceProviderNamespace']}/{inputs['parentResourcePath']}"
+            own = inputs["resourceName"]
+            return arm_id(
+                rg, parent.split("/", 1)[0], f"{parent.split('/', 1)[1]}/{inputs['resourceType']}", own
+            ), {
+                **inputs,
+                "name": own,
+            }
+        if typ == "azure-native:databricks:PrivateEndpointConnection":
+            workspace = arm_id(rg, "Microsoft.Databricks", "workspaces", inputs["workspaceName"])
+            own = inputs["privateEndpointConnectionName"]
+            return f"{workspace}/privateEndpointConnections/{own}", {**inputs, "name": own}
+        if typ == "azure-native:keyvault:PrivateEndpointConnection":
+            vault = arm_id(rg, "Microsoft.KeyVault", "vaults", inputs["vaultName"])
+            own = inputs["privateEndpointConnectionName"]
+            return f"{vault}/privateEndpointConnections/{own}", {**inputs, "name": own}
         if typ == "azure-native:datafactory:LinkedService":
             ls = inputs["linkedServiceName"]
             return arm_id(
@@ -561,6 +653,18 @@ class CloudMocks(_ClientConfigMocks):
         return f"{name}-id", inputs
 
 
+MANAGED_SUBSCRIPTION = "99999999-9999-9999-9999-999999999999"
+"""The subscription Data Factory keeps its managed private endpoints' endpoints in."""
+
+FACTORY_CHILDREN = {
+    "azure-native:datafactory:IntegrationRuntime": ("integrationruntimes", "integrationRuntimeName"),
+    "azure-native:datafactory:ManagedPrivateEndpoint": (
+        "managedPrivateEndpoints",
+        "managedPrivateEndpointName",
+    ),
+}
+"""Data Factory children (besides those above) by collection and name input."""
+
 NETWORK_RESOURCES = {
     "azure-native:network:NetworkSecurityGroup": ("networkSecurityGroups", "networkSecurityGroupName"),
     "azure-native:network:PublicIPAddress": ("publicIPAddresses", "publicIpAddressName"),
@@ -589,6 +693,8 @@ NAME_INPUTS = {
     "azure-native:eventgrid:SystemTopicEventSubscription": "eventSubscriptionName",
     "azure-native:network:VirtualNetwork": "virtualNetworkName",
     **{kind: name_input for kind, (_, name_input) in NETWORK_RESOURCES.items()},
+    **{kind: name_input for kind, (_, name_input) in FACTORY_CHILDREN.items()},
+    "azure-native:resources:Resource": "resourceName",
 }
 """Explicit name inputs, which become the `name` output Azure reports."""
 
