@@ -35,7 +35,7 @@ from typing_extensions import NotRequired
 
 from . import outputs, validation
 from .arm import RESOURCE_GROUP_NAME, TAGS, any_case
-from .validation import check, rule, rules, shown_default
+from .validation import check, rule, rules
 
 DNS_ZONE = "privatelink.azuredatabricks.net"
 """The private DNS zone of Azure Databricks' `databricks_ui_api` and `browser_authentication`
@@ -137,7 +137,7 @@ class ExistingNetwork(TypedDict):
             pattern=VIRTUAL_NETWORK_ID,
         ),
     ),
-    browser_authentication=shown_default(rule(), DEFAULT_BROWSER_AUTHENTICATION),
+    browser_authentication=rule(default=DEFAULT_BROWSER_AUTHENTICATION),
 )
 class NetworkSpec(TypedDict):
     """The workspace's own VNet (created or existing), its private endpoints and their DNS."""

@@ -21,6 +21,7 @@ from .compute import DatabricksCompute
 from .data_factory import DataFactory
 from .job import NotebookJob
 from .monitoring import Monitoring
+from .network import PrivateNetwork, WorkspaceEndpoints
 from .notebooks import Notebooks
 from .pipeline import NotebookPipeline
 from .platform import AdfDatabricks
@@ -48,6 +49,8 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     NotebookPipeline,
     ScheduleTrigger,
     Monitoring,
+    PrivateNetwork,
+    WorkspaceEndpoints,
 )
 
 # The analyzer takes a type's description from `__doc__`: the components', their args

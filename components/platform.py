@@ -25,6 +25,13 @@ from .enums import AuthMode, ClusterMode, Frequency, JobCompute
 from .job import NotebookJob, NotebookJobArgs
 from .monitoring import KEY_VAULT_EVENTS, Monitoring, MonitoringArgs, MonitoringSpec
 from .names import DATA_FACTORY_NAME
+from .network import (
+    NetworkSpec,
+    PrivateNetwork,
+    PrivateNetworkArgs,
+    WorkspaceEndpoints,
+    WorkspaceEndpointsArgs,
+)
 from .notebooks import WORKSPACE_PATH, Notebooks, NotebooksArgs, lockable_folder_problem
 from .pipeline import (
     NotebookActivity,
@@ -87,6 +94,10 @@ class AdfDatabricksArgs(TypedDict):
     monitoring: NotRequired[MonitoringSpec]
     """Run history in Log Analytics, and alerts when a pipeline failed or did not run (nothing
     is created without it)."""
+    network: NotRequired[NetworkSpec]
+    """Private networking: the workspace injected into a VNet with back-end Private Link, and
+    the factory reaching it (and the token's vault) over its managed virtual network. Without
+    it the stack is public, as the Learn module builds it."""
 
 
 FILLED_BY_THE_STACK: Mapping[type, tuple[str, ...]] = {
@@ -185,6 +196,18 @@ check(AdfDatabricksArgs, _catalog_of_an_adopted_workspace, "workspace", "unityCa
 
 # What Azure refuses of the workspace with or without the stack's network.
 register_network_rules(AdfDatabricksArgs, "workspace", "network")
+
+
+def _runtime_of_a_public_stack(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if "network" in args and "integrationRuntime" in args:
+        yield (
+            "integrationRuntime",
+            "applies without network: a private stack's linked services connect via the runtime in"
+            " the factory's managed virtual network",
+        )
+
+
+check(AdfDatabricksArgs, _runtime_of_a_public_stack, "integrationRuntime", "network")
 
 
 def stack_defaults(document: Mapping[str, Any], project: str, stack: str) -> dict[str, Any]:
@@ -295,6 +318,10 @@ class AdfDatabricks(pulumi.ComponentResource):
             )
             group_name, location = group.name, group.location
 
+        network = self._network(name, a, group_name, location, tags) if "network" in a else None
+        # The Databricks provider waits until the workspace's endpoints and their DNS records
+        # exist (a private front end is reached only through them): known once they are declared.
+        reachable = pulumi.deferred_output() if network is not None else None
         self._workspace = DatabricksWorkspace(
             f"{name}-workspace",
             validation.checked(
@@ -305,10 +332,44 @@ class AdfDatabricks(pulumi.ComponentResource):
                     location=location,
                     tags=tags,
                     protect=protect,
+                    network={
+                        "virtual_network_id": network.virtual_network_id,
+                        "host_subnet_name": network.host_subnet_name,
+                        "container_subnet_name": network.container_subnet_name,
+                    }
+                    if network is not None
+                    else None,
+                    reachable=reachable[0] if reachable is not None else None,
                 ),
             ),
             opts=pulumi.ResourceOptions(parent=self),
         )
+        self._endpoints: WorkspaceEndpoints | None = None
+        if network is not None and reachable is not None:
+            try:
+                self._endpoints = WorkspaceEndpoints(
+                    f"{name}-workspace-endpoints",
+                    validation.checked(
+                        WorkspaceEndpointsArgs,
+                        WorkspaceEndpointsArgs(
+                            workspace_id=self._workspace.resource_id,
+                            workspace_name=a["workspace"]["name"],
+                            endpoint_subnet_id=network.endpoint_subnet_id,
+                            dns_zone_id=network.dns_zone_id,
+                            resource_group_name=group_name,
+                            location=location,
+                            tags=tags,
+                            browser_authentication=a["network"]["browser_authentication"],
+                        ),
+                    ),
+                    opts=pulumi.ResourceOptions(parent=self),
+                )
+            finally:
+                # Resolved whatever happened: an unresolved deferred output keeps the program
+                # waiting forever.
+                ready = self._endpoints.ready if self._endpoints is not None else []
+                reachable[1](pulumi.Output.all(*(r.urn for r in ready)).apply(lambda urns: ",".join(urns)))
+        endpoint_ids = [r.id for r in self._endpoints.ready] if self._endpoints is not None else None
         on_workspace = pulumi.ResourceOptions(parent=self, providers=[self._workspace.provider])
         # First, so that the cluster and the workspace's grants can name who the runs execute as.
         run_identity = RunIdentity(
@@ -396,6 +457,8 @@ class AdfDatabricks(pulumi.ComponentResource):
                     identity_principal_id=identity.principal_id if identity else None,
                     serverless=any(runs_a_job(act) for act in activities),
                     token_watchers=[watcher for watcher, _ in watchers.values()] or None,
+                    managed_network=network is not None,
+                    workspace_endpoint_ids=endpoint_ids,
                 ),
             ),
             opts=on_workspace,
@@ -405,6 +468,8 @@ class AdfDatabricks(pulumi.ComponentResource):
         trigger_waits: list[pulumi.Resource] = [*compute.grants, *data.grants]
         if self._data_factory.access.grants_propagated is not None:
             trigger_waits.append(self._data_factory.access.grants_propagated)
+        # Nor does a run reach a private workspace before its managed endpoints are approved.
+        trigger_waits += self._data_factory.approvals
 
         # A job names the identity it runs as once the deployer may (RunIdentity.job_run_as).
         job_run_as = run_identity.job_run_as if mode is not AuthMode.TOKEN else None
@@ -549,6 +614,29 @@ class AdfDatabricks(pulumi.ComponentResource):
     def monitoring(self) -> Monitoring | None:
         """Diagnostics and alerts, when the stack has a `monitoring` section."""
         return self._monitoring
+
+    def _network(
+        self,
+        name: str,
+        a: Mapping[str, Any],
+        group_name: pulumi.Input[str],
+        location: pulumi.Input[str] | None,
+        tags: dict[str, str],
+    ) -> PrivateNetwork:
+        return PrivateNetwork(
+            f"{name}-network",
+            validation.checked(
+                PrivateNetworkArgs,
+                PrivateNetworkArgs(
+                    spec=a["network"],
+                    name=f"{pulumi.get_project()}-{pulumi.get_stack()}",
+                    resource_group_name=group_name,
+                    location=location,
+                    tags=tags,
+                ),
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
 
     def _monitor(
         self,

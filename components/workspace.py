@@ -228,6 +228,10 @@ class DatabricksWorkspaceArgs(TypedDict):
     """Inject the created workspace into this VNet, with back-end Private Link
     (requiredNsgRules NoAzureDatabricksRules): give it a databricks_ui_api private endpoint
     (WorkspaceEndpoints), as AdfDatabricks does."""
+    reachable: NotRequired[pulumi.Input[str] | None]
+    """Resolves once the workspace's front end can be reached from where Pulumi runs (with
+    publicNetworkAccess Disabled: its private endpoint and DNS records exist); the provider,
+    and so every Databricks resource, waits for it. Its value is not used."""
 
 
 register_network_rules(DatabricksWorkspaceArgs, "spec", "network")
@@ -336,9 +340,12 @@ class DatabricksWorkspace(pulumi.ComponentResource):
             )
             self.resource_id = self.workspace.id
             self.url = self.workspace.workspace_url.apply(workspace_url)
+        reachable = args.get("reachable")
         self.provider = databricks.Provider(
             f"{name}-provider",
-            host=self.url,
+            host=self.url
+            if reachable is None
+            else pulumi.Output.all(self.url, reachable).apply(lambda v: v[0]),
             # The ARM id (not the numeric workspace id) lets the provider authenticate
             # with the same Azure identity that runs `pulumi up`.
             azure_workspace_resource_id=self.resource_id,

@@ -452,6 +452,42 @@ def check_prod_protection(resource_type: str, props: Mapping[str, Any], protect:
     return [f"{resource_type} '{name_from_urn(urn)}' has protect=False but {reason}; set protect=True"]
 
 
+# --- 7. prod-workspace-is-private -------------------------------------------------------------
+
+
+def check_prod_is_private(resource_type: str, props: Mapping[str, Any], urn: str) -> list[str]:
+    """In production the workspace is private: injected into a VNet, its clusters reaching the
+    control plane over back-end Private Link (requiredNsgRules NoAzureDatabricksRules), and its
+    UI and API closed to the internet (publicNetworkAccess Disabled). An adopted workspace is
+    not declared, so not judged."""
+    if resource_type != WORKSPACE:
+        return []
+    reason = prod_reason(urn, props)
+    if reason is None:
+        return []
+    name = name_from_urn(urn)
+    messages: list[str] = []
+    vnet = _get(props, "parameters", "customVirtualNetworkId", "value")
+    if vnet is None:
+        messages.append(
+            f"workspace '{name}' is not injected into a VNet but {reason}; give the stack a network"
+        )
+    # Absent, Azure takes its defaults: AllRules and Enabled (azure-native databricks Workspace).
+    nsg_rules = _get(props, "requiredNsgRules") or "AllRules"
+    if nsg_rules is not UNKNOWN and nsg_rules != "NoAzureDatabricksRules":
+        messages.append(
+            f"workspace '{name}' has requiredNsgRules {nsg_rules!r}, not back-end Private Link"
+            f" (NoAzureDatabricksRules), but {reason}"
+        )
+    access = _get(props, "publicNetworkAccess") or "Enabled"
+    if access is not UNKNOWN and access != "Disabled":
+        messages.append(
+            f"workspace '{name}' has publicNetworkAccess {access!r} but {reason}; set"
+            " workspace.publicNetworkAccess: Disabled"
+        )
+    return messages
+
+
 # --- adapters from the SDK's argument objects --------------------------------------------------
 
 
@@ -506,6 +542,11 @@ def _validate_required_tags(args: ResourceValidationArgs, report_violation: Repo
 def _validate_prod_protection(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     protect = bool(getattr(args.opts, "protect", False))
     for message in check_prod_protection(args.resource_type, to_plain(args.props), protect, args.urn):
+        report_violation(message, None)
+
+
+def _validate_prod_private(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    for message in check_prod_is_private(args.resource_type, to_plain(args.props), args.urn):
         report_violation(message, None)
 
 
@@ -581,6 +622,16 @@ POLICIES: Final[list[Policy]] = [
             "against deletion."
         ),
         validate=_validate_prod_protection,
+        enforcement_level=EnforcementLevel.MANDATORY,
+        severity=Severity.HIGH,
+    ),
+    ResourceValidationPolicy(
+        name="prod-workspace-is-private",
+        description=(
+            "In a production stack the Databricks workspace is private: VNet-injected, with back-end "
+            "Private Link and public network access disabled."
+        ),
+        validate=_validate_prod_private,
         enforcement_level=EnforcementLevel.MANDATORY,
         severity=Severity.HIGH,
     ),

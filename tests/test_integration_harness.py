@@ -211,3 +211,30 @@ def test_secret_dev_values_stop_the_test_with_their_keys(
         pytest.fail.Exception, match=r"adf-databricks:pipelines\[0\]\.parameters\.token\.default"
     ):
         e2e.throwaway_config()
+
+
+def test_the_private_profile_is_prods_network_with_a_private_front_end(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    network = {"addressSpace": "10.20.0.0/22", "hostSubnet": "10.20.0.0/24"}
+    (tmp_path / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"config": DEV_CONFIG}))
+    (tmp_path / "Pulumi.prod.yaml").write_text(
+        yaml.safe_dump({"config": {"adf-databricks:network": network}})
+    )
+    monkeypatch.setattr(e2e, "ROOT", tmp_path)
+    runner = "/subscriptions/x/resourceGroups/ci/providers/Microsoft.Network/virtualNetworks/runners"
+    config = e2e.private_config({e2e.RUNNER_VNET: runner})
+    assert config["adf-databricks:network"] == {**network, "linkedNetworkIds": [runner]}
+    assert config["adf-databricks:workspace"] == {"publicNetworkAccess": "Disabled"}
+    assert config["adf-databricks:auth"] == {"mode": "msi"}
+    assert "adf-databricks:resourceGroupName" not in config
+    assert "linkedNetworkIds" not in e2e.private_config({})["adf-databricks:network"]
+
+
+def test_the_private_profile_is_marked_and_needs_a_runner_in_the_network() -> None:
+    test = e2e.test_private_stack_deploys_runs_its_pipeline_and_destroys
+    marks = {m.name: m for m in getattr(test, "pytestmark", [])}
+    assert "private" in marks
+    if not e2e.os.environ.get(e2e.PRIVATE_RUNNER):
+        assert marks["skipif"].args == (True,)
+        assert f"{e2e.PRIVATE_RUNNER}=1" in marks["skipif"].kwargs["reason"]

@@ -214,6 +214,19 @@ ORDERING_ONLY = {
     # ... and after the run identity's rights on the pool or interactive cluster, and its
     # job activities' identity may run their jobs (CAN_MANAGE_RUN).
     ("azure:datafactory/triggerSchedule:TriggerSchedule", "databricks:index/permissions:Permissions"),
+    # ... and, in a private stack, after the factory's managed private endpoints are approved.
+    (
+        "azure:datafactory/triggerSchedule:TriggerSchedule",
+        "azure-native:databricks:PrivateEndpointConnection",
+    ),
+    ("azure:datafactory/triggerSchedule:TriggerSchedule", "azure-native:keyvault:PrivateEndpointConnection"),
+    # The managed runtime and endpoints name the managed virtual network ("default"), which must
+    # exist first (a generic resource: azure-native has no type for it).
+    ("azure-native:datafactory:IntegrationRuntime", "azure-native:resources:Resource"),
+    ("azure-native:datafactory:ManagedPrivateEndpoint", "azure-native:resources:Resource"),
+    # Azure takes one endpoint operation on a workspace at a time.
+    ("azure-native:network:PrivateEndpoint", "azure-native:network:PrivateEndpoint"),
+    ("azure-native:network:PrivateEndpoint", "azure-native:network:PrivateDnsZoneGroup"),
 }
 """Edges that order resources without passing a value, each for the reason given."""
 

@@ -236,6 +236,7 @@ def test_components_are_usable_from_other_languages() -> None:
     # outputs; Python reads them as properties.
     assert set(components["DataFactory"].outputs) == {
         "factory",
+        "integrationRuntime",
         "linkedService",
         "serverlessLinkedService",
         "studioUrl",
@@ -415,3 +416,98 @@ def test_a_child_built_by_another_program_checks_its_own_args_once(
         "Notebooks('nb', {'folder': '/team/etl', 'sources': ['tests/fixtures/process_data.py']})\n",
     )
     assert validated == [NotebooksArgs]
+
+
+NETWORK = {
+    "addressSpace": "10.20.0.0/22",
+    "hostSubnet": "10.20.0.0/24",
+    "containerSubnet": "10.20.1.0/24",
+    "endpointSubnet": "10.20.2.0/27",
+}
+
+
+def test_a_private_stack_connects_the_whole_path_in_order(render: Render) -> None:
+    """VNet before the workspace, the workspace's endpoints before the factory's and before
+    any Databricks call, and no run before the factory's endpoints are approved."""
+    result = render(base(network=NETWORK, workspace={"publicNetworkAccess": "Disabled"}))
+    vnet = result.one("azure-native:network:VirtualNetwork")
+    workspace = result.one("azure-native:databricks:Workspace")
+    assert workspace.inputs["parameters"]["customVirtualNetworkId"] == {"value": vnet.id}
+    assert vnet.urn in workspace.dependencies
+    endpoints = [r.urn for r in result.of_type("azure-native:network:PrivateEndpoint")]
+    zone_groups = [r.urn for r in result.of_type("azure-native:network:PrivateDnsZoneGroup")]
+    assert len(endpoints) == 2 and len(zone_groups) == 2
+    provider = result.one("pulumi:providers:databricks")
+    assert set(endpoints + zone_groups) <= set(provider.dependencies)
+    assert provider.inputs["host"] == f"https://{engine.WORKSPACE_HOST}"
+    managed = result.one("azure-native:datafactory:ManagedPrivateEndpoint")
+    assert set(endpoints + zone_groups) <= set(managed.dependencies)
+    approval = result.one("azure-native:databricks:PrivateEndpointConnection")
+    trigger = result.one("azure:datafactory/triggerSchedule:TriggerSchedule")
+    assert approval.urn in trigger.dependencies
+    assert databricks_linked_service(result).inputs["properties"]["connectVia"]["referenceName"] == (
+        "ManagedVnetIntegrationRuntime"
+    )
+
+
+def test_a_private_stack_previews_before_anything_exists(render: Render) -> None:
+    """The approval's connection is named by Azure: unknown in a first preview, not an error."""
+    result = render(base(network=NETWORK), preview=True)
+    approval = result.one("azure-native:databricks:PrivateEndpointConnection")
+    assert approval.inputs["privateEndpointConnectionName"] == engine.UNKNOWN
+    assert [i.token for i in result.invokes if "getWorkspace" in i.token] == []
+
+
+def test_a_public_stack_declares_no_network(render: Render) -> None:
+    result = render(base())
+    assert [
+        r.type
+        for r in result.resources
+        if r.type.startswith(("azure-native:network:", "azure-native:privatedns:"))
+    ] == []
+    assert result.of_type("azure-native:datafactory:ManagedPrivateEndpoint") == []
+
+
+@pytest.mark.parametrize(
+    ("overrides", "path", "message"),
+    [
+        (
+            {"integrationRuntime": "SelfHosted"},
+            "integrationRuntime",
+            "applies without network: a private stack's linked services connect via the runtime in"
+            " the factory's managed virtual network",
+        ),
+        (
+            {"workspace": {"noPublicIp": False}},
+            "workspace.noPublicIp",
+            "false is refused with a private network: back-end Private Link needs secure cluster"
+            " connectivity (Learn, databricks/security/network/classic/private-link, requirements)",
+        ),
+        (
+            {
+                "workspace": {
+                    "existing": {
+                        "resourceId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups"
+                        "/rg/providers/Microsoft.Databricks/workspaces/w",
+                        "url": "adb-1.2.azuredatabricks.net",
+                    }
+                },
+                "unityCatalog": {"catalog": "main"},
+            },
+            "network",
+            "applies to a workspace the stack creates: VNet injection is chosen when a workspace is"
+            " created and cannot be added to an existing one",
+        ),
+    ],
+)
+def test_a_stack_refuses_what_azure_refuses_of_a_private_workspace(
+    overrides: dict[str, Any], path: str, message: str
+) -> None:
+    found = platform_problems(base(network=NETWORK, **overrides))
+    assert [(p.path, p.message[: len(message)]) for p in found] == [(path, message)]
+
+
+def platform_problems(document: dict[str, Any]) -> list[validation.Problem]:
+    from components import platform
+
+    return platform.problems(document, "adf-databricks", "test")

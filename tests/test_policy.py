@@ -57,6 +57,7 @@ EXPECTED_LEVELS = {
     "databricks-linked-service-https": EnforcementLevel.MANDATORY,
     "required-tags": EnforcementLevel.ADVISORY,
     "prod-protects-workspace-and-factory": EnforcementLevel.MANDATORY,
+    "prod-workspace-is-private": EnforcementLevel.MANDATORY,
 }
 
 # Steps for resources leaving the stack carry no newState; nothing is evaluated for them.
@@ -210,7 +211,7 @@ def rename_stack(states: list[dict[str, Any]], stack: str) -> None:
 # --- the pack ---------------------------------------------------------------------------------
 
 
-def test_pack_has_exactly_the_six_policies() -> None:
+def test_pack_has_exactly_the_seven_policies() -> None:
     assert {p.name: p.enforcement_level for p in rules.POLICIES} == EXPECTED_LEVELS
     assert len(rules.POLICIES) == len(EXPECTED_LEVELS)
     stack_policies = [p.name for p in rules.POLICIES if isinstance(p, StackValidationPolicy)]
@@ -539,6 +540,35 @@ def test_prod_stack_names(stack: str, prod: bool) -> None:
     urn = f"urn:pulumi:{stack}::adf-databricks::{rules.FACTORY}::f"
     assert rules.stack_from_urn(urn) == stack
     assert (rules.check_prod_protection(rules.FACTORY, {}, False, urn) != []) is prod
+
+
+# --- 7. prod-workspace-is-private -------------------------------------------------------------
+
+
+def test_a_public_workspace_in_production_is_refused(sample: list[dict[str, Any]]) -> None:
+    rename_stack(sample, "prod")
+    workspace = find(sample, rules.WORKSPACE)
+
+    messages = [v.message for v in run_policy("prod-workspace-is-private", sample)]
+
+    name = workspace["urn"].rsplit("::", 1)[-1]
+    assert messages == [
+        f"workspace '{name}' is not injected into a VNet but stack 'prod' is prod-like; give the stack a network",
+        f"workspace '{name}' has requiredNsgRules 'AllRules', not back-end Private Link (NoAzureDatabricksRules),"
+        " but stack 'prod' is prod-like",
+        f"workspace '{name}' has publicNetworkAccess 'Enabled' but stack 'prod' is prod-like; set"
+        " workspace.publicNetworkAccess: Disabled",
+    ]
+    workspace["inputs"].setdefault("parameters", {})["customVirtualNetworkId"] = {"value": "[unknown]"}
+    workspace["inputs"]["requiredNsgRules"] = "NoAzureDatabricksRules"
+    workspace["inputs"]["publicNetworkAccess"] = "Disabled"
+    assert run_policy("prod-workspace-is-private", sample) == []
+
+
+def test_only_production_must_be_private(sample: list[dict[str, Any]]) -> None:
+    assert run_policy("prod-workspace-is-private", sample) == []
+    find(sample, rules.WORKSPACE)["inputs"]["tags"]["environment"] = "production"
+    assert len(run_policy("prod-workspace-is-private", sample)) == 3
 
 
 # --- plumbing ---------------------------------------------------------------------------------

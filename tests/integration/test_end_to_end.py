@@ -13,6 +13,10 @@ from a copy of the project, so the stack's settings file never lands in the repo
 It proves: `pulumi up` of the dev configuration (with the policy pack) works on a new workspace,
 the pipeline's Notebook activity runs and returns the path of the file the notebook wrote, and
 `pulumi destroy` removes everything again: destroy runs even when an assertion failed.
+
+The private profile (marked `private`) does the same with prod's `network` section and a
+private front end; it runs only where ADF_IT_PRIVATE_RUNNER says the machine reaches the stack's
+VNet (ADF_IT_RUNNER_VNET_ID: the runner's VNet, linked to the stack's DNS zone).
 """
 
 from __future__ import annotations
@@ -127,7 +131,58 @@ def wait_for_run(client: Any, group: str, factory: str, run_id: str) -> Any:
         time.sleep(POLL_SECONDS)
 
 
+PRIVATE_RUNNER = "ADF_IT_PRIVATE_RUNNER"
+"""Set (to 1) where the machine running the test reaches the throwaway stack's VNet: a runner
+in a VNet peered with it. Its private front end is reached only from there."""
+RUNNER_VNET = "ADF_IT_RUNNER_VNET_ID"
+"""ARM id of that runner's VNet, which the stack's private DNS zone is linked to."""
+
+
+def private_config(environ: Mapping[str, str]) -> dict[str, Any]:
+    """The throwaway config made private as Pulumi.prod.yaml is: its `network` section and
+    `publicNetworkAccess: Disabled`. In msi mode: a token kept in a private vault could not be
+    deleted from outside the VNet (README, "Private deployment"), and the runner is inside."""
+    config = throwaway_config()
+    prod: dict[str, Any] = yaml.safe_load((ROOT / "Pulumi.prod.yaml").read_text())["config"]
+    network = dict(prod[f"{PROJECT}:network"])
+    if environ.get(RUNNER_VNET):
+        network["linkedNetworkIds"] = [environ[RUNNER_VNET]]
+    config[f"{PROJECT}:network"] = network
+    workspace = config.get(f"{PROJECT}:workspace")
+    config[f"{PROJECT}:workspace"] = {
+        **(workspace if isinstance(workspace, dict) else {}),
+        "publicNetworkAccess": "Disabled",
+    }
+    config[f"{PROJECT}:auth"] = {"mode": "msi"}
+    return config
+
+
+PRIVATE_MISSING = [
+    *MISSING,
+    *(
+        []
+        if os.environ.get(PRIVATE_RUNNER)
+        else [f"{PRIVATE_RUNNER}=1 on a runner that reaches the stack's VNet"]
+    ),
+]
+
+
 def test_dev_stack_deploys_runs_its_pipeline_and_destroys(tmp_path: Path) -> None:
+    deploy_run_destroy(tmp_path, throwaway_config())
+
+
+@pytest.mark.private
+@pytest.mark.skipif(
+    bool(PRIVATE_MISSING), reason="the private end-to-end test needs " + "; ".join(PRIVATE_MISSING)
+)
+def test_private_stack_deploys_runs_its_pipeline_and_destroys(tmp_path: Path) -> None:
+    """The same run through the private path: VNet-injected workspace with Private Link, the
+    factory's managed network and its approved endpoint."""
+    deploy_run_destroy(tmp_path, private_config(os.environ))
+
+
+def deploy_run_destroy(tmp_path: Path, config: dict[str, Any]) -> None:
+    """Deploy `config` as a throwaway stack, run its first pipeline, check it, destroy it."""
     from azure.identity import DefaultAzureCredential
     from azure.mgmt.datafactory import DataFactoryManagementClient
     from azure.mgmt.datafactory.models import RunFilterParameters
@@ -136,9 +191,7 @@ def test_dev_stack_deploys_runs_its_pipeline_and_destroys(tmp_path: Path) -> Non
     subscription_id = os.environ["AZURE_SUBSCRIPTION_ID"]
     stack_name = os.environ.get("ADF_IT_STACK") or f"it{uuid.uuid4().hex[:10]}"
     work = project_copy(tmp_path)
-    (work / f"Pulumi.{stack_name}.yaml").write_text(
-        yaml.safe_dump({"config": throwaway_config()}, sort_keys=False)
-    )
+    (work / f"Pulumi.{stack_name}.yaml").write_text(yaml.safe_dump({"config": config}, sort_keys=False))
     stack = auto.create_stack(
         stack_name,
         work_dir=str(work),
