@@ -510,7 +510,7 @@ class WorkspaceEndpoints(pulumi.ComponentResource):
     """The browser_authentication endpoint (SSO callbacks), unless shared with another workspace."""
     # A list of resources, which the component analyzer does not take as an output: Python
     # callers read it through the `ready` property.
-    _ready: list[pulumi.Resource]
+    _ready: list[pulumi.CustomResource]
 
     def __init__(
         self, name: str, args: WorkspaceEndpointsArgs, opts: pulumi.ResourceOptions | None = None
@@ -531,7 +531,7 @@ class WorkspaceEndpoints(pulumi.ComponentResource):
         outputs.register(self)
 
     @property
-    def ready(self) -> list[pulumi.Resource]:
+    def ready(self) -> list[pulumi.CustomResource]:
         """What must exist before anything else connects to the workspace: the endpoints and
         their DNS records (Azure refuses an endpoint operation while the workspace updates)."""
         return list(self._ready)

@@ -369,7 +369,9 @@ class AdfDatabricks(pulumi.ComponentResource):
                 # waiting forever.
                 ready = self._endpoints.ready if self._endpoints is not None else []
                 reachable[1](pulumi.Output.all(*(r.urn for r in ready)).apply(lambda urns: ",".join(urns)))
-        endpoint_ids = [r.id for r in self._endpoints.ready] if self._endpoints is not None else None
+        endpoint_ids: list[pulumi.Input[str]] | None = (
+            [r.id for r in self._endpoints.ready] if self._endpoints is not None else None
+        )
         on_workspace = pulumi.ResourceOptions(parent=self, providers=[self._workspace.provider])
         # First, so that the cluster and the workspace's grants can name who the runs execute as.
         run_identity = RunIdentity(

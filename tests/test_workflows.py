@@ -354,8 +354,10 @@ def test_integration_test_skips_saying_what_it_needs() -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "1 skipped" in proc.stdout, proc.stdout
+    # The dev profile and the private one, each saying what it needs.
+    assert "2 skipped" in proc.stdout, proc.stdout
     assert "the end-to-end test against Azure needs AZURE_SUBSCRIPTION_ID" in proc.stdout, proc.stdout
+    assert "ADF_IT_PRIVATE_RUNNER=1 on a runner that reaches the stack's VNet" in proc.stdout, proc.stdout
 
 
 def test_the_end_to_end_workflow_deletes_the_retained_managed_resource_group() -> None:
