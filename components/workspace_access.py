@@ -248,9 +248,16 @@ def role_definition_of(scope: str, role: str) -> str:
     return f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{role}"
 
 
-def vault_name(subscription_id: str, resource_group: str, stack: str) -> str:
-    """A Key Vault name: globally unique per subscription, group and stack, stable, 3-24 chars."""
-    digest = hashlib.sha256(f"{subscription_id}/{resource_group}/{stack}".encode()).hexdigest()
+def vault_name(subscription_id: str, resource_group: str, stack: str, created_unix: int) -> str:
+    """A Key Vault name: unique per subscription, group, stack and creation, stable, 3-24 chars.
+
+    The creation time is there because a deleted vault stays soft-deleted, its name taken, for
+    its retention (Learn, key-vault/general/soft-delete-overview: "you can't create a key vault
+    with the same name" until it is purged or recovered): a stack deployed again after
+    `pulumi destroy` gets a vault of its own instead.
+    """
+    key = f"{subscription_id}/{resource_group}/{stack}/{created_unix}"
+    digest = hashlib.sha256(key.encode()).hexdigest()
     return f"kv-adfdbx-{digest[:14]}"
 
 
@@ -419,11 +426,18 @@ class WorkspaceAccess(pulumi.ComponentResource):
             }
             return
 
+        # When the stack first deployed its vault, kept in state (pulumiverse_time Static): the
+        # name is stable across updates and new after a destroy. Ignored after create, since a
+        # new name would replace the vault: vaults deployed before the name carried the time
+        # keep theirs. A move to another group or region replaces the vault under its old name,
+        # which Azure refuses while the old one exists, so README says to redeploy instead.
+        created = time.Static(f"{name}-vault-created", opts=pulumi.ResourceOptions(parent=self))
+        stack = pulumi.get_stack()
         self.vault = keyvault.Vault(
             f"{name}-vault",
-            vault_name=pulumi.Output.all(client.subscription_id, args["resource_group_name"]).apply(
-                lambda ids: vault_name(ids[0], ids[1], pulumi.get_stack())
-            ),
+            vault_name=pulumi.Output.all(
+                client.subscription_id, args["resource_group_name"], created.unix
+            ).apply(lambda ids: vault_name(ids[0], ids[1], stack, ids[2])),
             resource_group_name=args["resource_group_name"],
             location=args.get("location"),
             properties=keyvault.VaultPropertiesArgs(
@@ -445,7 +459,11 @@ class WorkspaceAccess(pulumi.ComponentResource):
                 protect=args["protect"],
                 # Vaults created by earlier versions (90 days and purge protection when
                 # protected) keep what they have instead of failing every update.
-                ignore_changes=["properties.softDeleteRetentionInDays", "properties.enablePurgeProtection"],
+                ignore_changes=[
+                    "vaultName",
+                    "properties.softDeleteRetentionInDays",
+                    "properties.enablePurgeProtection",
+                ],
             ),
         )
         # azure-native deletes a secret through the vault's data plane
