@@ -22,7 +22,7 @@ from typing import Any
 
 PIPELINE_TYPE = "azure-native:datafactory:Pipeline"
 
-SUCCEEDED = ("Succeeded",)
+SUCCEEDED: tuple[str, ...] = ("Succeeded",)
 
 
 @dataclass
