@@ -66,9 +66,9 @@ class ExistingWorkspace(TypedDict):
     """A workspace created outside this stack, adopted without being managed."""
 
     resource_id: str
-    """ARM id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Databricks/workspaces/<name>."""
+    """ARM id: `/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Databricks/workspaces/<name>`."""
     url: str
-    """Workspace URL, e.g. adb-1234567890123456.7.azuredatabricks.net (https:// optional)."""
+    """Workspace URL, e.g. `adb-1234567890123456.7.azuredatabricks.net` (`https://` optional)."""
 
 
 @rules(
@@ -100,15 +100,21 @@ class WorkspaceSpec(TypedDict):
     """What kind of workspace to create, or which one to adopt."""
 
     name: NotRequired[str]
-    """Workspace name, unique within its resource group; required to create one."""
+    """Workspace name, unique within its resource group; required to create one (AdfDatabricks
+    defaults it to `<project>-<stack>`: set it when that is longer than 64 characters or holds a
+    `.`). Its managed resource group is `databricks-rg-<name>`. Not with `existing`: an adopted
+    workspace keeps its name."""
     sku: NotRequired[WorkspaceSku]
-    """Pricing tier: premium (default; access control, Unity Catalog) or trial; standard reached
-    end of life."""
+    """Pricing tier: premium (default; access control, Unity Catalog) or trial. standard is
+    refused: Standard-tier workspaces reached end of life, and Azure Databricks upgrades the
+    remaining ones to Premium on 2026-10-01; a stack that had standard sets premium, which
+    upgrades its workspace in place."""
     no_public_ip: NotRequired[bool]
     """Secure cluster connectivity: cluster nodes get no public IP addresses (default true)."""
     public_network_access: NotRequired[PublicNetworkAccess]
-    """Whether the workspace UI and API are reachable from the internet (Enabled, the default;
-    Disabled needs Private Link, so adopt such a workspace with `existing`)."""
+    """Whether the workspace UI and API are reachable from the internet: Enabled (the default).
+    Disabled is refused: it needs VNet injection and Private Link, which this stack does not
+    create (adopt such a workspace with `existing`)."""
     existing: NotRequired[ExistingWorkspace]
     """Adopt this workspace instead of creating one; sku, noPublicIp and publicNetworkAccess are
     then refused."""
