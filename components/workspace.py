@@ -67,9 +67,9 @@ class ExistingWorkspace(TypedDict):
     """A workspace created outside this stack, adopted without being managed."""
 
     resource_id: str
-    """ARM id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Databricks/workspaces/<name>."""
+    """ARM id: `/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Databricks/workspaces/<name>`."""
     url: str
-    """Workspace URL, e.g. adb-1234567890123456.7.azuredatabricks.net (https:// optional)."""
+    """Workspace URL, e.g. `adb-1234567890123456.7.azuredatabricks.net` (`https://` optional)."""
 
 
 @rules(
@@ -102,22 +102,28 @@ class WorkspaceSpec(TypedDict):
     """What kind of workspace to create, or which one to adopt."""
 
     name: NotRequired[str]
-    """Workspace name, unique within its resource group; required to create one."""
+    """Workspace name, unique within its resource group; required to create one (AdfDatabricks
+    defaults it to `<project>-<stack>`: set it when that is longer than 64 characters or holds a
+    `.`). Not with `existing`: an adopted workspace keeps its name."""
     sku: NotRequired[WorkspaceSku]
-    """Pricing tier: premium (default; access control, Unity Catalog) or trial; standard reached
-    end of life."""
+    """Pricing tier: premium (default; access control, Unity Catalog) or trial. standard is
+    refused: Standard-tier workspaces reached end of life, and Azure Databricks upgrades the
+    remaining ones to Premium on 2026-10-01; a stack that had standard sets premium, which
+    upgrades its workspace in place."""
     no_public_ip: NotRequired[bool]
     """Secure cluster connectivity: cluster nodes get no public IP addresses (default true)."""
     public_network_access: NotRequired[PublicNetworkAccess]
-    """Whether the workspace UI and API are reachable from the internet (Enabled, the default;
-    Disabled needs Private Link, so adopt such a workspace with `existing`)."""
+    """Whether the workspace UI and API are reachable from the internet: Enabled (the default).
+    Disabled is refused: it needs VNet injection and Private Link, which this stack does not
+    create (adopt such a workspace with `existing`)."""
     managed_resource_group_name: NotRequired[str]
     """The resource group Databricks creates for the workspace's own resources. Unset, a new
     workspace gets `databricks-rg-<name>-<created>` (`<created>` the creation time, in hex), so
     a stack deployed again after `pulumi destroy` does not collide with the group Azure kept,
-    and a deployed workspace keeps the group it was created with. Set it to rename the
-    workspace (a replacement) or to follow a naming policy; setting it on a deployed workspace
-    to anything but its current group replaces the workspace."""
+    and a deployed workspace keeps the group it was created with. Set it in the same change as
+    a workspace rename (a rename replaces the workspace, and Pulumi would otherwise give the new
+    one the old group) or to follow a naming policy; setting it on a deployed workspace to
+    anything but its current group replaces the workspace. Not with `existing`."""
     existing: NotRequired[ExistingWorkspace]
     """Adopt this workspace instead of creating one; sku, noPublicIp and publicNetworkAccess are
     then refused."""

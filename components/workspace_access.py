@@ -77,22 +77,29 @@ class AuthSpec(TypedDict):
     """How Data Factory authenticates to the Databricks workspace."""
 
     mode: NotRequired[AuthMode]
-    """msi (default): a managed identity of the factory; or token: a rotated access token."""
+    """msi (default): the factory authenticates as a user-assigned managed identity, which gets
+    Contributor on the workspace only, and the notebooks run as it. token: a rotated Databricks
+    personal access token, as the Learn module teaches; the notebooks run as the deployer."""
     token_lifetime_days: NotRequired[int]
-    """Token lifetime in days, 2 to 730 (mode token; default 90)."""
+    """Token lifetime in days, 2 to 730 (mode token; default 90): at least 2, so that the token
+    can rotate before it expires."""
     rotate_after_days: NotRequired[int]
     """Days after which the next `pulumi up` issues a new token, below the lifetime (mode token;
     default 60, or two thirds of a shorter lifetime)."""
     key_vault: NotRequired[bool]
-    """Keep the token in a Key Vault the factory reads (mode token; default true); inline
-    SecureString otherwise."""
+    """Keep the token in a Key Vault (RBAC, soft delete) that the factory reads through an Azure
+    Key Vault linked service (mode token; default true); false puts it inline as a SecureString."""
     account_id: NotRequired[str]
-    """The Databricks account id (mode msi), required with a job activity: the deployer gets the
-    Service Principal User role on the identity Data Factory runs as, so a job may run as it."""
+    """Your Databricks account's id (mode msi; refused in mode token, where jobs run as the
+    deployer), required with a job activity. Only a holder of the Service Principal User role on
+    the identity Data Factory runs as (a workspace admin too) may make a job run as it, and the
+    deployer does not hold it by default: the stack grants it through that service principal's
+    rule set, which the account id names. The nil UUID, a placeholder, is refused."""
     deployers: NotRequired[list[str]]
     """Every Databricks principal that deploys the stack besides whoever runs `pulumi up`
-    (with accountId): `users/<name>`, `servicePrincipals/<application id>` or `groups/<name>`
-    (a group is the usual answer). Each gets the roles the current deployer gets on the identity."""
+    (with accountId), in any order: `users/<name>`, `servicePrincipals/<application id>` or
+    `groups/<name>` (a group is the usual answer). Each gets the roles the current deployer gets
+    on the identity: Service Principal Manager and User."""
 
 
 def auth_mode(auth: AuthSpec) -> AuthMode:
