@@ -5,7 +5,7 @@ VENV := venv
 PY := $(VENV)/bin/python
 STACKS := $(patsubst Pulumi.%.yaml,%,$(wildcard Pulumi.*.yaml))
 
-.PHONY: install install-dev preview plans package-schema stack-schema schemas test integration mutation mutation-report mutation-fresh lint format bench clean
+.PHONY: install install-dev preview plans package-schema stack-schema readme-reference schemas test integration mutation mutation-report mutation-fresh lint format bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -50,8 +50,13 @@ package-schema: $(VENV)/.runtime
 stack-schema: $(VENV)/.runtime
 	$(PY) -m tools.stack_schema
 
-## Both schemas.
-schemas: package-schema stack-schema
+## README's per-key configuration reference (the tables between its GENERATED markers), from
+## the same schema as schema/stack.json.
+readme-reference: $(VENV)/.runtime
+	$(PY) -m tools.readme_reference
+
+## Both schemas, and the README reference made from the stack schema.
+schemas: package-schema stack-schema readme-reference
 
 ## The unit suite (pyproject.toml's pytest config leaves tests/integration out).
 test: $(VENV)/.dev

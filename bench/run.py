@@ -200,7 +200,7 @@ def deploy_depth(plan: dict[str, Any]) -> dict[str, Any]:
 
     def chain(urn: str) -> list[str]:
         if urn not in memo:
-            longest = max((chain(d) for d in edges[urn]), key=len, default=[])
+            longest = max((chain(d) for d in sorted(edges[urn])), key=len, default=[])
             memo[urn] = [*longest, urn]
         return memo[urn]
 

@@ -79,16 +79,19 @@ def workspace_catalog_name(workspace_name: str) -> str:
     volume=replace(OBJECT_NAME, default="landing"),
 )
 class CatalogVolumeArgs(TypedDict):
-    """Inputs of CatalogVolume."""
+    """The Unity Catalog schema and managed volume the notebooks write to (CatalogVolume's inputs)."""
 
     catalog: NotRequired[str]
-    """An existing catalog to create the schema in. Required (AdfDatabricks fills it with the
-    catalog a workspace it creates is given at creation, named after the workspace)."""
+    """An existing catalog to create the schema in. Required; AdfDatabricks defaults it to the
+    catalog a workspace it creates is given at creation, the workspace's name in lower case with
+    `-` as `_` (e.g. `adf_databricks_dev`), and needs it set with an adopted workspace."""
     schema: NotRequired[str]
-    """Name of the schema the stack creates in the catalog. Required (AdfDatabricks fills it
-    from the project and stack)."""
+    """Name of the schema the stack creates in the catalog. Required; AdfDatabricks defaults it
+    to `<project>_<stack>` in lower case, with characters other than letters, digits and `_`
+    as `_`."""
     volume: NotRequired[str]
-    """Name of the managed volume the stack creates in the schema (default landing)."""
+    """Name of the managed volume the stack creates in the schema (default landing), whose path
+    `/Volumes/<catalog>/<schema>/<volume>` the notebooks get."""
     run_as: NotRequired[pulumi.Input[str] | None]
     """Databricks principal the notebooks run as (a user name, or a service principal's
     application id): it gets USE_CATALOG, USE_SCHEMA, READ_VOLUME and WRITE_VOLUME. Leave it

@@ -201,7 +201,8 @@ class PoolSpec(TypedDict):
     pool=shown_default(rule(), MODE_DEFAULTS["pool"]),
 )
 class ComputeArgs(TypedDict):
-    """The compute the Notebook activities run on. Each key applies to the modes named."""
+    """The compute the Notebook activities run on. Each key applies to the modes named; a key
+    outside its mode is refused (it would be ignored otherwise)."""
 
     mode: NotRequired[ClusterMode]
     """job (a new job cluster per activity run; default), interactive (an all-purpose cluster
@@ -210,16 +211,26 @@ class ComputeArgs(TypedDict):
     spark_version: NotRequired[str]
     """Databricks runtime, e.g. 15.4.x-scala2.12. Required in modes job, interactive and pool."""
     node_type: NotRequired[str]
-    """Worker VM size, e.g. Standard_D4ds_v5. Required in modes job, interactive and pool."""
+    """Worker VM size, e.g. Standard_D4ds_v5; in mode pool the pool's node type, which serves the
+    driver too. Required in modes job, interactive and pool."""
     driver_node_type: NotRequired[str]
-    """Driver VM size; the worker size when unset. Modes job and interactive."""
+    """Driver VM size; the worker size when unset. Modes job and interactive (a pool's node type
+    serves both)."""
     python_version: NotRequired[str]
-    """Python version of the cluster: 3 (default). Modes job, interactive and pool."""
+    """Python version of the cluster: 3 (default), which sets
+    `PYSPARK_PYTHON=/databricks/python3/bin/python3` as ADF's UI does. Modes job, interactive and
+    pool."""
     workers: NotRequired[Any]
     """A fixed worker count (an integer >= 0; default 1) or an autoscale range "min:max" with
-    1 <= min < max. 0 is a single-node cluster, in mode interactive only (Data Factory documents
-    no driver-only job cluster); with a pool, a fixed count of at least 1 and at most
-    pool.maxCapacity - 1. Modes job, interactive and pool."""
+    1 <= min < max. 0 is a single-node cluster, in mode interactive only: the stack adds
+    Databricks' single-node settings (`spark.databricks.cluster.profile: singleNode` and
+    `spark.master: local[*]` in sparkConf, the tag `ResourceClass: SingleNode`) and refuses other
+    values for them. Mode job refuses 0: Data Factory documents its job clusters' worker count
+    only as a count like "1" or a range like "1:10", never a driver-only cluster, and azurerm's
+    linked service takes no fewer than 1 worker. With a pool, a
+    fixed count (Data Factory sizes pool clusters no other way, and drops their tags) of at least
+    1 and at most pool.maxCapacity - 1 (the driver takes an instance too). Modes job, interactive
+    and pool."""
     spark_conf: NotRequired[dict[str, str]]
     """Spark configuration. Modes job, interactive and pool."""
     spark_env_vars: NotRequired[dict[str, str]]
@@ -227,21 +238,30 @@ class ComputeArgs(TypedDict):
     Modes job, interactive and pool."""
     custom_tags: NotRequired[dict[str, str]]
     """Tags Databricks puts on the cluster's Azure resources (on the pool in mode pool, which
-    passes them to its clusters). Modes job, interactive and pool."""
+    passes them to its clusters: Data Factory ignores cluster tags with a pool). Modes job,
+    interactive and pool."""
     init_scripts: NotRequired[list[str]]
     """At most 10 init script locations: workspace files (/Workspace/...) or DBFS (dbfs:/...,
     legacy; /dbfs/... is sent as dbfs:/...); mode interactive also takes volumes (/Volumes/...)
-    and abfss://<container>@<account>.dfs.core.windows.net/... Modes job, interactive and pool."""
+    and abfss://<container>@<account>.dfs.core.windows.net/... DBFS init scripts are deprecated,
+    and newer workspaces refuse them. Modes job, interactive and pool."""
     log_destination: NotRequired[str]
     """Where cluster logs are delivered: a DBFS path (dbfs:/cluster-logs), or in mode interactive
-    also a Unity Catalog volume path (/Volumes/<catalog>/<schema>/<volume>/...). Modes job,
-    interactive and pool."""
+    also a Unity Catalog volume path (/Volumes/<catalog>/<schema>/<volume>/...), which the stack
+    sends as the Clusters API's cluster_log_conf.volumes. Modes job and pool refuse a volume
+    (also written dbfs:/Volumes/...): Data Factory documents their log destination only as a
+    location string whose example is a DBFS path. Modes job, interactive and pool."""
     policy_id: NotRequired[pulumi.Input[str]]
     """Cluster policy the clusters are created under. Modes job, interactive and pool."""
     data_security_mode: NotRequired[DataSecurityMode]
-    """Access mode: SINGLE_USER (default), USER_ISOLATION or NONE. SINGLE_USER (dedicated) job
-    clusters belong to the identity Data Factory runs as; an interactive SINGLE_USER cluster
-    belongs to singleUserName. Modes job, interactive and pool."""
+    """Access mode: SINGLE_USER (default), USER_ISOLATION or NONE. SINGLE_USER (dedicated): a
+    job cluster belongs to the identity Data Factory runs as, and the interactive cluster is
+    dedicated to singleUserName (in a stack that same identity), so people cannot attach
+    notebooks to it: choose USER_ISOLATION (standard, shared) for that. NONE (no isolation
+    shared) has no Unity Catalog, and Databricks refuses it where legacy features are disabled;
+    without a mode a job cluster would get the workspace's default, often that one. LEGACY_*
+    (deprecated since runtime 15.0) and DATA_SECURITY_MODE_* (they need a cluster kind, which
+    the linked service cannot send) are refused. Modes job, interactive and pool."""
     single_user_name: NotRequired[pulumi.Input[str] | None]
     """Who the interactive cluster is dedicated to when dataSecurityMode is SINGLE_USER: the
     identity Data Factory runs notebooks as (a user name, or a service principal's application

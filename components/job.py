@@ -70,10 +70,12 @@ _TEXT = rule("a non-empty string", pattern=r"\S")
     timeout_seconds=rule("an integer >= 0 (0: no timeout)", minimum=0, default=0),
 )
 class JobSpec(TypedDict):
-    """A Databricks job the stack creates for a DatabricksJob activity: one notebook task."""
+    """A Databricks job the stack creates for a DatabricksJob activity: one notebook task, of
+    exactly one of notebook and notebookPath."""
 
     notebook: NotRequired[str]
-    """A local notebook source for AdfDatabricks to upload (as an activity's notebook); NotebookJob
+    """A local notebook source for AdfDatabricks to upload (as an activity's notebook); the job
+    gets the parameter `volume` (the stack's volume path) unless it declares one. NotebookJob
     itself runs notebooks already in the workspace (notebookPath)."""
     notebook_path: NotRequired[pulumi.Input[str]]
     """Absolute workspace path of the notebook the task runs."""
@@ -81,12 +83,14 @@ class JobSpec(TypedDict):
     """The job's parameters and their defaults ({name: default}); Databricks passes them to the
     notebook's widgets of the same names."""
     compute: NotRequired[JobCompute]
-    """serverless (default): Databricks serverless compute, no cluster to configure or wait for;
-    or cluster: the stack's cluster settings (a job cluster per run in cluster modes job and pool,
+    """serverless (default): Databricks serverless compute for jobs, no cluster to configure or
+    wait for (the workspace must have it: Premium, Unity Catalog, a supported region); or
+    cluster: the stack's cluster settings (a job cluster per run in cluster modes job and pool,
     the stack's cluster itself in modes interactive and existing)."""
     max_concurrent_runs: NotRequired[int]
     """Runs of the job at once, 1 to 1000 (default 1, as Databricks'): a run started beyond it is
-    skipped, and the activity that started it fails."""
+    skipped, and the activity that started it fails, so keep it at least the pipeline's
+    concurrency."""
     timeout_seconds: NotRequired[int]
     """Seconds a run may take before Databricks cancels it; 0 (default, as Databricks') for no
     limit of the job's own (the activity's timeout still applies)."""

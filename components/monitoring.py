@@ -113,14 +113,16 @@ class MonitoringSpec(TypedDict):
     """Diagnostics to Log Analytics, and who is told when a pipeline failed or did not run."""
 
     log_analytics_workspace_id: NotRequired[str]
-    """ARM id of an existing Log Analytics workspace; the stack creates one when unset."""
+    """ARM id of an existing Log Analytics workspace to send the logs to, which the alert rules
+    then query; the stack creates one when unset (named `<project>-<stack>`)."""
     retention_days: NotRequired[int]
     """Days the created workspace keeps data, 30 to 730 (default 30; not with
     logAnalyticsWorkspaceId)."""
     alert_emails: NotRequired[list[str]]
     """Addresses the alerts mail; no alerts without them."""
     missed_run_grace_minutes: NotRequired[int]
-    """Minutes a scheduled run may start late before it counts as missed, 5 to 1440 (default 60)."""
+    """Minutes a scheduled run may start late before it counts as missed, 5 to 1440 (default 60;
+    with alertEmails and missedRunAlert)."""
     failed_run_alert: NotRequired[bool]
     """Alert when a pipeline run fails (default true; with alertEmails)."""
     missed_run_alert: NotRequired[bool]

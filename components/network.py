@@ -143,13 +143,19 @@ class NetworkSpec(TypedDict):
     """The workspace's own VNet (created or existing), its private endpoints and their DNS."""
 
     address_space: NotRequired[str]
-    """Address space of the VNet the stack creates, /16 to /24 (e.g. 10.20.0.0/22)."""
+    """Address space of the VNet the stack creates, /16 to /24: the sizes Azure Databricks takes
+    (e.g. 10.20.0.0/22). Each subnet below lies inside it and none overlaps another. Required to
+    create the network; not with `existing`."""
     host_subnet: NotRequired[str]
-    """The host (public) subnet inside addressSpace, /26 or larger (e.g. 10.20.0.0/24)."""
+    """The host (public) subnet inside addressSpace, /26 or larger (e.g. 10.20.0.0/24):
+    delegated to Microsoft.Databricks/workspaces, with an NSG of its own and the NAT gateway for
+    egress. Its size bounds the cluster nodes (one address each)."""
     container_subnet: NotRequired[str]
-    """The container (private) subnet inside addressSpace, /26 or larger (e.g. 10.20.1.0/24)."""
+    """The container (private) subnet inside addressSpace, /26 or larger (e.g. 10.20.1.0/24),
+    set up like the host subnet."""
     endpoint_subnet: NotRequired[str]
-    """The private endpoints' subnet inside addressSpace, /29 or larger (e.g. 10.20.2.0/27)."""
+    """The private endpoints' subnet inside addressSpace, /29 (Azure's smallest subnet) or
+    larger (e.g. 10.20.2.0/27): the workspace's two subnets may hold nothing else."""
     existing: NotRequired[ExistingNetwork]
     """Inject the workspace into this existing VNet and its subnets instead of creating one."""
     dns_zone_id: NotRequired[str]

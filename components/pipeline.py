@@ -91,7 +91,8 @@ class Dependency(TypedDict):
     """Run after another activity of the same pipeline ends in one of `conditions`."""
 
     activity: str
-    """Name of the activity depended on."""
+    """Name of the activity depended on: another activity of the same pipeline, with no cycle
+    of dependencies."""
     conditions: NotRequired[list[DependencyCondition]]
     """Outcomes of that activity that let this one run."""
 
@@ -128,15 +129,19 @@ class Dependency(TypedDict):
 )
 class NotebookActivity(TypedDict):
     """A Databricks Notebook activity with every setting of the Learn module's table, or a
-    Databricks Job activity (job or jobId) with the same activity settings."""
+    Databricks Job activity with the same activity settings. It runs exactly one of notebook or
+    notebookPath (a Notebook activity), job or jobId (a Job activity)."""
 
     name: str
     """Unique in the pipeline, at most 55 characters."""
     description: NotRequired[str]
-    """A meaningful description."""
+    """A meaningful description (also the description of the job AdfDatabricks creates for it)."""
     notebook: NotRequired[str]
-    """A local notebook source for AdfDatabricks to upload (then run from its workspace
-    folder); NotebookPipeline itself runs notebooks already in the workspace (notebookPath)."""
+    """A local notebook source (Databricks source format) for AdfDatabricks to upload to its
+    notebookFolder and run from there, relative to the directory the program runs in; a missing
+    or unreadable file is refused at preview. Its activity gets the base parameter `volume` (the
+    stack's volume path) unless it sets one. NotebookPipeline itself runs notebooks already in
+    the workspace (notebookPath)."""
     notebook_path: NotRequired[pulumi.Input[str]]
     """Absolute workspace path of the notebook."""
     job: NotRequired[JobSpec]
@@ -151,7 +156,8 @@ class NotebookActivity(TypedDict):
     """Notebook widget values (notebook activities); ADF expressions such as
     @pipeline().parameters.x allowed."""
     libraries: NotRequired[list[Library]]
-    """Libraries the cluster installs for this activity (notebook activities)."""
+    """Libraries the cluster installs for this activity (notebook activities: a job's libraries
+    belong to the job, and a notebook on serverless compute installs its own with %pip)."""
     timeout: NotRequired[str]
     """How long the activity may run before it is cancelled (d.hh:mm:ss)."""
     retries: NotRequired[int]
@@ -225,7 +231,8 @@ class PipelineParameter(TypedDict):
     type: ParameterType
     """Data Factory parameter type."""
     default: NotRequired[Any]
-    """Default value, of the declared type."""
+    """Default value, of the declared type. A SecureString default is kept secret (in a stack
+    file, set it with `pulumi config set --secret --path`)."""
 
 
 _PARAMETER_VALUES: Mapping[ParameterType, tuple[str, Callable[[Any], bool]]] = {
@@ -275,20 +282,20 @@ class PipelineSpec(TypedDict):
     """A Data Factory pipeline of Databricks Notebook and Job activities, and when it runs."""
 
     name: str
-    """Pipeline name (Data Factory naming rules)."""
+    """Pipeline name (Data Factory naming rules), unique in the factory."""
     description: NotRequired[str]
-    """A meaningful description."""
+    """A meaningful description, shown in ADF Studio."""
     folder: NotRequired[str]
     """Folder the pipeline is shown in within ADF Studio."""
     concurrency: NotRequired[int]
-    """Maximum concurrent runs (1 to 50)."""
+    """Maximum concurrent runs (1 to 50; unlimited when unset)."""
     parameters: NotRequired[dict[str, PipelineParameter]]
     """Pipeline parameters by name."""
     activities: list[NotebookActivity]
     """At least one activity: a notebook or a job to run."""
     schedule: NotRequired[ScheduleSpec]
-    """When the pipeline runs: AdfDatabricks creates a ScheduleTrigger from it. NotebookPipeline
-    checks it against the pipeline (its parameters) and creates no trigger."""
+    """When the pipeline runs: AdfDatabricks creates a ScheduleTrigger from it (and none without
+    it). NotebookPipeline checks it against the pipeline (its parameters) and creates no trigger."""
 
 
 def _activities_form_a_graph(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

@@ -62,7 +62,7 @@ from .workspace_access import AuthSpec, auth_mode, keeps_token_in_vault
     pipelines=rule("a list of at least one pipeline", minItems=1),
 )
 class AdfDatabricksArgs(TypedDict):
-    """Everything one stack builds: in a Pulumi.<stack>.yaml, the keys under `adf-databricks:`."""
+    """Everything one stack builds: in a `Pulumi.<stack>.yaml`, the keys under `adf-databricks:`."""
 
     location: NotRequired[str]
     """Azure region of the created resources. Required when the stack creates the resource group
@@ -73,12 +73,17 @@ class AdfDatabricksArgs(TypedDict):
     """Tags for every taggable Azure resource; `environment: <stack>` and `managed-by: pulumi`
     are always added."""
     protect: NotRequired[bool]
-    """Protect the workspace, factory, Key Vault and run-as identity against deletion by Pulumi."""
+    """Pulumi `protect` on the workspace, factory, Key Vault and run-as identity: Pulumi neither
+    deletes nor replaces them. With it, `pulumi destroy` also leaves a non-empty notebook folder
+    and schema in place; without it they go with their contents. Changes no Azure setting."""
     integration_runtime: NotRequired[str]
-    """Integration runtime the Databricks linked service connects via (default: auto-resolve)."""
+    """Integration runtime the Databricks linked service connects via (default: auto-resolve).
+    Not with `network`: a private stack's linked services connect via the runtime in the
+    factory's managed virtual network."""
     notebook_folder: NotRequired[str]
-    """Workspace folder the local notebooks are uploaded to, which the stack creates and locks
-    (default `/<project>/<stack>`; nothing under /Shared)."""
+    """Workspace folder the stack creates and locks, and uploads the local notebooks to (default
+    `/<project>/<stack>`). Nothing under /Shared, where every user can edit and that cannot be
+    taken away, and no special folder (/, /Workspace, /Users, /Repos)."""
     unity_catalog: NotRequired[CatalogVolumeArgs]
     """The Unity Catalog schema and volume the notebooks write to (catalog: the workspace
     catalog, schema: `<project>_<stack>`, volume: landing, unless set)."""

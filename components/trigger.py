@@ -140,12 +140,16 @@ class ScheduleSpec(TypedDict):
     interval: NotRequired[int]
     """Run every `interval` units."""
     start_time: str
-    """First run, a UTC time `2026-12-01T06:00:00Z`; never the clock, so previews stay unchanged."""
+    """First run, a UTC time in whole seconds, `2026-12-01T06:00:00Z` (`+00:00` is taken and sent
+    as Z: Data Factory refuses to start a UTC trigger without the Z); never the clock, so
+    previews stay unchanged."""
     end_time: NotRequired[str]
-    """No runs after this time; written like startTime."""
+    """No runs after this time, which is after startTime; written like startTime."""
     time_zone: NotRequired[str]
     """Time zone the schedule is read in: only `UTC` (pulumi-azure's trigger sends times with
-    Z, which Data Factory reads as UTC whatever the zone)."""
+    Z, which Data Factory reads as UTC whatever the zone). Another zone is refused with that
+    reason; an IANA name (`Europe/Berlin`) or a misspelt Windows id also gets Data Factory's id
+    for it (`W. Europe Standard Time`)."""
     hours: NotRequired[list[int]]
     """Hours of the day to run at (Day, Week, Month)."""
     minutes: NotRequired[list[int]]
@@ -155,9 +159,11 @@ class ScheduleSpec(TypedDict):
     month_days: NotRequired[list[int]]
     """Days of the month, negative counting from the end (Month)."""
     parameters: NotRequired[dict[str, Any]]
-    """Values for the pipeline's String and SecureString parameters, passed to each run as
-    strings (the trigger sends no other type, and Data Factory does not convert a string to an
-    Int, Float, Bool, Array or Object parameter's type: give those a default instead)."""
+    """Values for the pipeline's String and SecureString parameters, sent to each run as
+    written. An Int, Float, Bool, Array or Object parameter is refused: the trigger sends every
+    argument as a string, and Data Factory does not convert it to the parameter's type. Give
+    such a parameter the value as its default (sent typed), or declare it String and convert it
+    in the pipeline (`@int()`, `@float()`, `@bool()`, `@json()`)."""
     enabled: NotRequired[bool]
     """Started (fires) when true; created stopped when false."""
 

@@ -16,6 +16,7 @@ import pulumi
 import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.databricks as azure_databricks
 import pulumi_databricks as databricks
+import pulumiverse_time as time
 from typing_extensions import NotRequired
 
 from . import outputs, validation
@@ -67,9 +68,9 @@ class ExistingWorkspace(TypedDict):
     """A workspace created outside this stack, adopted without being managed."""
 
     resource_id: str
-    """ARM id: /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Databricks/workspaces/<name>."""
+    """ARM id: `/subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Databricks/workspaces/<name>`."""
     url: str
-    """Workspace URL, e.g. adb-1234567890123456.7.azuredatabricks.net (https:// optional)."""
+    """Workspace URL, e.g. `adb-1234567890123456.7.azuredatabricks.net` (`https://` optional)."""
 
 
 @rules(
@@ -83,6 +84,7 @@ class ExistingWorkspace(TypedDict):
         DEFAULT_SKU,
     ),
     no_public_ip=shown_default(rule(), DEFAULT_NO_PUBLIC_IP),
+    managed_resource_group_name=RESOURCE_GROUP_NAME,
     # Disabled needs the stack's network (NETWORK_RULES, checked by the args that hold both:
     # DatabricksWorkspaceArgs, and a stack's AdfDatabricksArgs).
     public_network_access=shown_default(rule(), DEFAULT_PUBLIC_NETWORK_ACCESS),
@@ -91,16 +93,28 @@ class WorkspaceSpec(TypedDict):
     """What kind of workspace to create, or which one to adopt."""
 
     name: NotRequired[str]
-    """Workspace name, unique within its resource group; required to create one."""
+    """Workspace name, unique within its resource group; required to create one (AdfDatabricks
+    defaults it to `<project>-<stack>`: set it when that is longer than 64 characters or holds a
+    `.`). Not with `existing`: an adopted workspace keeps its name."""
     sku: NotRequired[WorkspaceSku]
-    """Pricing tier: premium (default; access control, Unity Catalog) or trial; standard reached
-    end of life."""
+    """Pricing tier: premium (default; access control, Unity Catalog) or trial. standard is
+    refused: Standard-tier workspaces reached end of life, and Azure Databricks upgrades the
+    remaining ones to Premium on 2026-10-01; a stack that had standard sets premium, which
+    upgrades its workspace in place."""
     no_public_ip: NotRequired[bool]
     """Secure cluster connectivity: cluster nodes get no public IP addresses (default true)."""
     public_network_access: NotRequired[PublicNetworkAccess]
     """Whether the workspace UI and API are reachable from the internet (Enabled, the default).
     Disabled (front end private too) needs the stack's `network`: VNet injection and Private
     Link."""
+    managed_resource_group_name: NotRequired[str]
+    """The resource group Databricks creates for the workspace's own resources. Unset, a new
+    workspace gets `databricks-rg-<name>-<created>` (`<created>` the creation time, in hex), so
+    a stack deployed again after `pulumi destroy` does not collide with the group Azure kept,
+    and a deployed workspace keeps the group it was created with. Set it in the same change as
+    a workspace rename (a rename replaces the workspace, and Pulumi would otherwise give the new
+    one the old group) or to follow a naming policy; setting it on a deployed workspace to
+    anything but its current group replaces the workspace. Not with `existing`."""
     existing: NotRequired[ExistingWorkspace]
     """Adopt this workspace instead of creating one; sku, noPublicIp and publicNetworkAccess are
     then refused."""
@@ -121,7 +135,7 @@ def _created_only(key: str, spec: Mapping[str, Any]) -> Iterator[tuple[str, str]
 
 # Reads only whether `existing` is there, so a broken `existing` does not hide this. An adopted
 # workspace keeps its own name, so a name written next to `existing` would be ignored.
-for _key in (*CREATED_ONLY, "name"):
+for _key in (*CREATED_ONLY, "name", "managedResourceGroupName"):
     check(WorkspaceSpec, functools.partial(_created_only, _key), _key)
 
 
@@ -253,9 +267,17 @@ def _injection(network: WorkspaceNetworkArgs) -> dict[str, Any]:
     }
 
 
-def managed_resource_group_name(workspace_name: str) -> str:
-    """The resource group Databricks fills with its own resources, derived from the name."""
-    return f"databricks-rg-{workspace_name}"
+def managed_resource_group_name(workspace_name: str, created_unix: int) -> str:
+    """The resource group Databricks fills with its own resources: named after the workspace and
+    its creation time, at most 14 + 64 + 1 + 8 = 87 of the 90 characters a group name may have.
+
+    The creation time is there because Azure keeps the group of a Unity-Catalog-enabled
+    workspace when the workspace is deleted without `forceDeletion` (REST Workspaces - Delete;
+    Learn "Delete a workspace"), which azure-native does not send: a name derived from the
+    workspace name alone collides with the kept group on the next create ("The managed
+    resource group ... already exists", pulumi-azure-native#3643).
+    """
+    return f"databricks-rg-{workspace_name}-{created_unix:08x}"
 
 
 def workspace_url(host_or_url: str) -> str:
@@ -294,6 +316,29 @@ class DatabricksWorkspace(pulumi.ComponentResource):
         else:
             network = args.get("network")
             client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
+            # Ignored after create: Azure cannot move a workspace to another managed group, so
+            # a change would replace it. Workspaces deployed before the group carried its
+            # creation time keep `databricks-rg-<name>`; new ones, and a stack deployed again
+            # after destroy, get a group of their own (managed_resource_group_name). Pulumi
+            # keeps an ignored input on a replacement too (pulumi/pulumi#2657: "the engine
+            # simply replaces the values of input properties in the goal state with old
+            # inputs"), so a rename would reuse the old group: a set
+            # managedResourceGroupName is therefore sent as it is, not ignored.
+            ignored = ["defaultCatalog"]
+            managed_group: pulumi.Input[str]
+            if "managed_resource_group_name" in spec:
+                managed_group = spec["managed_resource_group_name"]
+            else:
+                # The unix time the stack first deployed this workspace, kept in state: stable
+                # across updates, new after a destroy (pulumiverse_time Static: "Manages a
+                # static time resource, which keeps a locally sourced UTC timestamp stored in
+                # the Terraform state").
+                created = time.Static(f"{name}-created", opts=pulumi.ResourceOptions(parent=self))
+                workspace_name = spec["name"]
+                managed_group = created.unix.apply(
+                    lambda unix: managed_resource_group_name(workspace_name, unix)
+                )
+                ignored.append("managedResourceGroupId")
             self.workspace = azure_databricks.Workspace(
                 f"{name}-workspace",
                 workspace_name=spec["name"],
@@ -303,13 +348,8 @@ class DatabricksWorkspace(pulumi.ComponentResource):
                 # Required on create since API 2026-01-01; Hybrid is the classic workspace
                 # with a managed resource group, which job clusters and pools need.
                 compute_mode=azure_databricks.ComputeMode.HYBRID,
-                # Derived from the subscription and the workspace name, never generated,
-                # so an unchanged stack previews as unchanged.
                 managed_resource_group_id=pulumi.Output.concat(
-                    "/subscriptions/",
-                    client.subscription_id,
-                    "/resourceGroups/",
-                    managed_resource_group_name(spec["name"]),
+                    "/subscriptions/", client.subscription_id, "/resourceGroups/", managed_group
                 ),
                 parameters=azure_databricks.WorkspaceCustomParametersArgs(
                     enable_no_public_ip=azure_databricks.WorkspaceNoPublicIPBooleanParameterArgs(
@@ -334,9 +374,7 @@ class DatabricksWorkspace(pulumi.ComponentResource):
                     initial_type=azure_databricks.InitialType.UNITY_CATALOG,
                 ),
                 tags=dict(args["tags"]),
-                opts=pulumi.ResourceOptions(
-                    parent=self, protect=args["protect"], ignore_changes=["defaultCatalog"]
-                ),
+                opts=pulumi.ResourceOptions(parent=self, protect=args["protect"], ignore_changes=ignored),
             )
             self.resource_id = self.workspace.id
             self.url = self.workspace.workspace_url.apply(workspace_url)

@@ -77,22 +77,29 @@ class AuthSpec(TypedDict):
     """How Data Factory authenticates to the Databricks workspace."""
 
     mode: NotRequired[AuthMode]
-    """msi (default): a managed identity of the factory; or token: a rotated access token."""
+    """msi (default): the factory authenticates as a user-assigned managed identity, which gets
+    Contributor on the workspace only, and the notebooks run as it. token: a rotated Databricks
+    personal access token, as the Learn module teaches; the notebooks run as the deployer."""
     token_lifetime_days: NotRequired[int]
-    """Token lifetime in days, 2 to 730 (mode token; default 90)."""
+    """Token lifetime in days, 2 to 730 (mode token; default 90): at least 2, so that the token
+    can rotate before it expires."""
     rotate_after_days: NotRequired[int]
     """Days after which the next `pulumi up` issues a new token, below the lifetime (mode token;
     default 60, or two thirds of a shorter lifetime)."""
     key_vault: NotRequired[bool]
-    """Keep the token in a Key Vault the factory reads (mode token; default true); inline
-    SecureString otherwise."""
+    """Keep the token in a Key Vault (RBAC, soft delete) that the factory reads through an Azure
+    Key Vault linked service (mode token; default true); false puts it inline as a SecureString."""
     account_id: NotRequired[str]
-    """The Databricks account id (mode msi), required with a job activity: the deployer gets the
-    Service Principal User role on the identity Data Factory runs as, so a job may run as it."""
+    """Your Databricks account's id (mode msi; refused in mode token, where jobs run as the
+    deployer), required with a job activity. Only a holder of the Service Principal User role on
+    the identity Data Factory runs as (a workspace admin too) may make a job run as it, and the
+    deployer does not hold it by default: the stack grants it through that service principal's
+    rule set, which the account id names. The nil UUID, a placeholder, is refused."""
     deployers: NotRequired[list[str]]
     """Every Databricks principal that deploys the stack besides whoever runs `pulumi up`
-    (with accountId): `users/<name>`, `servicePrincipals/<application id>` or `groups/<name>`
-    (a group is the usual answer). Each gets the roles the current deployer gets on the identity."""
+    (with accountId), in any order: `users/<name>`, `servicePrincipals/<application id>` or
+    `groups/<name>` (a group is the usual answer). Each gets the roles the current deployer gets
+    on the identity: Service Principal Manager and User."""
 
 
 def auth_mode(auth: AuthSpec) -> AuthMode:
@@ -279,9 +286,16 @@ def role_definition_of(scope: str, role: str) -> str:
     return f"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/{role}"
 
 
-def vault_name(subscription_id: str, resource_group: str, stack: str) -> str:
-    """A Key Vault name: globally unique per subscription, group and stack, stable, 3-24 chars."""
-    digest = hashlib.sha256(f"{subscription_id}/{resource_group}/{stack}".encode()).hexdigest()
+def vault_name(subscription_id: str, resource_group: str, stack: str, created_unix: int) -> str:
+    """A Key Vault name: unique per subscription, group, stack and creation, stable, 3-24 chars.
+
+    The creation time is there because a deleted vault stays soft-deleted, its name taken, for
+    its retention (Learn, key-vault/general/soft-delete-overview: "you can't create a key vault
+    with the same name" until it is purged or recovered): a stack deployed again after
+    `pulumi destroy` gets a vault of its own instead.
+    """
+    key = f"{subscription_id}/{resource_group}/{stack}/{created_unix}"
+    digest = hashlib.sha256(key.encode()).hexdigest()
     return f"kv-adfdbx-{digest[:14]}"
 
 
@@ -450,11 +464,18 @@ class WorkspaceAccess(pulumi.ComponentResource):
             }
             return
 
+        # When the stack first deployed its vault, kept in state (pulumiverse_time Static): the
+        # name is stable across updates and new after a destroy. Ignored after create, since a
+        # new name would replace the vault: vaults deployed before the name carried the time
+        # keep theirs. A move to another group or region replaces the vault under its old name,
+        # which Azure refuses while the old one exists, so README says to redeploy instead.
+        created = time.Static(f"{name}-vault-created", opts=pulumi.ResourceOptions(parent=self))
+        stack = pulumi.get_stack()
         self.vault = keyvault.Vault(
             f"{name}-vault",
-            vault_name=pulumi.Output.all(client.subscription_id, args["resource_group_name"]).apply(
-                lambda ids: vault_name(ids[0], ids[1], pulumi.get_stack())
-            ),
+            vault_name=pulumi.Output.all(
+                client.subscription_id, args["resource_group_name"], created.unix
+            ).apply(lambda ids: vault_name(ids[0], ids[1], stack, ids[2])),
             resource_group_name=args["resource_group_name"],
             location=args.get("location"),
             properties=keyvault.VaultPropertiesArgs(
@@ -481,7 +502,11 @@ class WorkspaceAccess(pulumi.ComponentResource):
                 protect=args["protect"],
                 # Vaults created by earlier versions (90 days and purge protection when
                 # protected) keep what they have instead of failing every update.
-                ignore_changes=["properties.softDeleteRetentionInDays", "properties.enablePurgeProtection"],
+                ignore_changes=[
+                    "vaultName",
+                    "properties.softDeleteRetentionInDays",
+                    "properties.enablePurgeProtection",
+                ],
             ),
         )
         # azure-native deletes a secret through the vault's data plane

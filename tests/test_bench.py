@@ -42,7 +42,19 @@ def test_generated_config_is_valid_and_scales(bench: ModuleType, tmp_path: Path)
 def test_deploy_depth_of_committed_plans(bench: ModuleType) -> None:
     depth = bench.deploy_depth(json.loads((ROOT / "plans" / "prod.json").read_text()))
     types = [depth["types"][u] for u in depth["longest"]]
-    assert types[0] == "azure-native:resources:ResourceGroup"
+    # From a resource that waits for nothing: the resource group, or the time the workspace
+    # was created (its managed group's name), both of which the workspace waits for.
+    assert types[0] in ("azure-native:resources:ResourceGroup", "time:index/static:Static")
+    # Then the workspace; in a private stack (prod) after the VNet it is injected into, which
+    # waits for the NAT gateway and its public IP (or the NSGs).
+    workspace = types.index("azure-native:databricks:Workspace")
+    assert set(types[1:workspace]) <= {
+        "azure-native:network:PublicIPAddress",
+        "azure-native:network:NatGateway",
+        "azure-native:network:NetworkSecurityGroup",
+        "azure-native:network:VirtualNetwork",
+    }
+    assert types[workspace - 1] in ("azure-native:network:VirtualNetwork", types[0])
     # The schedule trigger ends the chain; with monitoring, its missed-run alert follows it
     # (the rule starts watching once the trigger exists).
     trigger = "azure:datafactory/triggerSchedule:TriggerSchedule"

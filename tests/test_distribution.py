@@ -29,6 +29,8 @@ class Mocks(pulumi.runtime.Mocks):
         if args.typ == "azure-native:databricks:Workspace":
             outputs["workspaceUrl"] = "adb-1.1.azuredatabricks.net"
             outputs["workspaceId"] = "1"
+        if args.typ == "time:index/static:Static":
+            outputs["unix"] = 1768469400
         if args.typ == "azure-native:datafactory:Factory":
             outputs["identity"] = {"principalId": "00000000-0000-0000-0000-000000000005"}
         if args.typ == "azure-native:managedidentity:UserAssignedIdentity":

@@ -30,14 +30,15 @@ VOLUME_FILE = "/Volumes/main/adf_databricks/landing/product_data/products.csv"
 
 
 class FakeStack:
-    def __init__(self, calls: list[tuple[Any, ...]], fail_up: bool) -> None:
+    def __init__(self, calls: list[tuple[Any, ...]], fail_up: int | None) -> None:
         self.calls = calls
         self.fail_up = fail_up
+        """Which `up` fails (1 or 2), if any."""
         self.workspace = SimpleNamespace(remove_stack=lambda name: calls.append(("remove_stack", name)))
 
     def up(self, **kwargs: Any) -> Any:
         self.calls.append(("up", kwargs))
-        if self.fail_up:
+        if sum(c[0] == "up" for c in self.calls) == self.fail_up:
             raise RuntimeError("pulumi up failed")
         outputs = {"factoryName": "adf-factory1234", "pipelines": ["process-data"]}
         return SimpleNamespace(outputs={k: SimpleNamespace(value=v) for k, v in outputs.items()})
@@ -91,7 +92,7 @@ def harness(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
     monkeypatch.setenv("ADF_IT_STACK", STACK)
     monkeypatch.setattr(azure.identity, "DefaultAzureCredential", lambda: object())
 
-    def run(status: str = "Succeeded", run_output: Any = VOLUME_FILE, fail_up: bool = False) -> Any:
+    def run(status: str = "Succeeded", run_output: Any = VOLUME_FILE, fail_up: int | None = None) -> Any:
         calls: list[tuple[Any, ...]] = []
         created: dict[str, Any] = {}
 
@@ -110,7 +111,7 @@ def harness(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
             azure.mgmt.datafactory, "DataFactoryManagementClient", fake_client(calls, status, run_output)
         )
         try:
-            e2e.test_dev_stack_deploys_runs_its_pipeline_and_destroys(tmp_path / "test")
+            e2e.test_dev_stack_deploys_runs_its_pipeline_destroys_and_deploys_again(tmp_path / "test")
             return calls, created, None
         except (AssertionError, RuntimeError) as error:
             return calls, created, error
@@ -143,7 +144,14 @@ def test_deploys_a_copy_of_dev_into_its_own_stack_and_runs_its_pipeline(harness:
     group = f"adf-databricks-{STACK}"
     assert ("create_run", group, "adf-factory1234", "process-data") in calls
     assert ("query", group, "adf-factory1234", "run-1") in calls
-    assert [c[0] for c in calls][-2:] == ["destroy", "remove_stack"]
+    # Deployed again after its destroy (what the group and vault Azure keeps would break),
+    # then destroyed for good.
+    assert lifecycle(calls) == ["up", "destroy", "up", "destroy", "remove_stack"]
+    assert all(c[1]["policy_packs"] == [str(work / "policy")] for c in calls if c[0] == "up")
+
+
+def lifecycle(calls: list[tuple[Any, ...]]) -> list[str]:
+    return [c[0] for c in calls if c[0] in ("up", "destroy", "remove_stack")]
 
 
 @pytest.mark.parametrize(
@@ -160,13 +168,19 @@ def test_a_failed_check_still_destroys_the_stack(
 ) -> None:
     calls, _, error = harness(status=status, run_output=run_output)
     assert isinstance(error, AssertionError) and message in str(error)
-    assert [c[0] for c in calls][-2:] == ["destroy", "remove_stack"]
+    assert lifecycle(calls) == ["up", "destroy", "destroy", "remove_stack"]
 
 
 def test_a_failed_deploy_still_destroys_what_was_created(harness: Any) -> None:
-    calls, _, error = harness(fail_up=True)
+    calls, _, error = harness(fail_up=1)
     assert isinstance(error, RuntimeError)
-    assert [c[0] for c in calls] == ["up", "destroy", "remove_stack"]
+    assert lifecycle(calls) == ["up", "destroy", "destroy", "remove_stack"]
+
+
+def test_a_failed_second_deploy_is_destroyed_too(harness: Any) -> None:
+    calls, _, error = harness(fail_up=2)
+    assert isinstance(error, RuntimeError)
+    assert lifecycle(calls) == ["up", "destroy", "up", "destroy", "remove_stack"]
 
 
 def test_a_run_that_does_not_finish_is_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -232,7 +246,7 @@ def test_the_private_profile_is_prods_network_with_a_private_front_end(
 
 
 def test_the_private_profile_is_marked_and_needs_a_runner_in_the_network() -> None:
-    test = e2e.test_private_stack_deploys_runs_its_pipeline_and_destroys
+    test = e2e.test_private_stack_deploys_runs_its_pipeline_destroys_and_deploys_again
     marks = {m.name: m for m in getattr(test, "pytestmark", [])}
     assert "private" in marks
     if not e2e.os.environ.get(e2e.PRIVATE_RUNNER):

@@ -211,6 +211,7 @@ def test_components_are_usable_from_other_languages() -> None:
         "sku",
         "noPublicIp",
         "publicNetworkAccess",
+        "managedResourceGroupName",
         "existing",
     ]
     assert list(types["ExistingWorkspace"].properties) == ["resourceId", "url"]

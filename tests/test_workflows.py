@@ -360,17 +360,25 @@ def test_integration_test_skips_saying_what_it_needs() -> None:
     assert "ADF_IT_PRIVATE_RUNNER=1 on a runner that reaches the stack's VNet" in proc.stdout, proc.stdout
 
 
-def test_the_end_to_end_workflow_deletes_the_retained_managed_resource_group() -> None:
+def test_the_end_to_end_workflow_deletes_the_retained_managed_groups_and_purges_the_vaults() -> None:
     """Deleting a Unity-Catalog workspace without forceDeletion keeps its managed resource group
-    (REST Workspaces - Delete), so the workflow deletes it after every run."""
+    (REST Workspaces - Delete) and a deleted vault stays soft-deleted, so the workflow removes
+    both after every run: every group the stack's workspaces were given, whatever their
+    creation time, and every deleted vault tagged with the stack."""
     from components.workspace import managed_resource_group_name
 
     steps = load(ROOT / ".github" / "workflows" / "integration.yml")["jobs"]["end-to-end"]["steps"]
     runs_test = next(i for i, s in enumerate(steps) if "make integration" in s.get("run", ""))
-    group = managed_resource_group_name("adf-databricks-$ADF_IT_STACK")
     cleanup = [
-        s
-        for s in steps[runs_test + 1 :]
-        if s.get("if") == "always()" and f'group="{group}"' in s.get("run", "")
+        s for s in steps[runs_test + 1 :] if s.get("if") == "always()" and "az group delete" in s["run"]
     ]
-    assert cleanup and "az group delete" in cleanup[0]["run"]
+    assert len(cleanup) == 1
+    run = cleanup[0]["run"]
+    prefix = re.search(r'prefix="([^"]+)"', run)
+    assert prefix, run
+    # The prefix matches the group of every creation of the throwaway workspace.
+    for created in (0, 1_768_469_400, 2**32 - 1):
+        assert managed_resource_group_name("adf-databricks-$ADF_IT_STACK", created).startswith(prefix[1])
+    assert "starts_with(name, '$prefix')" in run
+    assert "az keyvault list-deleted" in run and "properties.tags.environment=='$ADF_IT_STACK'" in run
+    assert 'az keyvault purge --name "$vault"' in run

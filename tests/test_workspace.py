@@ -9,7 +9,13 @@ import pytest
 from components import validation
 from components.enums import WorkspaceSku
 from components.validation import InvalidArgs
-from components.workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec, workspace_url
+from components.workspace import (
+    DatabricksWorkspace,
+    DatabricksWorkspaceArgs,
+    WorkspaceSpec,
+    managed_resource_group_name,
+    workspace_url,
+)
 from tests.conftest import Render, base, run_program
 from tools import engine
 
@@ -34,9 +40,10 @@ def test_created_workspace_inputs(render: Render) -> None:
     assert ws["parameters"] == {"enableNoPublicIp": {"value": False}}
     assert ws["publicNetworkAccess"] == "Enabled"
     assert ws["resourceGroupName"] == "adf-databricks-test"
-    # Derived from the subscription and the name: the same on every run.
+    # The subscription, the name and when the stack created the workspace (a time.Static).
     assert ws["managedResourceGroupId"] == (
-        f"/subscriptions/{engine.SUBSCRIPTION}/resourceGroups/databricks-rg-adf-databricks-test"
+        f"/subscriptions/{engine.SUBSCRIPTION}/resourceGroups/databricks-rg-adf-databricks-test-"
+        f"{engine.WATCHED_SINCE_UNIX:08x}"
     )
     assert ws["tags"] == {"owner": "me", "environment": "test", "managed-by": "pulumi"}
 
@@ -204,7 +211,9 @@ def test_component_takes_closed_sets_as_plain_strings(tmp_path: Path) -> None:
     assert ws["sku"] == {"name": "trial"}
     assert ws["publicNetworkAccess"] == "Enabled"
     assert ws["parameters"] == {"enableNoPublicIp": {"value": False}}
-    assert ws["managedResourceGroupId"].endswith("/resourceGroups/databricks-rg-etl")
+    assert ws["managedResourceGroupId"].endswith(
+        f"/resourceGroups/databricks-rg-etl-{engine.WATCHED_SINCE_UNIX:08x}"
+    )
     assert ws["tags"] == {}
     assert ws["location"] == "westeurope"
 
@@ -296,3 +305,54 @@ def test_component_refuses_what_azure_refuses_of_a_private_workspace() -> None:
         " chosen when a workspace is created and cannot be added to an existing one (Learn,"
         ' databricks/security/network/classic/vnet-inject: "You can\'t replace the VNet")',
     ]
+
+
+def test_a_new_workspace_gets_a_managed_group_of_its_own_creation(render: Render) -> None:
+    """Azure keeps a Unity-Catalog workspace's managed group on delete (REST Workspaces - Delete,
+    forceDeletion), so the group is named after the creation recorded in state, not the name
+    alone: a stack deployed again after destroy gets a new group. Ignored after create, so a
+    workspace deployed with `databricks-rg-<name>` keeps it (no replacement)."""
+    result = render(base())
+    ws = result.one("azure-native:databricks:Workspace")
+    created = next(r for r in result.of_type("time:index/static:Static") if r.name.endswith("-created"))
+    assert created.parent == result.one("adf-databricks:index:DatabricksWorkspace").urn
+    group = managed_resource_group_name("adf-databricks-test", engine.WATCHED_SINCE_UNIX)
+    assert ws.inputs["managedResourceGroupId"].endswith(f"/resourceGroups/{group}")
+    assert "managedResourceGroupId" in ws.ignore_changes
+    # Two creations a second apart get different groups; a group name fits ARM's 90 characters.
+    assert managed_resource_group_name("w" * 64, 1) != managed_resource_group_name("w" * 64, 2)
+    assert len(managed_resource_group_name("w" * 64, 2**32 - 1)) <= 90
+
+
+def test_a_named_managed_group_is_sent_as_it_is_and_not_ignored(render: Render) -> None:
+    """Pulumi keeps an ignored input on a replacement too, so a rename (a replacement) would
+    reuse the old group: a named group is sent, so it can change with the name."""
+    result = render(base(workspace={"name": "etl-2", "managedResourceGroupName": "rg-etl-2-managed"}))
+    ws = result.one("azure-native:databricks:Workspace")
+    assert ws.inputs["managedResourceGroupId"] == (
+        f"/subscriptions/{engine.SUBSCRIPTION}/resourceGroups/rg-etl-2-managed"
+    )
+    assert "managedResourceGroupId" not in ws.ignore_changes
+    assert not [r for r in result.of_type("time:index/static:Static") if r.name.endswith("-created")]
+
+
+EXISTING = {
+    "resource_id": f"/subscriptions/{engine.SUBSCRIPTION}/resourceGroups/g/providers/Microsoft.Databricks/workspaces/w",
+    "url": "adb-1.2.azuredatabricks.net",
+}
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ({"existing": EXISTING}, "applies to a created workspace, not with workspace.existing"),
+        ({"name": "www", "managed_resource_group_name": "ends-in-a-dot."}, "expected a resource group name"),
+    ],
+)
+def test_a_managed_group_name_is_refused_with_an_existing_workspace_or_where_arm_would(
+    extra: dict[str, object], problem: str
+) -> None:
+    spec = {"managed_resource_group_name": "rg-managed", **extra}
+    with pytest.raises(InvalidArgs) as info:
+        validation.parse(WorkspaceSpec, spec, "")
+    assert f"managedResourceGroupName: {problem}" in str(info.value)

@@ -152,8 +152,17 @@ def test_token_in_key_vault(render: Render) -> None:
     assert props["enableRbacAuthorization"] is True
     assert props["enableSoftDelete"] is True
     assert props["tenantId"] == engine.TENANT
-    assert vault.inputs["vaultName"] == vault_name(engine.SUBSCRIPTION, "adf-databricks-test", "test")
+    # Named after the subscription, group, stack and when the stack created the vault (a
+    # time.Static), kept after create: a stack deployed again after destroy does not meet the
+    # soft-deleted vault, and a vault deployed under an earlier name keeps it.
+    assert vault.inputs["vaultName"] == vault_name(
+        engine.SUBSCRIPTION, "adf-databricks-test", "test", engine.WATCHED_SINCE_UNIX
+    )
     assert len(vault.inputs["vaultName"]) <= 24
+    assert "vaultName" in vault.ignore_changes
+    created = next(r for r in result.of_type("time:index/static:Static") if r.name.endswith("-vault-created"))
+    assert created.urn in vault.dependencies
+    assert vault_name("s", "g", "test", 1) != vault_name("s", "g", "test", 2)
     assert secret.inputs["properties"]["value"] == engine.SECRET
     # The Secret's outputs hold the token too; azure-native does not mark them secret itself.
     assert secret.additional_secret_outputs == ["properties"]
@@ -240,6 +249,7 @@ def test_vault_immutable_properties_do_not_follow_protect(render: Render) -> Non
     assert "enablePurgeProtection" not in props
     # Vaults made by earlier versions (90 days, purge protection) are left as they are.
     assert set(protected.ignore_changes) == {
+        "vaultName",
         "properties.softDeleteRetentionInDays",
         "properties.enablePurgeProtection",
     }
@@ -525,7 +535,7 @@ def test_token_watchers_trigger_the_rotation_and_come_first(tmp_path: Path) -> N
     rotation (and so the token and its secret) waits for them, and a change of them replaces it."""
     result = run_program(tmp_path, WATCHED_TOKEN_PROGRAM)
     rotation = result.one("time:index/rotating:Rotating")
-    watcher = result.one("time:index/static:Static")
+    watcher = next(r for r in result.of_type("time:index/static:Static") if r.name == "watcher")
     assert rotation.raw_inputs["triggers"] == {"watcher-0": watcher.id, "watcher-1": "/fixed/watcher"}
     assert rotation.dependencies == [watcher.urn]
     token = result.one("databricks:index/token:Token")

@@ -55,6 +55,8 @@ LOG_ANALYTICS_CUSTOMER_ID = "88888888-8888-8888-8888-888888888888"
 """The workspace id (customerId) of a created Log Analytics workspace."""
 WATCHED_SINCE = "2026-01-15T09:30:00Z"
 """When a time.Static was created (a missed-run rule's start of watching)."""
+WATCHED_SINCE_UNIX = 1_768_469_400
+"""WATCHED_SINCE as unix seconds, a time.Static's `unix`."""
 
 
 @dataclass
@@ -610,7 +612,7 @@ class CloudMocks(_ClientConfigMocks):
         if typ == "time:index/rotating:Rotating":
             return "2026-01-01T00:00:00Z", {**inputs, "rfc3339": "2026-01-01T00:00:00Z"}
         if typ == "time:index/static:Static":
-            return WATCHED_SINCE, {**inputs, "rfc3339": WATCHED_SINCE, "unix": 1_768_469_400}
+            return WATCHED_SINCE, {**inputs, "rfc3339": WATCHED_SINCE, "unix": WATCHED_SINCE_UNIX}
         if typ == "azure-native:operationalinsights:Workspace":
             workspace = inputs["workspaceName"]
             return arm_id(rg, "Microsoft.OperationalInsights", "workspaces", workspace), {

@@ -4,6 +4,7 @@
     python -m tools.plan --stack prod --json     # shaped like `pulumi preview --json`
     python -m tools.plan --config-file my.yaml --json --out plan.json
     python -m tools.plan --stack prod --fill-placeholders   # stand-ins for refused placeholders
+    python -m tools.plan --stack dev --graph [PIPELINE] [--mermaid]   # activity graphs (tools.graph)
 
 Runs the real program (`__main__.py`) in-process against a recording mock engine
 (tools.engine). Output is deterministic: sorted, no clock, secrets as "[secret]",
@@ -23,7 +24,7 @@ from typing import Any
 
 import pulumi
 
-from tools import engine
+from tools import engine, graph
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -177,7 +178,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="fill the stack's placeholders with stand-ins (PLACEHOLDER_FILLS), for committed plans",
     )
+    parser.add_argument(
+        "--graph",
+        nargs="?",
+        const="",
+        metavar="PIPELINE",
+        help="print the activity graph of this pipeline (of every pipeline without a name)",
+    )
+    parser.add_argument("--mermaid", action="store_true", help="with --graph: a Mermaid flowchart")
     args = parser.parse_args(argv)
+    if args.mermaid and args.graph is None:
+        parser.error("--mermaid needs --graph")
     sets = [*(PLACEHOLDER_FILLS.get(args.stack, ()) if args.fill_placeholders else ()), *args.set]
     config_file = args.config_file or engine.ROOT / f"Pulumi.{args.stack}.yaml"
     if not config_file.is_file():
@@ -190,7 +201,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in str(err).splitlines():
             print(f"error: {line}", file=sys.stderr)
         return 2
-    text = dumps(plan) if args.json else render_text(plan, args.stack)
+    if args.graph is not None:
+        found = graph.pipelines(plan)
+        chosen = {args.graph: found[args.graph]} if args.graph in found else found if not args.graph else {}
+        if not chosen:
+            print(
+                f"error: no pipeline {args.graph!r}; the stack has: {', '.join(found) or 'none'}",
+                file=sys.stderr,
+            )
+            return 2
+        render = graph.render_mermaid if args.mermaid else graph.render_text
+        text = "\n".join(render(name, group) for name, group in chosen.items())
+    else:
+        text = dumps(plan) if args.json else render_text(plan, args.stack)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text)

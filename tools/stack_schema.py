@@ -33,9 +33,14 @@ SECURE = {
 }
 
 
+def config_schema() -> dict[str, Any]:
+    """The schema of the `adf-databricks:` keys (also README's reference, tools.readme_reference)."""
+    return validation.json_schema(AdfDatabricksArgs, exclude=FILLED_BY_THE_STACK)
+
+
 def schema() -> dict[str, Any]:
     """The stack file's schema."""
-    args = validation.json_schema(AdfDatabricksArgs, exclude=FILLED_BY_THE_STACK)
+    args = config_schema()
     defs = {**args.pop("$defs"), "Secure": SECURE}
     config: dict[str, Any] = {}
     for key, prop in args["properties"].items():

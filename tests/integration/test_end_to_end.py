@@ -167,7 +167,7 @@ PRIVATE_MISSING = [
 ]
 
 
-def test_dev_stack_deploys_runs_its_pipeline_and_destroys(tmp_path: Path) -> None:
+def test_dev_stack_deploys_runs_its_pipeline_destroys_and_deploys_again(tmp_path: Path) -> None:
     deploy_run_destroy(tmp_path, throwaway_config())
 
 
@@ -175,14 +175,15 @@ def test_dev_stack_deploys_runs_its_pipeline_and_destroys(tmp_path: Path) -> Non
 @pytest.mark.skipif(
     bool(PRIVATE_MISSING), reason="the private end-to-end test needs " + "; ".join(PRIVATE_MISSING)
 )
-def test_private_stack_deploys_runs_its_pipeline_and_destroys(tmp_path: Path) -> None:
+def test_private_stack_deploys_runs_its_pipeline_destroys_and_deploys_again(tmp_path: Path) -> None:
     """The same run through the private path: VNet-injected workspace with Private Link, the
     factory's managed network and its approved endpoint."""
     deploy_run_destroy(tmp_path, private_config(os.environ))
 
 
 def deploy_run_destroy(tmp_path: Path, config: dict[str, Any]) -> None:
-    """Deploy `config` as a throwaway stack, run its first pipeline, check it, destroy it."""
+    """Deploy `config` as a throwaway stack, run its first pipeline, check it, destroy it, and
+    deploy and destroy it once more."""
     from azure.identity import DefaultAzureCredential
     from azure.mgmt.datafactory import DataFactoryManagementClient
     from azure.mgmt.datafactory.models import RunFilterParameters
@@ -198,34 +199,49 @@ def deploy_run_destroy(tmp_path: Path, config: dict[str, Any]) -> None:
         opts=auto.LocalWorkspaceOptions(env_vars=workspace_env(tmp_path, subscription_id)),
     )
     try:
-        up = stack.up(policy_packs=[str(work / "policy")], on_output=print, color="never", show_secrets=False)
-        factory = up.outputs["factoryName"].value
-        pipeline = up.outputs["pipelines"].value[0]
-        group = f"{PROJECT}-{stack_name}"
+        try:
+            up = stack.up(
+                policy_packs=[str(work / "policy")], on_output=print, color="never", show_secrets=False
+            )
+            factory = up.outputs["factoryName"].value
+            pipeline = up.outputs["pipelines"].value[0]
+            group = f"{PROJECT}-{stack_name}"
 
-        client = DataFactoryManagementClient(DefaultAzureCredential(), subscription_id)
-        started = datetime.now(timezone.utc)
-        run_id = client.pipelines.create_run(group, factory, pipeline).run_id
-        run = wait_for_run(client, group, factory, run_id)
-        assert run.status == "Succeeded", f"pipeline run {run_id}: {run.status}: {run.message}"
+            client = DataFactoryManagementClient(DefaultAzureCredential(), subscription_id)
+            started = datetime.now(timezone.utc)
+            run_id = client.pipelines.create_run(group, factory, pipeline).run_id
+            run = wait_for_run(client, group, factory, run_id)
+            assert run.status == "Succeeded", f"pipeline run {run_id}: {run.status}: {run.message}"
 
-        activities = client.activity_runs.query_by_pipeline_run(
-            group,
-            factory,
-            run_id,
-            RunFilterParameters(
-                last_updated_after=started - timedelta(minutes=5),
-                last_updated_before=datetime.now(timezone.utc) + timedelta(minutes=5),
-            ),
-        ).value
-        notebook_runs = [a for a in activities if a.activity_type == "DatabricksNotebook"]
-        assert notebook_runs, f"no Notebook activity in run {run_id}: {[a.activity_type for a in activities]}"
-        # dbutils.notebook.exit(path) in notebooks/process_data.py comes back as runOutput.
-        run_output = (notebook_runs[-1].output or {}).get("runOutput")
-        assert isinstance(run_output, str) and run_output.strip().endswith("products.csv"), (
-            f"runOutput should name the products.csv the notebook wrote, got {run_output!r}"
+            activities = client.activity_runs.query_by_pipeline_run(
+                group,
+                factory,
+                run_id,
+                RunFilterParameters(
+                    last_updated_after=started - timedelta(minutes=5),
+                    last_updated_before=datetime.now(timezone.utc) + timedelta(minutes=5),
+                ),
+            ).value
+            notebook_runs = [a for a in activities if a.activity_type == "DatabricksNotebook"]
+            assert notebook_runs, (
+                f"no Notebook activity in run {run_id}: {[a.activity_type for a in activities]}"
+            )
+            # dbutils.notebook.exit(path) in notebooks/process_data.py comes back as runOutput.
+            run_output = (notebook_runs[-1].output or {}).get("runOutput")
+            assert isinstance(run_output, str) and run_output.strip().endswith("products.csv"), (
+                f"runOutput should name the products.csv the notebook wrote, got {run_output!r}"
+            )
+        finally:
+            # Also when an assertion failed: a failing destroy is a finding of its own.
+            stack.destroy(on_output=print, color="never", show_secrets=False)
+        # The same stack again, minutes after its destroy: Azure still holds the first
+        # workspace's managed resource group and the soft-deleted vault, and a new `up` must
+        # not meet either (components.workspace.managed_resource_group_name, vault_name).
+        again = stack.up(
+            policy_packs=[str(work / "policy")], on_output=print, color="never", show_secrets=False
         )
+        assert again.outputs["factoryName"].value == factory
     finally:
-        # Also when an assertion failed: a failing destroy is a finding of its own.
+        # A no-op when the stack is already destroyed (a failure before the second `up`).
         stack.destroy(on_output=print, color="never", show_secrets=False)
         stack.workspace.remove_stack(stack_name)
