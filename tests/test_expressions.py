@@ -626,14 +626,24 @@ def _shape(node: Node) -> Any:
     return ("index", _shape(node.target), _shape(node.index), node.optional)
 
 
-_NAMES = st.from_regex(r"\A[A-Za-z_][A-Za-z0-9_]{0,8}\Z").filter(lambda n: n not in ("true", "false", "null"))
-_CONSTANTS = st.one_of(
-    st.booleans(),
-    st.none(),
-    st.integers(-(10**6), 10**6),
-    st.builds(lambda a, b: float(f"{a}.{b}"), st.integers(0, 10**6), st.integers(0, 999)),
-    _TEXT,
-).map(lambda v: Constant(v, 0))
+# Named functions, not lambdas: Hypothesis reads a lambda's source with `ast` to describe it, and
+# CPython 3.11's ast then fails ("AST constructor recursion depth mismatch") deep in this suite.
+
+
+def _not_a_literal(name: str) -> bool:
+    return name not in ("true", "false", "null")
+
+
+def _decimal(whole: int, fraction: int) -> float:
+    return float(f"{whole}.{fraction}")
+
+
+def _constant(value: Any) -> Node:
+    return Constant(value, 0)
+
+
+def _call(name: str, arguments: list[Node] | None = None) -> Node:
+    return Call(name, tuple(arguments or ()), 0)
 
 
 def _target(node: Node) -> Node:
@@ -641,20 +651,31 @@ def _target(node: Node) -> Node:
     return Call("f", (node,), 0) if isinstance(node, Constant) else node
 
 
-_NODES = st.recursive(
-    st.one_of(_CONSTANTS, st.builds(lambda n: Call(n, (), 0), _NAMES)),
-    lambda inner: st.one_of(
-        st.builds(lambda n, a: Call(n, tuple(a), 0), _NAMES, st.lists(inner, max_size=3)),
-        st.builds(
-            lambda t, n, o: Member(_target(t), n, o, 0),
-            inner,
-            st.from_regex(r"\A[A-Za-z_$][A-Za-z0-9_$]{0,6}\Z"),
-            st.booleans(),
-        ),
-        st.builds(lambda t, i, o: Index(_target(t), i, o, 0), inner, inner, st.booleans()),
-    ),
-    max_leaves=12,
-)
+def _member(target: Node, name: str, optional: bool) -> Node:
+    return Member(_target(target), name, optional, 0)
+
+
+def _index(target: Node, index: Node, optional: bool) -> Node:
+    return Index(_target(target), index, optional, 0)
+
+
+def _compound(inner: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
+    return st.one_of(
+        st.builds(_call, _NAMES, st.lists(inner, max_size=3)),
+        st.builds(_member, inner, st.from_regex(r"\A[A-Za-z_$][A-Za-z0-9_$]{0,6}\Z"), st.booleans()),
+        st.builds(_index, inner, inner, st.booleans()),
+    )
+
+
+_NAMES = st.from_regex(r"\A[A-Za-z_][A-Za-z0-9_]{0,8}\Z").filter(_not_a_literal)
+_CONSTANTS = st.one_of(
+    st.booleans(),
+    st.none(),
+    st.integers(-(10**6), 10**6),
+    st.builds(_decimal, st.integers(0, 10**6), st.integers(0, 999)),
+    _TEXT,
+).map(_constant)
+_NODES = st.recursive(st.one_of(_CONSTANTS, st.builds(_call, _NAMES)), _compound, max_leaves=12)
 # Generated, not slow: the suite runs on 2 shared cores.
 _PROPERTY_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
