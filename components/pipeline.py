@@ -12,12 +12,12 @@ import pulumi
 import pulumi_azure_native.datafactory as datafactory
 from typing_extensions import NotRequired
 
-from . import outputs, validation
+from . import expressions, outputs, validation
 from .enums import DependencyCondition, ParameterType
 from .job import JobSpec
 from .names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
 from .notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH, local_notebook_exists
-from .trigger import ScheduleSpec
+from .trigger import ScheduleSpec, argument_problem
 from .validation import check, describe, rule, rules
 
 TEXT = rule("a non-empty string", pattern=r"\S")
@@ -150,11 +150,13 @@ class NotebookActivity(TypedDict):
     job_id: NotRequired[Any]
     """Id of an existing Databricks job to run with a DatabricksJob activity."""
     job_parameters: NotRequired[dict[str, pulumi.Input[str]]]
-    """Values for the job's parameters (job or jobId); ADF expressions allowed. With job, each
-    must be one of job.parameters."""
+    """Values for the job's parameters (job or jobId); ADF expressions allowed, checked before
+    deploy (README, "Expressions, checked at preview"). With job, each must be one of
+    job.parameters."""
     base_parameters: NotRequired[dict[str, pulumi.Input[str]]]
     """Notebook widget values (notebook activities); ADF expressions such as
-    @pipeline().parameters.x allowed."""
+    @pipeline().parameters.x allowed, checked before deploy (README, "Expressions, checked at
+    preview")."""
     libraries: NotRequired[list[Library]]
     """Libraries the cluster installs for this activity (notebook activities: a job's libraries
     belong to the job, and a notebook on serverless compute installs its own with %pip)."""
@@ -332,6 +334,43 @@ def _activities_form_a_graph(pipeline: Mapping[str, Any]) -> Iterator[tuple[str,
 check(PipelineSpec, _activities_form_a_graph, "activities")
 
 
+EXPRESSION_FIELDS = ("baseParameters", "jobParameters", "userProperties")
+"""An activity's maps whose values Data Factory evaluates when they are expressions (user
+properties: "Type: string (or Expression with resultType string)", azure-native UserPropertyArgs;
+base and job parameters: Learn, transform-data-databricks-notebook.md and -job.md, which pass
+`@pipeline().parameters.<name>`). A string jobId is one too (DatabricksJobActivity.job_id)."""
+
+
+def _expressions_resolve(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each expression parses, calls Data Factory's functions, and names what exists where it
+    runs: the pipeline's parameters, and activities that end before its own (expressions)."""
+    activities = pipeline["activities"]
+    depends_on: dict[str, list[str]] = {}
+    for activity in activities:
+        depends_on.setdefault(activity["name"], []).extend(
+            d["activity"] for d in activity.get("dependsOn", [])
+        )
+    parameters = {name: p["type"] for name, p in pipeline.get("parameters", {}).items()}
+    for i, activity in enumerate(activities):
+        context = expressions.Context(
+            parameters=parameters,
+            activities=list(depends_on),
+            preceding=expressions.preceding(activity["name"], depends_on),
+            current=activity["name"],
+        )
+        values = [("jobId", activity.get("jobId"))] + [
+            (f"{key}.{name}", value)
+            for key in EXPRESSION_FIELDS
+            for name, value in activity.get(key, {}).items()
+        ]
+        for path, value in values:
+            if message := expressions.problem(value, context):
+                yield f"activities[{i}].{path}", message
+
+
+check(PipelineSpec, _expressions_resolve, "parameters", "activities")
+
+
 SCHEDULE_PARAMETER_TYPES = (ParameterType.STRING, ParameterType.SECURE_STRING)
 """The parameter types a schedule can set: the string ones.
 
@@ -371,7 +410,10 @@ def _schedule_passes_declared_parameters(pipeline: Mapping[str, Any]) -> Iterato
             yield path, validation.unknown_key(key, list(declared))
         elif (kind := ParameterType(declared[key]["type"])) not in SCHEDULE_PARAMETER_TYPES:
             yield path, schedule_parameter_refused(key, kind)
-        elif problem := parameter_value_problem(kind, value):
+        elif problem := (
+            parameter_value_problem(kind, value)
+            or argument_problem(value, secret=kind is ParameterType.SECURE_STRING)
+        ):
             yield path, problem
 
 

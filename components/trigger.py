@@ -17,7 +17,7 @@ import pulumi_azure.datafactory as azure_datafactory
 from typing_extensions import NotRequired
 from tzlocal import windows_tz
 
-from . import outputs, validation
+from . import expressions, outputs, validation
 from .enums import Frequency, WeekDay
 from .names import DATA_FACTORY_NAME
 from .validation import check, describe, rule, rules
@@ -209,6 +209,29 @@ def _arguments_are_strings(schedule: Mapping[str, Any]) -> Iterator[tuple[str, s
 
 
 check(ScheduleSpec, _arguments_are_strings, "parameters")
+
+
+def argument_problem(value: Any, secret: bool = True) -> str | None:
+    """What is wrong with a schedule's argument as an expression (components.expressions), or
+    None. Data Factory evaluates the arguments when the trigger fires, where trigger() is the
+    schedule trigger's (scheduledTime, startTime) and the run's pipeline() does not exist yet
+    (Learn, control-flow-system-variables.md, "Schedule trigger scope"). `secret`: quote none
+    of the value (it may be a SecureString parameter's)."""
+    context = expressions.Context(
+        scope=expressions.Scope.TRIGGER, trigger=expressions.TriggerType.SCHEDULE, secret=secret
+    )
+    return expressions.problem(value, context)
+
+
+def _arguments_are_expressions(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    # A schedule alone does not know its parameters' types: every value may be a secret. A
+    # pipeline knows them, and says more first (pipeline._schedule_passes_declared_parameters).
+    for key, value in (schedule.get("parameters") or {}).items():
+        if problem := argument_problem(value):
+            yield f"parameters.{key}", problem
+
+
+check(ScheduleSpec, _arguments_are_expressions, "parameters")
 
 
 def _deferred_argument(trigger: str, key: str, value: Any) -> str:

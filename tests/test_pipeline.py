@@ -131,7 +131,13 @@ def test_pipeline_waits_for_notebook_factory_and_linked_service(render: Render) 
 
 
 def test_secure_string_default_is_secret(render: Render) -> None:
-    p = pipeline(parameters={"key": {"type": "SecureString", "default": "s3cr3t-value"}}, schedule=None)
+    p = pipeline(
+        parameters={
+            "folder": {"type": "String", "default": "product_data"},
+            "key": {"type": "SecureString", "default": "s3cr3t-value"},
+        },
+        schedule=None,
+    )
     result = render(base(pipelines=[p]))
     pipe = result.one(PIPELINE)
     assert pipe.inputs["parameters"]["key"]["defaultValue"] == engine.SECRET
@@ -371,6 +377,73 @@ def test_component_checks_the_schedule_against_its_parameters() -> None:
         "spec.schedule.parameters.foldr: unknown key; did you mean 'folder'?",
         # A SecureString value is not echoed, even a wrong one.
         "spec.schedule.parameters.key: expected a string (SecureString parameter), got a int",
+    ]
+
+
+def test_component_checks_every_expression_where_it_runs() -> None:
+    """Base and job parameters, user properties and a jobId expression name the pipeline's
+    parameters and activities that end before theirs; a schedule's arguments are the trigger's.
+    Each problem names its key and its position, all at once."""
+    bad = args(
+        parameters={
+            "folder": {"type": "String"},
+            "jobId": {"type": "String"},
+            "key": {"type": "SecureString"},
+        },
+        activities=[
+            {
+                "name": "Process Data",
+                "notebook_path": "/Shared/a",
+                "base_parameters": {"input": "@pipeline().parameters.fodler", "day": "@{utcNow('yyyy')}"},
+            },
+            {
+                "name": "Load",
+                "job_id": "@pipeline().parameters.jobid",
+                "depends_on": [{"activity": "Process Data"}],
+                "job_parameters": {"source": "@activity('Proces Data').output.runOutput"},
+            },
+            {
+                "name": "Audit",
+                "notebook_path": "/Shared/c",
+                "depends_on": [{"activity": "Load"}],
+                # Process Data ends before Load, which ends before Audit: a dependency through Load.
+                "base_parameters": {
+                    "rows": "@activity('Process Data').output.runOutput",
+                    "report": "@activity('Report').output",
+                },
+                "user_properties": {"folder": "@concat(pipeline().parameters.folder"},
+            },
+            {"name": "Report", "notebook_path": "/Shared/d"},
+        ],
+        schedule={
+            "frequency": "Day",
+            "start_time": "2026-01-01T06:00:00Z",
+            "parameters": {
+                "folder": "@trigger().outputs.windowStartTime",
+                "jobId": "@trigger().scheduledTime",
+                "key": "@p4ss",
+            },
+        },
+    )
+    with pytest.raises(InvalidArgs) as caught:
+        NotebookPipeline("p", {**bad, "job_linked_service_name": "Serverless"})
+    assert [str(p) for p in caught.value.problems] == [
+        "spec.activities[0].baseParameters.input: at character 24: unknown pipeline parameter 'fodler'"
+        " (did you mean 'folder'?)",
+        "spec.activities[1].jobId: at character 24: unknown pipeline parameter 'jobid' (did you mean 'jobId'?)",
+        "spec.activities[1].jobParameters.source: at character 11: no activity 'Proces Data' in this"
+        " pipeline (did you mean 'Process Data'?)",
+        "spec.activities[2].baseParameters.report: at character 11: activity 'Report' does not run before"
+        " this one: add it to dependsOn, directly or through an activity this one depends on",
+        "spec.activities[2].userProperties.folder: at character 37: expected ',' or ')' to close the '('"
+        " at character 8, got the end of the value",
+        "spec.schedule.parameters.folder: at character 12: trigger().outputs (windowStartTime,"
+        " windowEndTime) is set only by a tumbling window trigger, not a ScheduleTrigger, which sets"
+        " trigger().scheduledTime and trigger().startTime",
+        # A SecureString argument is not quoted, even in a message about its expression.
+        "spec.schedule.parameters.key: at character 6: expected '(' after a function name, got the end"
+        " of the value (a value that starts with @ is an expression; write @@ for a literal @) (the"
+        " value is not shown: it may be secret)",
     ]
 
 

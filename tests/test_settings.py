@@ -152,7 +152,7 @@ def test_a_schedule_sets_only_string_parameters() -> None:
 
 
 def test_parameter_types() -> None:
-    p = pipeline(parameters={"s": {"type": "SecureString", "default": "x"}})
+    p = pipeline(parameters={"folder": {"type": "String"}, "s": {"type": "SecureString", "default": "x"}})
     spec = check(base(pipelines=[p]))["pipelines"][0]
     assert spec.get("parameters", {})["s"]["type"] is ParameterType.SECURE_STRING
 

@@ -356,6 +356,36 @@ def test_component_refuses_arguments_that_are_not_strings() -> None:
     ]
 
 
+def test_component_checks_arguments_as_the_trigger_evaluates_them() -> None:
+    """A schedule's arguments are evaluated when it fires: trigger() is a schedule trigger's and
+    no run exists yet. Alone, a schedule does not know which argument is a SecureString: no
+    message quotes the value."""
+    with pytest.raises(InvalidArgs) as caught:
+        ScheduleTrigger(
+            "t",
+            args(
+                parameters={
+                    "at": "@trigger().scheduledTime",
+                    "window": "@trigger().outputs.windowStartTime",
+                    "run": "@pipeline().RunId",
+                    "secret": "@hunter2",
+                }
+            ),
+        )
+    hidden = " (the value is not shown: it may be secret)"
+    assert str(caught.value).splitlines() == [
+        "ScheduleTrigger t: spec.parameters.window: at character 12: trigger().outputs (windowStartTime,"
+        " windowEndTime) is set only by a tumbling window trigger, not a ScheduleTrigger, which sets"
+        f" trigger().scheduledTime and trigger().startTime{hidden}",
+        "ScheduleTrigger t: spec.parameters.run: at character 2: pipeline() is available only in a"
+        " pipeline's activities, not in a trigger's arguments to its pipeline: the trigger evaluates its"
+        f" arguments before the pipeline run exists{hidden}",
+        "ScheduleTrigger t: spec.parameters.secret: at character 9: expected '(' after a function name,"
+        " got the end of the value (a value that starts with @ is an expression; write @@ for a literal"
+        f" @){hidden}",
+    ]
+
+
 def test_component_refuses_a_deferred_argument_that_is_not_a_string(tmp_path: Path) -> None:
     def declare() -> None:
         ScheduleTrigger("t", args(parameters={"batch": pulumi.Output.from_input({"size": 2})}))
