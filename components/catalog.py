@@ -78,8 +78,8 @@ def workspace_catalog_name(workspace_name: str) -> str:
     ),
     volume=replace(OBJECT_NAME, default="landing"),
 )
-class CatalogVolumeArgs(TypedDict):
-    """The Unity Catalog schema and managed volume the notebooks write to (CatalogVolume's inputs)."""
+class CatalogVolumeSpec(TypedDict):
+    """The Unity Catalog schema and managed volume the notebooks write to."""
 
     catalog: NotRequired[str]
     """An existing catalog to create the schema in. Required; AdfDatabricks defaults it to the
@@ -92,14 +92,6 @@ class CatalogVolumeArgs(TypedDict):
     volume: NotRequired[str]
     """Name of the managed volume the stack creates in the schema (default landing), whose path
     `/Volumes/<catalog>/<schema>/<volume>` the notebooks get."""
-    run_as: NotRequired[pulumi.Input[str] | None]
-    """Databricks principal the notebooks run as (a user name, or a service principal's
-    application id): it gets USE_CATALOG, USE_SCHEMA, READ_VOLUME and WRITE_VOLUME. Leave it
-    out when that is the deploying principal: it owns the schema and volume it creates, and
-    a grant for it on the catalog would replace its own grants there."""
-    protect: NotRequired[bool]
-    """Keep the schema's data: destroy then stops on a schema that holds tables or volumes
-    someone else created (default false: destroy drops the schema with everything in it)."""
 
 
 def _named(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -110,7 +102,22 @@ def _named(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             yield key, "is required"
 
 
-check(CatalogVolumeArgs, _named, "catalog", "schema")
+check(CatalogVolumeSpec, _named, "catalog", "schema")
+
+
+class CatalogVolumeArgs(TypedDict):
+    """Inputs of CatalogVolume."""
+
+    spec: CatalogVolumeSpec
+    """The catalog to create the schema in, and the names of the schema and volume."""
+    run_as: NotRequired[pulumi.Input[str] | None]
+    """Databricks principal the notebooks run as (a user name, or a service principal's
+    application id): it gets USE_CATALOG, USE_SCHEMA, READ_VOLUME and WRITE_VOLUME. Leave it
+    out when that is the deploying principal: it owns the schema and volume it creates, and
+    a grant for it on the catalog would replace its own grants there."""
+    protect: NotRequired[bool]
+    """Keep the schema's data: destroy then stops on a schema that holds tables or volumes
+    someone else created (default false: destroy drops the schema with everything in it)."""
 
 
 class CatalogVolume(pulumi.ComponentResource):
@@ -128,7 +135,8 @@ class CatalogVolume(pulumi.ComponentResource):
         # A component used from another program gets the same checks as the stack's config,
         # before anything is registered.
         args = validation.parse(CatalogVolumeArgs, args, f"CatalogVolume {name}: ")
-        catalog, schema_in_catalog, volume_in_schema = args["catalog"], args["schema"], args["volume"]
+        spec = args["spec"]
+        catalog, schema_in_catalog, volume_in_schema = spec["catalog"], spec["schema"], spec["volume"]
         super().__init__("adf-databricks:index:CatalogVolume", name, None, opts)
         run_as = args.get("run_as")
         child = pulumi.ResourceOptions(parent=self)

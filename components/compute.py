@@ -1,10 +1,11 @@
 """DatabricksCompute: the cluster the Notebook activities run on, as linked-service cluster fields.
 
-`ComputeArgs` (with `PoolSpec`) is both the component's args and the stack's `cluster` config
-section: the same keys, rules and messages. The rules are declared once, beside the args
-(components.validation): what a field takes with `@rules`, rules between fields with `check`.
-The component validates its args when constructed and refuses them listing every problem;
-components.settings validates the config section against the same definitions.
+`ComputeSpec` (with `PoolSpec`) is the stack's `cluster` config section and the `spec` of the
+component's args (`ComputeArgs`), beside what AdfDatabricks fills itself: the same keys, rules
+and messages. The rules are declared once, beside the args (components.validation): what a
+field takes with `@rules`, rules between fields with `check`. The component validates its args
+when constructed and refuses them listing every problem; components.settings validates the
+config section against the same definitions.
 
 No `from __future__ import annotations` here: Pulumi's component analyzer reads these
 annotations to build the package schema.
@@ -117,7 +118,7 @@ MODE_KEYS: Mapping[ClusterMode, tuple[str, ...]] = {
     ClusterMode.POOL: (*(k for k in _JOB_KEYS if k != "driverNodeType"), "pool"),
     ClusterMode.EXISTING: ("existingClusterId",),
 }
-"""The keys each mode takes; `mode` and `singleUserName` go with every mode."""
+"""The keys each mode takes; `mode` goes with every mode."""
 
 MODE_DEFAULTS: Mapping[str, Any] = {
     "pythonVersion": "3",
@@ -193,14 +194,13 @@ class PoolSpec(TypedDict):
         ),
         MODE_DEFAULTS["dataSecurityMode"],
     ),
-    single_user_name=_NON_EMPTY,
     autotermination_minutes=shown_default(
         rule(minimum=10, maximum=10000), MODE_DEFAULTS["autoterminationMinutes"]
     ),
     existing_cluster_id=_NON_EMPTY,
     pool=shown_default(rule(), MODE_DEFAULTS["pool"]),
 )
-class ComputeArgs(TypedDict):
+class ComputeSpec(TypedDict):
     """The compute the Notebook activities run on. Each key applies to the modes named; a key
     outside its mode is refused (it would be ignored otherwise)."""
 
@@ -262,19 +262,6 @@ class ComputeArgs(TypedDict):
     without a mode a job cluster would get the workspace's default, often that one. LEGACY_*
     (deprecated since runtime 15.0) and DATA_SECURITY_MODE_* (they need a cluster kind, which
     the linked service cannot send) are refused. Modes job, interactive and pool."""
-    single_user_name: NotRequired[pulumi.Input[str] | None]
-    """Who the interactive cluster is dedicated to when dataSecurityMode is SINGLE_USER: the
-    identity Data Factory runs notebooks as (a user name, or a service principal's application
-    id), or Databricks refuses ADF's runs on it. Required then; unused otherwise (job clusters
-    belong to the identity that submits the run). The stack fills it; its config does not
-    take it."""
-    run_as: NotRequired[pulumi.Input[str] | None]
-    """The principal Data Factory's runs execute as (a user name, or a service principal's
-    application id) when it is not whoever deploys: it gets Can Attach To on the pool and Can
-    Restart on the interactive cluster this component creates, what running there takes
-    (Databricks docs, compute/clusters-manage "Compute permissions", pools "Pool permissions").
-    Leave it out when the deployer's token runs them: the deployer owns what it creates. The
-    stack fills it; its config does not take it."""
     autotermination_minutes: NotRequired[int]
     """Idle minutes before the cluster stops (10 to 10000; default 30). Mode interactive."""
     existing_cluster_id: NotRequired[pulumi.Input[str]]
@@ -339,7 +326,7 @@ def check_mode_keys(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             yield key, f"applies only with cluster.mode {' or '.join(modes)}"
 
 
-check(ComputeArgs, check_mode_keys, "mode")
+check(ComputeSpec, check_mode_keys, "mode")
 
 
 def check_required(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -350,7 +337,7 @@ def check_required(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             yield key, "is required"
 
 
-check(ComputeArgs, check_required, "mode")
+check(ComputeSpec, check_required, "mode")
 
 
 def check_worker_range(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -360,7 +347,7 @@ def check_worker_range(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "workers", f"expected {WORKERS_EXPECTED}, got {describe(workers)}"
 
 
-check(ComputeArgs, check_worker_range, "mode", "workers")
+check(ComputeSpec, check_worker_range, "mode", "workers")
 
 
 def check_pool_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -398,7 +385,7 @@ def check_pool_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             )
 
 
-check(ComputeArgs, check_pool_workers, "mode", "workers", "pool")
+check(ComputeSpec, check_pool_workers, "mode", "workers", "pool")
 
 
 # Why Data Factory's job clusters are not made single-node. Data Factory documents
@@ -428,7 +415,7 @@ def check_job_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "workers", JOB_SINGLE_NODE_REFUSED
 
 
-check(ComputeArgs, check_job_workers, "mode", "workers")
+check(ComputeSpec, check_job_workers, "mode", "workers")
 
 
 def _is_volume(destination: str) -> bool:
@@ -463,7 +450,7 @@ def check_log_destination(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         )
 
 
-check(ComputeArgs, check_log_destination, "mode", "logDestination")
+check(ComputeSpec, check_log_destination, "mode", "logDestination")
 
 
 def _single_node_clash(
@@ -491,7 +478,7 @@ def check_single_node_spark_conf(args: Mapping[str, Any]) -> Iterator[tuple[str,
     yield from _single_node_clash(args, "sparkConf", SINGLE_NODE_SPARK_CONF)
 
 
-check(ComputeArgs, check_single_node_spark_conf, "mode", "workers", "sparkConf")
+check(ComputeSpec, check_single_node_spark_conf, "mode", "workers", "sparkConf")
 
 
 def check_single_node_tags(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -499,7 +486,7 @@ def check_single_node_tags(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]
     yield from _single_node_clash(args, "customTags", SINGLE_NODE_TAGS)
 
 
-check(ComputeArgs, check_single_node_tags, "mode", "workers", "customTags")
+check(ComputeSpec, check_single_node_tags, "mode", "workers", "customTags")
 
 
 def check_init_script_count(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -511,7 +498,7 @@ def check_init_script_count(args: Mapping[str, Any]) -> Iterator[tuple[str, str]
         )
 
 
-check(ComputeArgs, check_init_script_count, "mode", "initScripts")
+check(ComputeSpec, check_init_script_count, "mode", "initScripts")
 
 
 def check_init_script_sources(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -529,7 +516,7 @@ def check_init_script_sources(args: Mapping[str, Any]) -> Iterator[tuple[str, st
             )
 
 
-check(ComputeArgs, check_init_script_sources, "mode", "initScripts")
+check(ComputeSpec, check_init_script_sources, "mode", "initScripts")
 
 
 def check_access_mode(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -539,27 +526,7 @@ def check_access_mode(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "dataSecurityMode", f"{value} {REFUSED_ACCESS_MODES[value]}"
 
 
-check(ComputeArgs, check_access_mode, "mode", "dataSecurityMode")
-
-
-def check_single_user_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """A dedicated interactive cluster runs only its single user's commands, so it must be the
-    identity Data Factory runs as (terraform docs cluster.md: "required when using
-    data_security_mode set to SINGLE_USER")."""
-    args = _filled(args)
-    if (
-        args["mode"] == ClusterMode.INTERACTIVE
-        and args["dataSecurityMode"] == DataSecurityMode.SINGLE_USER
-        and "singleUserName" not in args
-    ):
-        yield (
-            "singleUserName",
-            "an interactive SINGLE_USER cluster must be dedicated to the identity Data Factory"
-            " runs as; set it, or choose USER_ISOLATION",
-        )
-
-
-check(ComputeArgs, check_single_user_name, "mode", "dataSecurityMode", "singleUserName")
+check(ComputeSpec, check_access_mode, "mode", "dataSecurityMode")
 
 
 def check_pool_min_idle(pool: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -571,6 +538,47 @@ def check_pool_min_idle(pool: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 
 
 check(PoolSpec, check_pool_min_idle, "minIdle", "maxCapacity")
+
+
+@rules(single_user_name=_NON_EMPTY)
+class ComputeArgs(TypedDict):
+    """Inputs of DatabricksCompute."""
+
+    spec: ComputeSpec
+    """The compute: its mode, runtime, VM sizes, workers and the rest of the stack's `cluster`
+    section."""
+    single_user_name: NotRequired[pulumi.Input[str] | None]
+    """Who the interactive cluster is dedicated to when spec.dataSecurityMode is SINGLE_USER: the
+    identity Data Factory runs notebooks as (a user name, or a service principal's application
+    id), or Databricks refuses ADF's runs on it. Required then; unused otherwise (job clusters
+    belong to the identity that submits the run). AdfDatabricks fills it with its run-as
+    identity."""
+    run_as: NotRequired[pulumi.Input[str] | None]
+    """The principal Data Factory's runs execute as (a user name, or a service principal's
+    application id) when it is not whoever deploys: it gets Can Attach To on the pool and Can
+    Restart on the interactive cluster this component creates, what running there takes
+    (Databricks docs, compute/clusters-manage "Compute permissions", pools "Pool permissions").
+    Leave it out when the deployer's token runs them: the deployer owns what it creates."""
+
+
+def check_single_user_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A dedicated interactive cluster runs only its single user's commands, so it must be the
+    identity Data Factory runs as (terraform docs cluster.md: "required when using
+    data_security_mode set to SINGLE_USER")."""
+    spec = _filled(validation.with_defaults(ComputeSpec, args["spec"]))
+    if (
+        spec["mode"] == ClusterMode.INTERACTIVE
+        and spec["dataSecurityMode"] == DataSecurityMode.SINGLE_USER
+        and "singleUserName" not in args
+    ):
+        yield (
+            "singleUserName",
+            "an interactive SINGLE_USER cluster must be dedicated to the identity Data Factory"
+            " runs as; set it, or choose USER_ISOLATION",
+        )
+
+
+check(ComputeArgs, check_single_user_name, "spec.mode", "spec.dataSecurityMode", "singleUserName")
 
 
 # ---------------------------------------------------------------- resources
@@ -689,16 +697,25 @@ class DatabricksCompute(pulumi.ComponentResource):
     def __init__(self, name: str, args: ComputeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         # Validated, defaults applied, closed sets as enum members, snake_case keys.
         parsed = validation.parse(ComputeArgs, args, f"DatabricksCompute {name}: ")
-        defaults = validation.from_document(ComputeArgs, MODE_DEFAULTS)
+        defaults = validation.from_document(ComputeSpec, MODE_DEFAULTS)
         super().__init__("adf-databricks:index:DatabricksCompute", name, None, opts)
         self.cluster = None
         self.pool = None
         self.grants = []
-        self.linked_service_fields = self._declare(name, {**defaults, **parsed})
+        self.linked_service_fields = self._declare(
+            name, {**defaults, **parsed["spec"]}, parsed.get("single_user_name"), parsed.get("run_as")
+        )
         outputs.register(self)
 
-    def _declare(self, name: str, a: Mapping[str, Any]) -> dict[str, Any]:
-        """The cluster or pool the mode needs, and the linked service's cluster fields."""
+    def _declare(
+        self,
+        name: str,
+        a: Mapping[str, Any],
+        single_user_name: pulumi.Input[str] | None,
+        run_as: pulumi.Input[str] | None,
+    ) -> dict[str, Any]:
+        """The cluster or pool the mode needs (`a`: the spec with every default), and the
+        linked service's cluster fields."""
         if a["mode"] is ClusterMode.EXISTING:
             self._job_task = lambda: {"existing_cluster_id": a["existing_cluster_id"]}
             return {"existing_cluster_id": a["existing_cluster_id"]}
@@ -725,10 +742,10 @@ class DatabricksCompute(pulumi.ComponentResource):
                 cluster_log_conf=_log_conf(a["log_destination"]) if a.get("log_destination") else None,
                 policy_id=a.get("policy_id"),
                 data_security_mode=a["data_security_mode"].value,
-                single_user_name=a.get("single_user_name") if dedicated else None,
+                single_user_name=single_user_name if dedicated else None,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            self._grant_run_as(name, a, "cluster", cluster_id=self.cluster.id)
+            self._grant_run_as(name, run_as, "cluster", cluster_id=self.cluster.id)
             cluster_id = self.cluster.id
             self._job_task = lambda: {"existing_cluster_id": cluster_id}
             return {"existing_cluster_id": self.cluster.id}
@@ -752,7 +769,7 @@ class DatabricksCompute(pulumi.ComponentResource):
                 custom_tags=dict(a["custom_tags"]) or None,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            self._grant_run_as(name, a, "pool", instance_pool_id=self.pool.id)
+            self._grant_run_as(name, run_as, "pool", instance_pool_id=self.pool.id)
             fields["instance_pool_id"] = self.pool.id
         else:
             fields["new_cluster_node_type"] = a["node_type"]
@@ -814,9 +831,9 @@ class DatabricksCompute(pulumi.ComponentResource):
             data_security_mode=a["data_security_mode"].value,
         )
 
-    def _grant_run_as(self, name: str, a: Mapping[str, Any], what: str, **target: Any) -> None:
+    def _grant_run_as(self, name: str, run_as: pulumi.Input[str] | None, what: str, **target: Any) -> None:
         """Let the principal ADF runs as use the cluster or pool (without Can Manage)."""
-        if a.get("run_as") is None:
+        if run_as is None:
             return
         level = RUN_AS_LEVELS[what]
         permissions = databricks.Permissions(
@@ -824,9 +841,7 @@ class DatabricksCompute(pulumi.ComponentResource):
             # Not authoritative for admins and the creator, whose rights Databricks keeps; for
             # anyone else it is: access given by hand is removed on the next `pulumi up`.
             access_controls=[
-                pulumi.Output.from_input(a["run_as"]).apply(
-                    lambda principal: run_as_control(principal, level)
-                )
+                pulumi.Output.from_input(run_as).apply(lambda principal: run_as_control(principal, level))
             ],
             opts=pulumi.ResourceOptions(parent=self),
             **target,

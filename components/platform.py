@@ -18,8 +18,8 @@ from typing_extensions import NotRequired
 
 from . import outputs, validation
 from .arm import RESOURCE_GROUP_NAME, TAGS
-from .catalog import CatalogVolume, CatalogVolumeArgs, workspace_catalog_name
-from .compute import ComputeArgs, DatabricksCompute
+from .catalog import CatalogVolume, CatalogVolumeArgs, CatalogVolumeSpec, workspace_catalog_name
+from .compute import ComputeArgs, ComputeSpec, DatabricksCompute
 from .data_factory import DataFactory, DataFactoryArgs
 from .enums import AuthMode, ClusterMode, Frequency, JobCompute
 from .job import NotebookJob, NotebookJobArgs
@@ -84,14 +84,14 @@ class AdfDatabricksArgs(TypedDict):
     """Workspace folder the stack creates and locks, and uploads the local notebooks to (default
     `/<project>/<stack>`). Nothing under /Shared, where every user can edit and that cannot be
     taken away, and no special folder (/, /Workspace, /Users, /Repos)."""
-    unity_catalog: NotRequired[CatalogVolumeArgs]
+    unity_catalog: NotRequired[CatalogVolumeSpec]
     """The Unity Catalog schema and volume the notebooks write to (catalog: the workspace
     catalog, schema: `<project>_<stack>`, volume: landing, unless set)."""
     workspace: NotRequired[WorkspaceSpec]
     """The Databricks workspace to create (named `<project>-<stack>` unless set) or adopt."""
     auth: NotRequired[AuthSpec]
     """How Data Factory authenticates to Databricks."""
-    cluster: NotRequired[ComputeArgs]
+    cluster: NotRequired[ComputeSpec]
     """The compute the notebook activities run on (and job activities with compute cluster)."""
     pipelines: list[PipelineSpec]
     """The pipelines, each with its notebook and job activities and optional schedule (at least
@@ -103,13 +103,6 @@ class AdfDatabricksArgs(TypedDict):
     """Private networking: the workspace injected into a VNet with back-end Private Link, and
     the factory reaching it (and the token's vault) over its managed virtual network. Without
     it the stack is public, as the Learn module builds it."""
-
-
-FILLED_BY_THE_STACK: Mapping[type, tuple[str, ...]] = {
-    ComputeArgs: ("single_user_name", "run_as"),
-    CatalogVolumeArgs: ("run_as", "protect"),
-}
-"""Component inputs AdfDatabricks fills itself, which its args (and a stack file) do not take."""
 
 
 def _location(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -246,7 +239,7 @@ def _drop_nulls(value: Any) -> Any:
 def problems(document: Mapping[str, Any], project: str, stack: str) -> list[validation.Problem]:
     """Every problem of a stack's document (camelCase keys, as a stack file writes them)."""
     filled = stack_defaults(_drop_nulls(dict(document)), project, stack)
-    return validation.problems(AdfDatabricksArgs, filled, exclude=FILLED_BY_THE_STACK)
+    return validation.problems(AdfDatabricksArgs, filled)
 
 
 def _validated(args: AdfDatabricksArgs, name: str, project: str, stack: str) -> AdfDatabricksArgs:
@@ -407,14 +400,14 @@ class AdfDatabricks(pulumi.ComponentResource):
         compute = DatabricksCompute(
             f"{name}-compute",
             validation.checked(
-                ComputeArgs, ComputeArgs(**cluster, single_user_name=self.run_as, run_as=run_as)
+                ComputeArgs, ComputeArgs(spec=cluster, single_user_name=self.run_as, run_as=run_as)
             ),
             opts=on_workspace,
         )
         data = CatalogVolume(
             f"{name}-unity-catalog",
             validation.checked(
-                CatalogVolumeArgs, CatalogVolumeArgs(**a["unity_catalog"], run_as=run_as, protect=protect)
+                CatalogVolumeArgs, CatalogVolumeArgs(spec=a["unity_catalog"], run_as=run_as, protect=protect)
             ),
             opts=on_workspace,
         )

@@ -98,9 +98,9 @@ def rules(**fields: Rule) -> Callable[[type[T]], type[T]]:
 def check(cls: type, fn: Check, read: str, *reads: str) -> None:
     """Register `fn` as a rule between fields of `cls`: it yields (key, message) problems.
 
-    `read` and `reads` name the keys it looks at; it is skipped when one of them broke the
-    schema (its own problem is reported instead), or when one of them is excluded (the caller
-    fills it).
+    `read` and `reads` name the keys it looks at (a key further down as `spec.mode`); it is
+    skipped when a problem was found at one of them, below one, or at an object on the way to
+    one (that problem is reported instead).
 
     A call after the function, not a decorator: mutmut 3 does not mutate decorated functions
     (mutmut/mutation/file_mutation.py skips them), and `make mutation` must reach these rules.
@@ -210,26 +210,18 @@ def _checks(cls: type) -> list[tuple[Check, tuple[str, ...]]]:
 _DOCS = analyzer.Analyzer("adf-databricks")
 
 
-def json_schema(cls: type, exclude: Mapping[type, Iterable[str]] | None = None) -> dict[str, Any]:
-    """The JSON Schema of a TypedDict: `$defs` hold every object type it reaches.
-
-    `exclude` leaves out fields (by Python name) of some classes, e.g. inputs the stack fills
-    itself and that config therefore does not take.
-    """
+def json_schema(cls: type) -> dict[str, Any]:
+    """The JSON Schema of a TypedDict: `$defs` hold every object type it reaches."""
     defs: dict[str, Any] = {}
-    skip = {owner: set(names) for owner, names in (exclude or {}).items()}
-    root = _object_schema(cls, defs, skip)
+    root = _object_schema(cls, defs)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **root, "$defs": defs}
 
 
-def _object_schema(cls: type, defs: dict[str, Any], skip: Mapping[type, set[str]]) -> dict[str, Any]:
-    left_out = skip.get(cls, set())
+def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required: list[str] = []
     for key, f in fields(cls).items():
-        if f.name in left_out:
-            continue
-        properties[key] = _field_schema(f.type, f.rule, defs, skip)
+        properties[key] = _field_schema(f.type, f.rule, defs)
         description = _DOCS.get_docstring(f.owner, f.name)
         if description:
             properties[key] = {"description": inspect.cleandoc(description), **properties[key]}
@@ -245,8 +237,8 @@ def _object_schema(cls: type, defs: dict[str, Any], skip: Mapping[type, set[str]
     return schema
 
 
-def _field_schema(typ: Any, r: Rule, defs: dict[str, Any], skip: Mapping[type, set[str]]) -> dict[str, Any]:
-    schema = dict(r.keywords) if r.replace else {**_type_schema(typ, r, defs, skip), **r.keywords}
+def _field_schema(typ: Any, r: Rule, defs: dict[str, Any]) -> dict[str, Any]:
+    schema = dict(r.keywords) if r.replace else {**_type_schema(typ, r, defs), **r.keywords}
     if r.expected:
         schema["x-expected"] = r.expected
     if r.refused:
@@ -257,7 +249,7 @@ def _field_schema(typ: Any, r: Rule, defs: dict[str, Any], skip: Mapping[type, s
     return schema
 
 
-def _type_schema(typ: Any, r: Rule, defs: dict[str, Any], skip: Mapping[type, set[str]]) -> dict[str, Any]:
+def _type_schema(typ: Any, r: Rule, defs: dict[str, Any]) -> dict[str, Any]:
     if typ is str:
         return {"type": "string"}
     if typ is bool:
@@ -270,18 +262,18 @@ def _type_schema(typ: Any, r: Rule, defs: dict[str, Any], skip: Mapping[type, se
         return {"type": "string", "enum": [m.value for m in typ]}
     if analyzer.is_list(typ):
         (item,) = typ.__args__
-        return {"type": "array", "items": _field_schema(_bare(item), r.items or Rule(), defs, skip)}
+        return {"type": "array", "items": _field_schema(_bare(item), r.items or Rule(), defs)}
     if analyzer.is_dict(typ):
         _, value = typ.__args__
         return {
             "type": "object",
-            "additionalProperties": _field_schema(_bare(value), r.values or Rule(), defs, skip),
+            "additionalProperties": _field_schema(_bare(value), r.values or Rule(), defs),
         }
     if is_typeddict(typ):
         name = typ.__name__
         if name not in defs:
             defs[name] = {}
-            defs[name] = _object_schema(typ, defs, skip)
+            defs[name] = _object_schema(typ, defs)
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"no JSON Schema for {typ!r}")
 
@@ -427,20 +419,17 @@ def sort_problems(found: Iterable[Problem], document: Any, path: str) -> list[Pr
 
 
 @functools.cache
-def _validator(cls: type, exclude: frozenset[tuple[type, frozenset[str]]]) -> Draft202012Validator:
-    return Draft202012Validator(json_schema(cls, dict(exclude)))
+def _validator(cls: type) -> Draft202012Validator:
+    return Draft202012Validator(json_schema(cls))
 
 
-def problems(
-    cls: type, document: Any, path: str = "", exclude: Mapping[type, Iterable[str]] | None = None
-) -> list[Problem]:
+def problems(cls: type, document: Any, path: str = "") -> list[Problem]:
     """Every problem of a document (camelCase keys, as config writes it) against `cls`.
 
     Values known only at deploy time are not checked. A rule between fields is skipped when a
-    field it reads has a problem of its own (a missing parent may hide its children), or is
-    excluded (the caller fills it, so the caller answers for its rules).
+    field it reads has a problem of its own (a missing parent may hide its children).
     """
-    validator = _validator(cls, frozenset((c, frozenset(n)) for c, n in (exclude or {}).items()))
+    validator = _validator(cls)
     found: list[Problem] = []
     broken: list[str] = []
     for error in validator.iter_errors(document):
@@ -451,8 +440,7 @@ def problems(
             if problem.path not in broken:
                 found.append(problem)
                 broken.append(problem.path)
-    skip = {owner: {camel_case(name) for name in names} for owner, names in (exclude or {}).items()}
-    for problem in _cross_checks(cls, document, path, broken, skip):
+    for problem in _cross_checks(cls, document, path, broken):
         # One message a key: two rules that both miss a value say the same thing twice.
         if problem.path not in broken:
             found.append(problem)
@@ -460,9 +448,7 @@ def problems(
     return sort_problems(found, document, path)
 
 
-def _cross_checks(
-    cls: type, value: Any, path: str, broken: Sequence[str], skip: Mapping[type, set[str]]
-) -> Iterator[Problem]:
+def _cross_checks(cls: type, value: Any, path: str, broken: Sequence[str]) -> Iterator[Problem]:
     """Run every object's rules between fields, parents before children, where sound."""
     if not isinstance(value, dict):
         return
@@ -470,11 +456,8 @@ def _cross_checks(
         # An object's own rules first: they know more than its fields' (say why a nested key
         # is needed), and a later rule's message for the same key is dropped.
         document = with_defaults(cls, value)
-        excluded = skip.get(cls, set())
         for fn, reads in _checks(cls):
-            if any(_within(b, join(path, key)) for b in broken for key in reads):
-                continue
-            if excluded.intersection(reads):
+            if any(_hides(b, path, key) for b in broken for key in reads):
                 continue
             for relative, message in fn(document):
                 yield Problem(join(path, relative) if relative else path, message)
@@ -483,7 +466,7 @@ def _cross_checks(
         f = by_key.get(key)
         if f is None:
             continue
-        yield from _cross_checks_of(f.type, item, join(path, key), broken, skip)
+        yield from _cross_checks_of(f.type, item, join(path, key), broken)
 
 
 def _within(path: str, top: str) -> bool:
@@ -491,19 +474,26 @@ def _within(path: str, top: str) -> bool:
     return path == top or path.startswith((f"{top}.", f"{top}["))
 
 
-def _cross_checks_of(
-    typ: Any, value: Any, path: str, broken: Sequence[str], skip: Mapping[type, set[str]]
-) -> Iterator[Problem]:
+def _hides(broken: str, path: str, read: str) -> bool:
+    """A broken key hides what a rule of the object at `path` reads: the key itself or what it
+    holds, and for a key further down (`spec.mode`), the objects between."""
+    if _within(broken, join(path, read)):
+        return True
+    parts = read.split(".")
+    return any(broken == join(path, ".".join(parts[:i])) for i in range(1, len(parts)))
+
+
+def _cross_checks_of(typ: Any, value: Any, path: str, broken: Sequence[str]) -> Iterator[Problem]:
     if is_typeddict(typ):
-        yield from _cross_checks(typ, value, path, broken, skip)
+        yield from _cross_checks(typ, value, path, broken)
     elif analyzer.is_list(typ) and isinstance(value, list):
         (item,) = typ.__args__
         for i, v in enumerate(value):
-            yield from _cross_checks_of(_bare(item), v, join(path, i), broken, skip)
+            yield from _cross_checks_of(_bare(item), v, join(path, i), broken)
     elif analyzer.is_dict(typ) and isinstance(value, dict):
         _, item = typ.__args__
         for k, v in value.items():
-            yield from _cross_checks_of(_bare(item), v, join(path, str(k)), broken, skip)
+            yield from _cross_checks_of(_bare(item), v, join(path, str(k)), broken)
 
 
 def with_defaults(cls: type, document: Mapping[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import pytest
 from pulumi.provider.experimental.analyzer import Analyzer
 
 from components import catalog, validation
-from components.catalog import CatalogVolume, CatalogVolumeArgs
+from components.catalog import CatalogVolume, CatalogVolumeSpec
 from components.settings import ConfigError, load
 from components.validation import InvalidArgs
 from tests.conftest import Render, activity, base, pipeline
@@ -41,9 +41,9 @@ def test_workspace_catalog_is_named_after_the_workspace(workspace: str, catalog_
 
 
 def problems(**args: Any) -> list[str]:
-    """What CatalogVolume's own rules say about its args (names only, run_as left out)."""
+    """What CatalogVolume's own rules say about its section (names only)."""
     document = {"catalog": "main", "schema": "etl", **args}
-    return [str(p) for p in validation.problems(CatalogVolumeArgs, document)]
+    return [str(p) for p in validation.problems(CatalogVolumeSpec, document)]
 
 
 @pytest.mark.parametrize("name", ["main", "adf_databricks_dev", "my-catalog", "c1"])
@@ -93,15 +93,15 @@ def test_volume_names_refused(name: str) -> None:
 def test_component_checks_names_before_registering_anything() -> None:
     # No mocks are set: reaching the engine would fail differently.
     with pytest.raises(InvalidArgs) as caught:
-        CatalogVolume("uc", {"catalog": "hive_metastore", "schema": "default", "volume": "Raw"})
+        CatalogVolume("uc", {"spec": {"catalog": "hive_metastore", "schema": "default", "volume": "Raw"}})
     # Every problem at once, in key order.
     assert str(caught.value).splitlines() == [
-        "CatalogVolume uc: catalog: expected a Unity Catalog catalog, got 'hive_metastore'"
+        "CatalogVolume uc: spec.catalog: expected a Unity Catalog catalog, got 'hive_metastore'"
         " (the legacy Hive metastore, which has no volumes)",
-        "CatalogVolume uc: schema: expected a schema of the stack's own, got 'default': it exists"
+        "CatalogVolume uc: spec.schema: expected a schema of the stack's own, got 'default': it exists"
         " in every catalog already; the stack creates a schema of its own",
-        "CatalogVolume uc: volume: expected a name of lower-case letters, digits and _ (at most 255),"
-        " got 'Raw'",
+        "CatalogVolume uc: spec.volume: expected a name of lower-case letters, digits and _ (at most"
+        " 255), got 'Raw'",
     ]
 
 
@@ -109,9 +109,12 @@ def test_component_is_usable_from_other_languages() -> None:
     # Pulumi's component analyzer accepts the args and outputs (CONVENTIONS.md).
     result = Analyzer("adf-databricks").analyze([CatalogVolume])
     component = result["component_definitions"]["CatalogVolume"]
-    assert set(component.inputs) == {"catalog", "schema", "volume", "runAs", "protect"}
+    assert set(component.inputs) == {"spec", "runAs", "protect"}
+    assert component.inputs["spec"].ref == "#/types/adf-databricks:index:CatalogVolumeSpec"
     assert component.inputs["runAs"].optional
-    assert component.inputs["volume"].optional
+    spec = result["type_definitions"]["CatalogVolumeSpec"].properties
+    assert set(spec) == {"catalog", "schema", "volume"}
+    assert spec["volume"].optional
     assert set(component.outputs) == {"volumePath", "grants"}
 
 
@@ -314,8 +317,10 @@ def test_trigger_starts_only_after_the_unity_catalog_grants(render: Render) -> N
 
 def test_component_on_its_own_needs_both_names() -> None:
     with pytest.raises(InvalidArgs) as err:
-        CatalogVolume("uc", {"volume": "landing"})
-    assert str(err.value) == "CatalogVolume uc: catalog: is required\nCatalogVolume uc: schema: is required"
+        CatalogVolume("uc", {"spec": {"volume": "landing"}})
+    assert str(err.value) == (
+        "CatalogVolume uc: spec.catalog: is required\nCatalogVolume uc: spec.schema: is required"
+    )
 
 
 def test_destroy_drops_the_schema_with_its_contents_unless_protected(render: Render) -> None:

@@ -11,7 +11,7 @@ import pytest
 from pulumi.provider.experimental.analyzer import Analyzer
 
 from components import compute, validation
-from components.compute import ComputeArgs, DatabricksCompute
+from components.compute import ComputeArgs, ComputeSpec, DatabricksCompute
 from components.enums import ClusterMode, DataSecurityMode
 from components.settings import ConfigError, load
 from components.validation import InvalidArgs
@@ -56,14 +56,16 @@ def build(tmp_path: Path, args: ComputeArgs) -> engine.Result:
     return engine.run({}, "test", preview=False, program=program)
 
 
-def interactive(**overrides: Any) -> ComputeArgs:
+def interactive(single_user_name: str | None = RUN_AS, run_as: str | None = None, **spec: Any) -> ComputeArgs:
+    """An interactive cluster's args: `spec` overrides the section, as the stack fills the rest."""
     fields: dict[str, Any] = {
         "mode": ClusterMode.INTERACTIVE,
         "spark_version": "15.4.x-scala2.12",
         "node_type": "Standard_D4ds_v5",
-        "single_user_name": RUN_AS,
     }
-    return ComputeArgs(**{**fields, **overrides})
+    return ComputeArgs(
+        spec=ComputeSpec(**{**fields, **spec}), single_user_name=single_user_name, run_as=run_as
+    )
 
 
 SIZED = {"spark_version": "15.4.x-scala2.12", "node_type": "Standard_D4ds_v5"}
@@ -150,7 +152,7 @@ def test_job_mode_refuses_what_data_factory_does_not_document() -> None:
 @pytest.mark.parametrize("destination", ["/Volumes/main/ops/logs", "dbfs:/Volumes/main/ops/logs"])
 @pytest.mark.parametrize("mode", ["job", "pool"])
 def test_job_clusters_log_to_dbfs_only(mode: str, destination: str) -> None:
-    (problem,) = validation.problems(ComputeArgs, {**CLUSTER, "mode": mode, "logDestination": destination})
+    (problem,) = validation.problems(ComputeSpec, {**CLUSTER, "mode": mode, "logDestination": destination})
     assert problem.path == "logDestination"
     assert problem.message.startswith(
         f"expected a DBFS path (dbfs:/...) in cluster.mode {mode}, got {destination!r}"
@@ -160,11 +162,7 @@ def test_job_clusters_log_to_dbfs_only(mode: str, destination: str) -> None:
 @pytest.mark.parametrize("destination", ["logs", "/mnt/logs", "s3://bucket/logs", "dbfs:/", "/Volumes/", 5])
 @pytest.mark.parametrize("mode", ["job", "pool", "interactive"])
 def test_log_destination_shape(mode: str, destination: Any) -> None:
-    (problem,) = validation.problems(
-        ComputeArgs,
-        {**CLUSTER, "mode": mode, "logDestination": destination},
-        exclude={ComputeArgs: ["single_user_name"]},
-    )
+    (problem,) = validation.problems(ComputeSpec, {**CLUSTER, "mode": mode, "logDestination": destination})
     assert problem.path == "logDestination"
     assert problem.message.startswith(f"expected {compute.LOG_DESTINATION_EXPECTED}")
 
@@ -316,6 +314,10 @@ def test_interactive_single_user_needs_single_user_name() -> None:
         "DatabricksCompute c: singleUserName: an interactive SINGLE_USER cluster must be dedicated to"
         " the identity Data Factory runs as; set it, or choose USER_ISOLATION"
     )
+    # It reads the section's mode and access mode only: a problem elsewhere in it hides nothing.
+    with pytest.raises(InvalidArgs) as caught:
+        DatabricksCompute("c", interactive(single_user_name=None, workers="4:2"))
+    assert [p.path for p in caught.value.problems] == ["spec.workers", "singleUserName"]
 
 
 # ---------------------------------------------------------------- component rules
@@ -388,8 +390,8 @@ def test_interactive_single_user_needs_single_user_name() -> None:
 )
 def test_component_refuses(args: dict[str, Any], problem: str) -> None:
     with pytest.raises(InvalidArgs) as caught:
-        DatabricksCompute("c", args)
-    assert f"DatabricksCompute c: {problem}" in str(caught.value)
+        DatabricksCompute("c", {"spec": args, "single_user_name": RUN_AS})
+    assert f"DatabricksCompute c: spec.{problem}" in str(caught.value)
 
 
 def test_component_reports_every_problem_in_key_order() -> None:
@@ -405,9 +407,9 @@ def test_component_reports_every_problem_in_key_order() -> None:
         "pool": {"max_capacity": 1},
     }
     with pytest.raises(InvalidArgs) as caught:
-        DatabricksCompute("c", args)
+        DatabricksCompute("c", {"spec": args})
     assert isinstance(caught.value, pulumi.RunError)
-    assert [str(p) for p in caught.value.problems] == [
+    assert [str(p).removeprefix("spec.") for p in caught.value.problems] == [
         # The pool's own problem hides the worker rules that read it.
         "initScripts[2]: expected a workspace file (/Workspace/...) or a DBFS path (dbfs:/..., legacy):"
         " Data Factory job clusters take no other init scripts (a volume or abfss:// script needs mode"
@@ -419,19 +421,19 @@ def test_component_reports_every_problem_in_key_order() -> None:
     ]
     args["pool"] = {"max_capacity": 4}
     with pytest.raises(InvalidArgs) as caught:
-        DatabricksCompute("c", args)
+        DatabricksCompute("c", {"spec": args})
     assert [p.path for p in caught.value.problems] == [
-        "workers",
-        "initScripts[2]",
-        "driverNodeType",
-        "dataSecurityMode",
+        "spec.workers",
+        "spec.initScripts[2]",
+        "spec.driverNodeType",
+        "spec.dataSecurityMode",
     ]
-    assert str(caught.value).splitlines()[0].startswith("DatabricksCompute c: workers: expected a fixed")
+    assert str(caught.value).splitlines()[0].startswith("DatabricksCompute c: spec.workers: expected a fixed")
 
 
 def test_closed_sets_take_their_string_values(tmp_path: Path) -> None:
     """`{"mode": "pool"}` is pool mode (it used to fall back to a job cluster without a pool)."""
-    result = build(tmp_path, {**SIZED, "mode": "pool", "data_security_mode": "USER_ISOLATION"})
+    result = build(tmp_path, {"spec": {**SIZED, "mode": "pool", "data_security_mode": "USER_ISOLATION"}})
     pool = result.one("databricks:index/instancePool:InstancePool").inputs
     assert (pool["maxCapacity"], pool["minIdleInstances"], pool["idleInstanceAutoterminationMinutes"]) == (
         10,
@@ -449,12 +451,12 @@ def test_closed_sets_take_their_string_values(tmp_path: Path) -> None:
 def test_workers_accepted(tmp_path: Path, workers: Any, adf: str) -> None:
     assert (
         validation.problems(
-            ComputeArgs,
+            ComputeSpec,
             {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5", "workers": workers},
         )
         == []
     )
-    result = build(tmp_path, {**SIZED, "workers": workers})
+    result = build(tmp_path, {"spec": {**SIZED, "workers": workers}})
     assert cluster_fields_of(result)["new_cluster_num_of_worker"] == adf
 
 
@@ -465,7 +467,7 @@ def test_workers_accepted(tmp_path: Path, workers: Any, adf: str) -> None:
 )
 def test_workers_refused(workers: Any) -> None:
     (problem,) = validation.problems(
-        ComputeArgs, {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5", "workers": workers}
+        ComputeSpec, {"sparkVersion": "15.4.x-scala2.12", "nodeType": "Standard_D4ds_v5", "workers": workers}
     )
     assert problem.path == "workers"
     assert problem.message.startswith('expected a worker count >= 0 or "min:max" with 1 <= min < max')
@@ -485,12 +487,7 @@ def test_workers_refused(workers: Any) -> None:
 )
 def test_init_script_locations(location: str, source: str, destination: str) -> None:
     assert (
-        validation.problems(
-            ComputeArgs,
-            {**CLUSTER, "mode": "interactive", "initScripts": [location]},
-            exclude={ComputeArgs: ["single_user_name"]},
-        )
-        == []
+        validation.problems(ComputeSpec, {**CLUSTER, "mode": "interactive", "initScripts": [location]}) == []
     )
     script = compute.InitScript.of(location)
     assert (script.source.value, script.destination) == (source, destination)
@@ -502,9 +499,7 @@ def test_init_script_locations(location: str, source: str, destination: str) -> 
 )
 def test_init_script_location_shape(location: Any) -> None:
     (problem,) = validation.problems(
-        ComputeArgs,
-        {**CLUSTER, "mode": "interactive", "initScripts": [location]},
-        exclude={ComputeArgs: ["single_user_name"]},
+        ComputeSpec, {**CLUSTER, "mode": "interactive", "initScripts": [location]}
     )
     assert problem.path == "initScripts[0]"
     assert problem.message.startswith(
@@ -537,18 +532,20 @@ def test_package_schema_speaks_the_config_vocabulary() -> None:
     """Pulumi's analyzer accepts the args and outputs; its property names are the config keys."""
     analyzed = Analyzer("adf-databricks").analyze([DatabricksCompute])
     component = analyzed["component_definitions"]["DatabricksCompute"]
-    # singleUserName and runAs are component inputs the stack fills; config does not take them.
-    assert sorted(component.inputs) == sorted([*CONFIG_KEYS, "singleUserName", "runAs"])
-    stack_schema = validation.json_schema(ComputeArgs, exclude={ComputeArgs: ["single_user_name", "run_as"]})
-    assert list(stack_schema["properties"]) == CONFIG_KEYS
-    assert all(p.description for p in component.inputs.values())
+    # The config section is the spec; singleUserName and runAs are inputs the stack fills.
+    assert list(component.inputs) == ["spec", "singleUserName", "runAs"]
+    assert component.inputs["spec"].ref == "#/types/adf-databricks:index:ComputeSpec"
+    spec = analyzed["type_definitions"]["ComputeSpec"].properties
+    assert list(spec) == CONFIG_KEYS
+    assert list(validation.json_schema(ComputeSpec)["properties"]) == CONFIG_KEYS
+    assert all(p.description for p in [*component.inputs.values(), *spec.values()])
     assert sorted(analyzed["type_definitions"]["PoolSpec"].properties) == [
         "idleMinutes",
         "maxCapacity",
         "minIdle",
     ]
-    assert component.inputs["mode"].ref == "#/types/adf-databricks:index:ClusterMode"
-    assert component.inputs["workers"].ref == "pulumi.json#/Any"
+    assert spec["mode"].ref == "#/types/adf-databricks:index:ClusterMode"
+    assert spec["workers"].ref == "pulumi.json#/Any"
     assert sorted(component.outputs) == ["cluster", "grants", "linkedServiceFields", "pool"]
     assert (component.outputs["cluster"].ref or "").endswith("#/resources/databricks:index%2Fcluster:Cluster")
 
@@ -558,12 +555,12 @@ def test_parsed_args_are_valid_args(mode: ClusterMode) -> None:
     """A parent (the stack) parses args and hands them on: what parse returns passes again, so
     a default that only some modes take is not filled in the others."""
     args: dict[str, Any] = (
-        {"mode": mode.value, "existing_cluster_id": "0101-abc"}
+        {"spec": {"mode": mode.value, "existing_cluster_id": "0101-abc"}}
         if mode is ClusterMode.EXISTING
-        else {**SIZED, "mode": mode.value, "single_user_name": RUN_AS}
+        else {"spec": {**SIZED, "mode": mode.value}, "single_user_name": RUN_AS}
     )
     parsed = validation.parse(ComputeArgs, args, "")
-    assert parsed["mode"] is mode
+    assert parsed["spec"]["mode"] is mode
     assert validation.parse(ComputeArgs, parsed, "") == parsed
 
 
@@ -625,7 +622,7 @@ def test_job_clusters_need_no_grant(render: Render) -> None:
 def test_a_pool_may_keep_every_instance_idle() -> None:
     """minIdle may equal maxCapacity: the rule refuses only more idle instances than the pool holds."""
     args = {**SIZED, "mode": "pool", "workers": 2, "pool": {"min_idle": 3, "max_capacity": 3}}
-    assert validation.parse(ComputeArgs, args, "")["pool"]["min_idle"] == 3
+    assert validation.parse(ComputeSpec, args, "")["pool"]["min_idle"] == 3
 
 
 @pytest.mark.parametrize(
@@ -670,8 +667,8 @@ def test_python_programs_see_what_each_mode_declares(tmp_path: Path, mode: str, 
         tmp_path,
         "import pulumi\n"
         "from components.compute import DatabricksCompute\n"
-        f"c = DatabricksCompute('c', {{'mode': {mode!r}, 'spark_version': '15.4.x-scala2.12',"
-        " 'node_type': 'Standard_D4ds_v5', 'workers': 2, 'single_user_name': 'etl@example.com'})\n"
+        f"c = DatabricksCompute('c', {{'spec': {{'mode': {mode!r}, 'spark_version': '15.4.x-scala2.12',"
+        " 'node_type': 'Standard_D4ds_v5', 'workers': 2}, 'single_user_name': 'etl@example.com'})\n"
         "pulumi.export('absent', [n for n in ('cluster', 'pool') if getattr(c, n) is None])\n",
     )
     assert result.outputs["absent"] == absent
@@ -680,21 +677,21 @@ def test_python_programs_see_what_each_mode_declares(tmp_path: Path, mode: str, 
 def test_single_node_settings_are_checked_only_on_a_single_node_cluster() -> None:
     clash = {"spark.databricks.cluster.profile": "serverless", "spark.master": "local[4]"}
     shared = {**CLUSTER, "mode": "interactive", "dataSecurityMode": "USER_ISOLATION"}
-    found = validation.problems(ComputeArgs, {**shared, "workers": 0, "sparkConf": clash})
+    found = validation.problems(ComputeSpec, {**shared, "workers": 0, "sparkConf": clash})
     assert [str(p) for p in found] == [
         "sparkConf: 0 workers makes a single-node cluster, which needs"
         " spark.databricks.cluster.profile=singleNode, spark.master=local[*];"
         " got spark.databricks.cluster.profile=serverless"
     ]
     # With workers, the same settings are the user's own.
-    assert validation.problems(ComputeArgs, {**shared, "workers": 2, "sparkConf": clash}) == []
+    assert validation.problems(ComputeSpec, {**shared, "workers": 2, "sparkConf": clash}) == []
     # A job cluster is never single-node: its 0 workers is the one problem.
-    found = validation.problems(ComputeArgs, {**CLUSTER, "workers": 0, "sparkConf": clash})
+    found = validation.problems(ComputeSpec, {**CLUSTER, "workers": 0, "sparkConf": clash})
     assert [p.path for p in found] == ["workers"]
     # An existing cluster takes none of these keys: one problem each, and no clash on top.
     existing = {"mode": "existing", "existingClusterId": "0101-120000-abcdefgh", "workers": 0}
     found = validation.problems(
-        ComputeArgs, {**existing, "sparkConf": clash, "customTags": {"ResourceClass": "x"}}
+        ComputeSpec, {**existing, "sparkConf": clash, "customTags": {"ResourceClass": "x"}}
     )
     assert [str(p) for p in found] == [
         f"{key}: applies only with cluster.mode job or interactive or pool"

@@ -285,11 +285,14 @@ def test_catalog_volume_in_the_schema() -> None:
     # One component spelled out: names, types and plainness as consumers see them.
     schema = committed()
     volume = schema["resources"][f"{NAME}:index:CatalogVolume"]
+    assert volume["requiredInputs"] == ["spec"]
+    assert volume["inputProperties"]["spec"]["$ref"] == f"#/types/{NAME}:index:CatalogVolumeSpec"
+    spec = schema["types"][f"{NAME}:index:CatalogVolumeSpec"]
     # Optional in the schema because AdfDatabricks derives them from the stack; CatalogVolume
     # on its own refuses to go without them (tests/test_catalog.py), and says so.
-    assert volume.get("requiredInputs", []) == []
-    assert "Required" in volume["inputProperties"]["catalog"]["description"]
-    assert volume["inputProperties"]["volume"]["type"] == "string"
+    assert spec.get("required", []) == []
+    assert "Required" in spec["properties"]["catalog"]["description"]
+    assert spec["properties"]["volume"]["type"] == "string"
     assert volume["inputProperties"]["runAs"]["type"] == "string"
     assert "plain" not in volume["inputProperties"]["runAs"]  # an Output is accepted
     assert volume["properties"]["volumePath"]["type"] == "string"

@@ -149,12 +149,6 @@ def test_parse_refuses_with_every_problem() -> None:
     assert isinstance(caught.value, pulumi.RunError)
 
 
-def test_excluded_fields_are_unknown_to_config() -> None:
-    found = validation.problems(ToyArgs, {"name": "a", "target": "x"}, exclude={ToyArgs: ["target"]})
-    assert found == [Problem("target", "unknown key; did you mean 'tags'?")]
-    assert "target" not in validation.json_schema(ToyArgs, exclude={ToyArgs: ["target"]})["properties"]
-
-
 class FloatArgs(TypedDict):
     """Args with a type no component uses, so validation has no schema for it."""
 
@@ -194,13 +188,47 @@ check(OwnedArgs, _red_needs_owner, "mode", "owner")
 check(OwnedArgs, _small_red, "mode", "size")
 
 
-def test_rules_reading_an_excluded_field_are_the_callers() -> None:
+def test_rules_between_fields_see_defaults() -> None:
     assert validation.problems(OwnedArgs, {}) == [Problem("owner", "is required with mode red")]
-    assert validation.problems(OwnedArgs, {}, exclude={OwnedArgs: ["owner"]}) == []
-    # Only the rules that read it: the next rule still runs.
-    assert validation.problems(OwnedArgs, {"size": 3}, exclude={OwnedArgs: ["owner"]}) == [
+    assert validation.problems(OwnedArgs, {"size": 3, "owner": "o"}) == [
         Problem("size", "expected at most 2 with mode red")
     ]
+
+
+class FilledArgs(TypedDict):
+    """A config section as `spec`, and an input its caller fills beside it."""
+
+    spec: OwnedArgs
+    """The section."""
+    filler: NotRequired[str]
+    """Needed with spec.mode blue."""
+
+
+def _blue_needs_filler(doc):
+    if doc["spec"].get("mode") == "blue" and "filler" not in doc:
+        yield "filler", "is required with spec.mode blue"
+
+
+check(FilledArgs, _blue_needs_filler, "spec.mode", "filler")
+
+
+def test_a_rule_reads_a_key_one_below() -> None:
+    assert validation.problems(FilledArgs, {"spec": {"mode": "blue"}}) == [
+        Problem("filler", "is required with spec.mode blue")
+    ]
+    # A problem elsewhere in the section does not hide it ...
+    assert validation.problems(FilledArgs, {"spec": {"mode": "blue", "size": "x"}}) == [
+        Problem("spec.size", "expected an integer, got 'x'"),
+        Problem("filler", "is required with spec.mode blue"),
+    ]
+    # ... one of the key it reads does, and so does one of the section itself.
+    assert validation.problems(FilledArgs, {"spec": {"mode": 5}}) == [
+        Problem("spec.mode", "expected one of red, blue, got 5")
+    ]
+    assert validation.problems(FilledArgs, {"spec": "blue"}) == [
+        Problem("spec", "expected an object, got 'blue'")
+    ]
+    assert validation.problems(FilledArgs, {}) == [Problem("spec", "is required")]
 
 
 def test_a_closed_set_known_only_at_deploy_time_passes_through() -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from components import validation
-from components.platform import FILLED_BY_THE_STACK, AdfDatabricksArgs
+from components.platform import AdfDatabricksArgs
 from components.settings import NAMESPACE
 from tools.package_schema import dumps as dumps  # the tests compare with it
 from tools.package_schema import write
@@ -35,7 +35,7 @@ SECURE = {
 
 def config_schema() -> dict[str, Any]:
     """The schema of the `adf-databricks:` keys (also README's reference, tools.readme_reference)."""
-    return validation.json_schema(AdfDatabricksArgs, exclude=FILLED_BY_THE_STACK)
+    return validation.json_schema(AdfDatabricksArgs)
 
 
 def schema() -> dict[str, Any]:
