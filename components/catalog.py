@@ -22,7 +22,7 @@ import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
 from . import outputs, validation
-from .validation import check, rule, rules
+from .validation import checks, rule, rules
 
 # Unity Catalog stores names in lower case; a mixed-case name would be read back lower-case
 # and show a diff on every refresh. Names the stack creates stay to letters, digits and _
@@ -94,15 +94,13 @@ class CatalogVolumeSpec(TypedDict):
     `/Volumes/<catalog>/<schema>/<volume>` the notebooks get."""
 
 
+@checks(CatalogVolumeSpec, "catalog", "schema")
 def _named(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Both names are needed; they are optional in the schema only because AdfDatabricks
     derives them when a stack leaves them out."""
     for key in ("catalog", "schema"):
         if key not in args:
             yield key, "is required"
-
-
-check(CatalogVolumeSpec, _named, "catalog", "schema")
 
 
 class CatalogVolumeArgs(TypedDict):

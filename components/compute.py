@@ -3,7 +3,7 @@
 `ComputeSpec` (with `PoolSpec`) is the stack's `cluster` config section and the `spec` of the
 component's args (`ComputeArgs`), beside what AdfDatabricks fills itself: the same keys, rules
 and messages. The rules are declared once, beside the args (components.validation): what a
-field takes with `@rules`, rules between fields with `check`. The component validates its args
+field takes with `@rules`, rules between fields with `@checks`. The component validates its args
 when constructed and refuses them listing every problem; components.settings validates the
 config section against the same definitions.
 
@@ -22,7 +22,7 @@ from typing_extensions import NotRequired
 from . import outputs, validation
 from .enums import ClusterMode, DataSecurityMode, InitScriptSource
 from .notebooks import run_as_control
-from .validation import check, describe, rule, rules, shown_default
+from .validation import checks, describe, rule, rules, shown_default
 
 PYSPARK_PYTHON = {"3": "/databricks/python3/bin/python3"}
 """What the ADF UI's "Python version" sets in the cluster's environment."""
@@ -317,6 +317,7 @@ def _existing(args: Mapping[str, Any]) -> bool:
     return args["mode"] == ClusterMode.EXISTING
 
 
+@checks(ComputeSpec, "mode")
 def check_mode_keys(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A key the chosen mode does not take (MODE_KEYS) is refused, not silently ignored."""
     mode = ClusterMode(args["mode"])
@@ -326,9 +327,7 @@ def check_mode_keys(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             yield key, f"applies only with cluster.mode {' or '.join(modes)}"
 
 
-check(ComputeSpec, check_mode_keys, "mode")
-
-
+@checks(ComputeSpec, "mode")
 def check_required(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A created cluster needs a runtime and a VM size; mode existing needs the cluster's id."""
     needed = ("existingClusterId",) if _existing(args) else ("sparkVersion", "nodeType")
@@ -337,9 +336,7 @@ def check_required(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             yield key, "is required"
 
 
-check(ComputeSpec, check_required, "mode")
-
-
+@checks(ComputeSpec, "mode", "workers")
 def check_worker_range(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """An autoscale range grows: 1 <= min < max."""
     workers = _filled(args)["workers"]
@@ -347,9 +344,7 @@ def check_worker_range(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "workers", f"expected {WORKERS_EXPECTED}, got {describe(workers)}"
 
 
-check(ComputeSpec, check_worker_range, "mode", "workers")
-
-
+@checks(ComputeSpec, "mode", "workers", "pool")
 def check_pool_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """What a pool's clusters can be sized as."""
     args = _filled(args)
@@ -385,9 +380,6 @@ def check_pool_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             )
 
 
-check(ComputeSpec, check_pool_workers, "mode", "workers", "pool")
-
-
 # Why Data Factory's job clusters are not made single-node. Data Factory documents
 # newClusterNumOfWorker for a new job cluster as "a string-formatted Int32, like '1' means
 # numOfWorker is 1 or '1:10' means auto-scale from 1 (min) to 10 (max)" (azure-native
@@ -407,6 +399,7 @@ JOB_SINGLE_NODE_REFUSED = (
 )
 
 
+@checks(ComputeSpec, "mode", "workers")
 def check_job_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A job cluster Data Factory creates has at least one worker (JOB_SINGLE_NODE_REFUSED)."""
     args = _filled(args)
@@ -415,14 +408,12 @@ def check_job_workers(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "workers", JOB_SINGLE_NODE_REFUSED
 
 
-check(ComputeSpec, check_job_workers, "mode", "workers")
-
-
 def _is_volume(destination: str) -> bool:
     """A Unity Catalog volume path, also in its dbfs:/Volumes/ spelling."""
     return destination.removeprefix("dbfs:").startswith("/Volumes/")
 
 
+@checks(ComputeSpec, "mode", "logDestination")
 def check_log_destination(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Logs go to a volume only from the cluster the stack creates itself (mode interactive).
 
@@ -450,9 +441,6 @@ def check_log_destination(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         )
 
 
-check(ComputeSpec, check_log_destination, "mode", "logDestination")
-
-
 def _single_node_clash(
     args: Mapping[str, Any], key: str, settings: Mapping[str, str]
 ) -> Iterator[tuple[str, str]]:
@@ -473,22 +461,19 @@ def _single_node_clash(
         )
 
 
+@checks(ComputeSpec, "mode", "workers", "sparkConf")
 def check_single_node_spark_conf(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A single-node cluster keeps Databricks' single-node Spark settings."""
     yield from _single_node_clash(args, "sparkConf", SINGLE_NODE_SPARK_CONF)
 
 
-check(ComputeSpec, check_single_node_spark_conf, "mode", "workers", "sparkConf")
-
-
+@checks(ComputeSpec, "mode", "workers", "customTags")
 def check_single_node_tags(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A single-node cluster keeps the tag Databricks recognises it by."""
     yield from _single_node_clash(args, "customTags", SINGLE_NODE_TAGS)
 
 
-check(ComputeSpec, check_single_node_tags, "mode", "workers", "customTags")
-
-
+@checks(ComputeSpec, "mode", "initScripts")
 def check_init_script_count(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     scripts = _filled(args)["initScripts"]
     if not _existing(args) and len(scripts) > MAX_INIT_SCRIPTS:
@@ -498,9 +483,7 @@ def check_init_script_count(args: Mapping[str, Any]) -> Iterator[tuple[str, str]
         )
 
 
-check(ComputeSpec, check_init_script_count, "mode", "initScripts")
-
-
+@checks(ComputeSpec, "mode", "initScripts")
 def check_init_script_sources(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Data Factory's job clusters run workspace and DBFS scripts only (INIT_SCRIPT_SOURCES)."""
     if _existing(args):
@@ -516,9 +499,7 @@ def check_init_script_sources(args: Mapping[str, Any]) -> Iterator[tuple[str, st
             )
 
 
-check(ComputeSpec, check_init_script_sources, "mode", "initScripts")
-
-
+@checks(ComputeSpec, "mode", "dataSecurityMode")
 def check_access_mode(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """An access mode the API knows but a cluster without a `kind` cannot have, with the reason."""
     value = _filled(args)["dataSecurityMode"]
@@ -526,18 +507,13 @@ def check_access_mode(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "dataSecurityMode", f"{value} {REFUSED_ACCESS_MODES[value]}"
 
 
-check(ComputeSpec, check_access_mode, "mode", "dataSecurityMode")
-
-
+@checks(PoolSpec, "minIdle", "maxCapacity")
 def check_pool_min_idle(pool: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if pool["minIdle"] > pool["maxCapacity"]:
         yield (
             "minIdle",
             f"expected at most cluster.pool.maxCapacity ({pool['maxCapacity']}), got {pool['minIdle']}",
         )
-
-
-check(PoolSpec, check_pool_min_idle, "minIdle", "maxCapacity")
 
 
 @rules(single_user_name=_NON_EMPTY)
@@ -561,6 +537,7 @@ class ComputeArgs(TypedDict):
     Leave it out when the deployer's token runs them: the deployer owns what it creates."""
 
 
+@checks(ComputeArgs, "spec.mode", "spec.dataSecurityMode", "singleUserName")
 def check_single_user_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A dedicated interactive cluster runs only its single user's commands, so it must be the
     identity Data Factory runs as (terraform docs cluster.md: "required when using
@@ -576,9 +553,6 @@ def check_single_user_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]
             "an interactive SINGLE_USER cluster must be dedicated to the identity Data Factory"
             " runs as; set it, or choose USER_ISOLATION",
         )
-
-
-check(ComputeArgs, check_single_user_name, "spec.mode", "spec.dataSecurityMode", "singleUserName")
 
 
 # ---------------------------------------------------------------- resources

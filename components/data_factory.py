@@ -19,7 +19,7 @@ from typing_extensions import NotRequired
 from . import outputs, validation
 from .arm import RESOURCE_GROUP_NAME, TAGS
 from .names import DATA_FACTORY_NAME
-from .validation import check, rule, rules
+from .validation import check, checks, rule, rules
 from .workspace_access import (
     AuthSpec,
     WorkspaceAccess,
@@ -116,6 +116,7 @@ DATAFACTORY_API_VERSION = "2018-06-01"
 """Data Factory's one stable REST API version (the azure-native datafactory module's)."""
 
 
+@checks(DataFactoryArgs, "managedNetwork", "linkedService", "workspaceEndpointIds")
 def _runtime_or_managed_network(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if args["managedNetwork"] and "integrationRuntime" in args["linkedService"]:
         yield (
@@ -125,9 +126,6 @@ def _runtime_or_managed_network(args: Mapping[str, Any]) -> Iterator[tuple[str, 
         )
     if args.get("workspaceEndpointIds") and not args["managedNetwork"]:
         yield "workspaceEndpointIds", "applies only with managedNetwork true"
-
-
-check(DataFactoryArgs, _runtime_or_managed_network, "managedNetwork", "linkedService", "workspaceEndpointIds")
 
 
 def connection_named(connections: list[tuple[str, str]], factory: str, endpoint: str, target: str) -> str:
@@ -168,13 +166,11 @@ def _workspace_of(resource_id: str) -> tuple[str, str]:
     return parts[4], parts[-1]
 
 
+@checks(DataFactoryArgs, "serverless", "linkedService")
 def _distinct_linked_services(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     # Both filled by the rules (serverless false, linkedService {}).
     if args["serverless"] and args["linkedService"].get("name") == SERVERLESS_LINKED_SERVICE:
         yield "linkedService.name", f"{SERVERLESS_LINKED_SERVICE} is the serverless linked service's name"
-
-
-check(DataFactoryArgs, _distinct_linked_services, "serverless", "linkedService")
 
 
 # Refused here, before the factory is declared, rather than by WorkspaceAccess after it.

@@ -29,7 +29,7 @@ from .notebooks import (
     local_notebook_exists,
     run_as_control,
 )
-from .validation import check, describe, rule, rules
+from .validation import check, checks, describe, rule, rules
 
 JOB_PARAMETER_NAME = r"^[A-Za-z0-9_.-]+$"
 """A job parameter's name: "May only contain alphanumeric characters, `_`, `-`, and `.`"
@@ -96,12 +96,12 @@ class JobSpec(TypedDict):
     limit of the job's own (the activity's timeout still applies)."""
 
 
+@checks(JobSpec, "notebook", "notebookPath")
 def _one_notebook(job: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if ("notebook" in job) == ("notebookPath" in job):
         yield "", "expected exactly one of notebook (a local file) or notebookPath"
 
 
-check(JobSpec, _one_notebook, "notebook", "notebookPath")
 check(JobSpec, local_notebook_exists, "notebook")
 
 
@@ -124,6 +124,7 @@ class NotebookJobArgs(TypedDict):
     `pulumi_databricks.JobTaskArgs` (DatabricksCompute.job_task_compute)."""
 
 
+@checks(NotebookJobArgs, "spec", "cluster")
 def _compute(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     spec = args["spec"]
     if "notebook" in spec:
@@ -137,9 +138,6 @@ def _compute(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "cluster", "is required with spec.compute cluster"
     elif not clustered and "cluster" in args:
         yield "cluster", "applies only with spec.compute cluster: a serverless task takes no cluster"
-
-
-check(NotebookJobArgs, _compute, "spec", "cluster")
 
 
 def run_as_args(principal: str) -> databricks.JobRunAsArgs:

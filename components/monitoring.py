@@ -38,7 +38,7 @@ from . import missed_runs, outputs, validation
 from .arm import RESOURCE_GROUP_NAME, TAGS, any_case
 from .names import DATA_FACTORY_NAME
 from .trigger import ScheduleSpec
-from .validation import check, rule, rules, shown_default
+from .validation import check, checks, rule, rules, shown_default
 
 DEFAULT_RETENTION_DAYS = 30
 DEFAULT_GRACE_MINUTES = 60
@@ -129,6 +129,7 @@ class MonitoringSpec(TypedDict):
     """Alert when an enabled schedule's run did not happen (default true; with alertEmails)."""
 
 
+@checks(MonitoringSpec, "logAnalyticsWorkspaceId", "retentionDays")
 def _retention_of_a_created_workspace(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "logAnalyticsWorkspaceId" in spec and "retentionDays" in spec:
         yield (
@@ -136,9 +137,6 @@ def _retention_of_a_created_workspace(spec: Mapping[str, Any]) -> Iterator[tuple
             "applies to a workspace the stack creates, not with monitoring.logAnalyticsWorkspaceId"
             " (set retention on that workspace)",
         )
-
-
-check(MonitoringSpec, _retention_of_a_created_workspace, "logAnalyticsWorkspaceId", "retentionDays")
 
 
 def _needs_emails(key: str, spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
@@ -151,12 +149,10 @@ for _key in ALERT_KEYS:
     check(MonitoringSpec, functools.partial(_needs_emails, _key), _key)
 
 
+@checks(MonitoringSpec, "missedRunAlert", "missedRunGraceMinutes")
 def _grace_of_a_missed_run_alert(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if spec.get("missedRunAlert") is False and "missedRunGraceMinutes" in spec:
         yield "missedRunGraceMinutes", "applies only with monitoring.missedRunAlert true"
-
-
-check(MonitoringSpec, _grace_of_a_missed_run_alert, "missedRunAlert", "missedRunGraceMinutes")
 
 
 @rules(pipeline_name=DATA_FACTORY_NAME)

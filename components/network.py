@@ -35,7 +35,7 @@ from typing_extensions import NotRequired
 
 from . import outputs, validation
 from .arm import RESOURCE_GROUP_NAME, TAGS, any_case
-from .validation import check, rule, rules
+from .validation import check, checks, rule, rules
 
 DNS_ZONE = "privatelink.azuredatabricks.net"
 """The private DNS zone of Azure Databricks' `databricks_ui_api` and `browser_authentication`
@@ -226,6 +226,7 @@ for _key in CREATED_KEYS:
     check(NetworkSpec, functools.partial(_block, _key), _key)
 
 
+@checks(NetworkSpec, *CREATED_KEYS)
 def _address_plan(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Each subnet inside the address space, and no two overlapping (Azure refuses both:
     "NetcfgSubnetRangeOutsideVnet", "NetcfgSubnetRangesOverlap")."""
@@ -247,9 +248,7 @@ def _address_plan(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         seen.append((key, block))
 
 
-check(NetworkSpec, _address_plan, *CREATED_KEYS)
-
-
+@checks(ExistingNetwork, "virtualNetworkId", "hostSubnetId", "containerSubnetId", "endpointSubnetId")
 def _existing_subnets(existing: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """The three subnets belong to the VNet, and are three: "You can't share subnets across
     workspaces or deploy other Azure resources on the subnets used by your Azure Databricks
@@ -266,16 +265,7 @@ def _existing_subnets(existing: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             seen[subnet] = key
 
 
-check(
-    ExistingNetwork,
-    _existing_subnets,
-    "virtualNetworkId",
-    "hostSubnetId",
-    "containerSubnetId",
-    "endpointSubnetId",
-)
-
-
+@checks(NetworkSpec, "dnsZoneId", "linkedNetworkIds", "existing")
 def _links_of_a_created_zone(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "dnsZoneId" in spec and "linkedNetworkIds" in spec:
         yield (
@@ -294,9 +284,6 @@ def _links_of_a_created_zone(spec: Mapping[str, Any]) -> Iterator[tuple[str, str
             yield f"linkedNetworkIds[{i}]", f"is named like {taken}: the zone's links are named by their VNet"
         else:
             names[link] = i
-
-
-check(NetworkSpec, _links_of_a_created_zone, "dnsZoneId", "linkedNetworkIds", "existing")
 
 
 @rules(

@@ -22,7 +22,7 @@ from typing_extensions import NotRequired
 
 from . import outputs, validation
 from .arm import any_case
-from .validation import check, rule, rules
+from .validation import checks, rule, rules
 
 LANGUAGES = {".py": "PYTHON", ".sql": "SQL", ".scala": "SCALA", ".r": "R"}
 """Notebook languages Databricks knows, by source file suffix."""
@@ -129,6 +129,7 @@ def lockable_folder_problem(path: str) -> str | None:
     return None
 
 
+@checks(NotebooksArgs, "folder")
 def _lockable_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """A folder the stack can lock (lockable_folder_problem)."""
     problem = lockable_folder_problem(args["folder"])
@@ -136,9 +137,7 @@ def _lockable_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield "folder", problem
 
 
-check(NotebooksArgs, _lockable_folder, "folder")
-
-
+@checks(NotebooksArgs, "sources")
 def _one_notebook_per_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Each source lands at the folder plus its stem, so two sources with one stem collide."""
     seen: dict[str, str] = {}
@@ -146,9 +145,6 @@ def _one_notebook_per_name(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]
         first = seen.setdefault(PurePath(source).stem, source)
         if first != source:
             yield f"sources[{i}]", f"{source!r} would overwrite {first!r} in the workspace folder"
-
-
-check(NotebooksArgs, _one_notebook_per_name, "sources")
 
 
 def source_problem(source: str) -> str | None:
@@ -163,15 +159,13 @@ def source_problem(source: str) -> str | None:
     return f"no such file {source!r} in {Path.cwd()}"
 
 
+@checks(NotebooksArgs, "sources")
 def _sources_exist(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Each source is a file the provider can read (source_problem)."""
     for i, source in enumerate(args["sources"]):
         problem = source_problem(source)
         if problem:
             yield f"sources[{i}]", problem
-
-
-check(NotebooksArgs, _sources_exist, "sources")
 
 
 def local_notebook_exists(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

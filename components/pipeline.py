@@ -18,7 +18,7 @@ from .job import JobSpec
 from .names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
 from .notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH, local_notebook_exists
 from .trigger import ScheduleSpec, argument_problem
-from .validation import check, describe, rule, rules
+from .validation import check, checks, describe, rule, rules
 
 TEXT = rule("a non-empty string", pattern=r"\S")
 """A string with something in it."""
@@ -180,12 +180,12 @@ RUNS = ("notebook", "notebookPath", "job", "jobId")
 """What an activity runs: exactly one of these keys."""
 
 
+@checks(NotebookActivity, *RUNS)
 def _runs_one_thing(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if sum(key in activity for key in RUNS) != 1:
         yield "", "expected exactly one of notebook (a local file), notebookPath, job or jobId"
 
 
-check(NotebookActivity, _runs_one_thing, *RUNS)
 check(NotebookActivity, local_notebook_exists, "notebook")
 
 
@@ -199,6 +199,7 @@ _NOT_FOR_JOBS = {
 }
 
 
+@checks(NotebookActivity, "job", "jobId", "jobParameters", *_NOT_FOR_JOBS)
 def _job_keys(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "job" not in activity and "jobId" not in activity:
         if "jobParameters" in activity:
@@ -216,9 +217,6 @@ def _job_keys(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
                     f"expected a parameter the job declares in job.parameters"
                     f" ({', '.join(declared) or 'none'}), got {key!r}",
                 )
-
-
-check(NotebookActivity, _job_keys, "job", "jobId", "jobParameters", *_NOT_FOR_JOBS)
 
 
 def runs_a_job(activity: Mapping[str, Any]) -> bool:
@@ -260,14 +258,12 @@ def parameter_value_problem(kind: ParameterType | str, value: Any) -> str | None
     return f"expected {expected} ({kind.value} parameter), got {given}"
 
 
+@checks(PipelineParameter, "type", "default")
 def _default_of_the_type(parameter: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "default" in parameter:
         problem = parameter_value_problem(parameter["type"], parameter["default"])
         if problem:
             yield "default", problem
-
-
-check(PipelineParameter, _default_of_the_type, "type", "default")
 
 
 @rules(
@@ -300,6 +296,7 @@ class PipelineSpec(TypedDict):
     it). NotebookPipeline checks it against the pipeline (its parameters) and creates no trigger."""
 
 
+@checks(PipelineSpec, "activities")
 def _activities_form_a_graph(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     activities = pipeline["activities"]
     first: dict[str, int] = {}
@@ -331,9 +328,6 @@ def _activities_form_a_graph(pipeline: Mapping[str, Any]) -> Iterator[tuple[str,
         yield "activities", f"dependsOn forms a cycle: {' -> '.join(err.args[1])}"
 
 
-check(PipelineSpec, _activities_form_a_graph, "activities")
-
-
 EXPRESSION_FIELDS = ("baseParameters", "jobParameters", "userProperties")
 """An activity's maps whose values Data Factory evaluates when they are expressions (user
 properties: "Type: string (or Expression with resultType string)", azure-native UserPropertyArgs;
@@ -341,6 +335,7 @@ base and job parameters: Learn, transform-data-databricks-notebook.md and -job.m
 `@pipeline().parameters.<name>`). A string jobId is one too (DatabricksJobActivity.job_id)."""
 
 
+@checks(PipelineSpec, "parameters", "activities")
 def _expressions_resolve(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Each expression parses, calls Data Factory's functions, and names what exists where it
     runs: the pipeline's parameters, and activities that end before its own (expressions)."""
@@ -366,9 +361,6 @@ def _expressions_resolve(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str
         for path, value in values:
             if message := expressions.problem(value, context):
                 yield f"activities[{i}].{path}", message
-
-
-check(PipelineSpec, _expressions_resolve, "parameters", "activities")
 
 
 SCHEDULE_PARAMETER_TYPES = (ParameterType.STRING, ParameterType.SECURE_STRING)
@@ -398,6 +390,7 @@ def schedule_parameter_refused(name: str, kind: ParameterType) -> str:
     )
 
 
+@checks(PipelineSpec, "parameters", "schedule.parameters")
 def _schedule_passes_declared_parameters(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     schedule = pipeline.get("schedule")
     arguments = schedule.get("parameters") if isinstance(schedule, dict) else None
@@ -415,9 +408,6 @@ def _schedule_passes_declared_parameters(pipeline: Mapping[str, Any]) -> Iterato
             or argument_problem(value, secret=kind is ParameterType.SECURE_STRING)
         ):
             yield path, problem
-
-
-check(PipelineSpec, _schedule_passes_declared_parameters, "parameters", "schedule.parameters")
 
 
 def has_secret_arguments(spec: PipelineSpec, schedule: ScheduleSpec) -> bool:
@@ -446,6 +436,7 @@ class NotebookPipelineArgs(TypedDict):
     with a jobId activity)."""
 
 
+@checks(NotebookPipelineArgs, "spec", "jobLinkedServiceName")
 def _runs_what_exists(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     for i, activity in enumerate(args["spec"]["activities"]):
         if "notebook" in activity:
@@ -462,9 +453,6 @@ def _runs_what_exists(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             )
         elif "jobId" in activity and "jobLinkedServiceName" not in args:
             yield "jobLinkedServiceName", f"is required: spec.activities[{i}] runs a Databricks job"
-
-
-check(NotebookPipelineArgs, _runs_what_exists, "spec", "jobLinkedServiceName")
 
 
 def _parameter(param: PipelineParameter) -> datafactory.ParameterSpecificationArgs:

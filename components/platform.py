@@ -43,7 +43,7 @@ from .pipeline import (
 )
 from .run_identity import RunIdentity, RunIdentityArgs
 from .trigger import ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
-from .validation import check, rule, rules
+from .validation import checks, rule, rules
 from .workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec, register_network_rules
 from .workspace_access import AuthSpec, auth_mode, keeps_token_in_vault
 
@@ -105,6 +105,7 @@ class AdfDatabricksArgs(TypedDict):
     it the stack is public, as the Learn module builds it."""
 
 
+@checks(AdfDatabricksArgs, "location", "resourceGroupName")
 def _location(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "location" not in args and "resourceGroupName" not in args:
         yield (
@@ -114,18 +115,14 @@ def _location(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         )
 
 
-check(AdfDatabricksArgs, _location, "location", "resourceGroupName")
-
-
+@checks(AdfDatabricksArgs, "notebookFolder")
 def _lockable_notebook_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     problem = lockable_folder_problem(args["notebookFolder"]) if "notebookFolder" in args else None
     if problem:
         yield "notebookFolder", problem
 
 
-check(AdfDatabricksArgs, _lockable_notebook_folder, "notebookFolder")
-
-
+@checks(AdfDatabricksArgs, "pipelines")
 def _distinct_pipelines(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Pipeline names are unique in a factory, and every local notebook lands in one folder."""
     names: dict[str, int] = {}
@@ -146,9 +143,6 @@ def _distinct_pipelines(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
                 )
 
 
-check(AdfDatabricksArgs, _distinct_pipelines, "pipelines")
-
-
 def _local_notebook(activity: Mapping[str, Any]) -> tuple[str, str | None]:
     """Where an activity names a local notebook (notebook, or job.notebook), and which."""
     job = activity.get("job")
@@ -157,6 +151,7 @@ def _local_notebook(activity: Mapping[str, Any]) -> tuple[str, str | None]:
     return "notebook", activity.get("notebook")
 
 
+@checks(AdfDatabricksArgs, "auth", "pipelines")
 def _account_for_run_as(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """In mode msi a job runs as the factory's identity, which the deployer may name only as a
     user of that service principal (RunIdentity._deployer_roles)."""
@@ -175,9 +170,7 @@ def _account_for_run_as(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
                 return
 
 
-check(AdfDatabricksArgs, _account_for_run_as, "auth", "pipelines")
-
-
+@checks(AdfDatabricksArgs, "workspace", "unityCatalog")
 def _catalog_of_an_adopted_workspace(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """An adopted workspace may predate automatic Unity Catalog enablement, so it may have no
     workspace catalog to default to (stack_defaults leaves the catalog unset there)."""
@@ -190,12 +183,11 @@ def _catalog_of_an_adopted_workspace(args: Mapping[str, Any]) -> Iterator[tuple[
         )
 
 
-check(AdfDatabricksArgs, _catalog_of_an_adopted_workspace, "workspace", "unityCatalog")
-
 # What Azure refuses of the workspace with or without the stack's network.
 register_network_rules(AdfDatabricksArgs, "workspace", "network")
 
 
+@checks(AdfDatabricksArgs, "integrationRuntime", "network")
 def _runtime_of_a_public_stack(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "network" in args and "integrationRuntime" in args:
         yield (
@@ -203,9 +195,6 @@ def _runtime_of_a_public_stack(args: Mapping[str, Any]) -> Iterator[tuple[str, s
             "applies without network: a private stack's linked services connect via the runtime in"
             " the factory's managed virtual network",
         )
-
-
-check(AdfDatabricksArgs, _runtime_of_a_public_stack, "integrationRuntime", "network")
 
 
 def stack_defaults(document: Mapping[str, Any], project: str, stack: str) -> dict[str, Any]:

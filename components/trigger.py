@@ -20,7 +20,7 @@ from tzlocal import windows_tz
 from . import expressions, outputs, validation
 from .enums import Frequency, WeekDay
 from .names import DATA_FACTORY_NAME
-from .validation import check, describe, rule, rules
+from .validation import check, checks, describe, rule, rules
 
 UTC = "UTC"
 """Data Factory's id of the UTC time zone, the default."""
@@ -168,6 +168,7 @@ class ScheduleSpec(TypedDict):
     """Started (fires) when true; created stopped when false."""
 
 
+@checks(ScheduleSpec, "startTime", "endTime")
 def _times_are_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     times: dict[str, str] = {}
     for key in ("startTime", "endTime"):
@@ -183,9 +184,7 @@ def _times_are_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         )
 
 
-check(ScheduleSpec, _times_are_utc, "startTime", "endTime")
-
-
+@checks(ScheduleSpec, "parameters")
 def _arguments_are_strings(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """The trigger sends its arguments as strings, and Data Factory keeps them strings.
 
@@ -208,9 +207,6 @@ def _arguments_are_strings(schedule: Mapping[str, Any]) -> Iterator[tuple[str, s
             )
 
 
-check(ScheduleSpec, _arguments_are_strings, "parameters")
-
-
 def argument_problem(value: Any, secret: bool = True) -> str | None:
     """What is wrong with a schedule's argument as an expression (components.expressions), or
     None. Data Factory evaluates the arguments when the trigger fires, where trigger() is the
@@ -223,15 +219,13 @@ def argument_problem(value: Any, secret: bool = True) -> str | None:
     return expressions.problem(value, context)
 
 
+@checks(ScheduleSpec, "parameters")
 def _arguments_are_expressions(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     # A schedule alone does not know its parameters' types: every value may be a secret. A
     # pipeline knows them, and says more first (pipeline._schedule_passes_declared_parameters).
     for key, value in (schedule.get("parameters") or {}).items():
         if problem := argument_problem(value):
             yield f"parameters.{key}", problem
-
-
-check(ScheduleSpec, _arguments_are_expressions, "parameters")
 
 
 def _deferred_argument(trigger: str, key: str, value: Any) -> str:
@@ -244,14 +238,12 @@ def _deferred_argument(trigger: str, key: str, value: Any) -> str:
     return value
 
 
+@checks(ScheduleSpec, "timeZone")
 def _time_zone_is_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     try:
         time_zone(schedule["timeZone"])
     except ValueError as err:
         yield "timeZone", str(err)
-
-
-check(ScheduleSpec, _time_zone_is_utc, "timeZone")
 
 
 def _frequency_takes(key: str, schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

@@ -3,7 +3,7 @@
 A component's args are a TypedDict, the form Pulumi's component analyzer turns into a package
 schema (so every Pulumi language can use the component). What types alone cannot say (ranges,
 patterns, defaults, how "expected ..." reads) is declared once beside it with `@rules`, and
-rules between fields are registered with `check`. From these:
+rules between fields are registered with `@checks` (or `check`). From these:
 
 - `json_schema` builds a JSON Schema whose property names are the package schema's (camelCase,
   as the analyzer names them), which are also the stack config's keys;
@@ -100,12 +100,27 @@ def check(cls: type, fn: Check, read: str, *reads: str) -> None:
 
     `read` and `reads` name the keys it looks at (a key further down as `spec.mode`); it is
     skipped when a problem was found at one of them, below one, or at an object on the way to
-    one (that problem is reported instead).
+    one (that problem is reported instead). A rule is right on its own: it does not count on
+    another rule having refused a value first.
 
-    A call after the function, not a decorator: mutmut 3 does not mutate decorated functions
-    (mutmut/mutation/file_mutation.py skips them), and `make mutation` must reach these rules.
+    The call form registers a function defined elsewhere, or one made per key
+    (`functools.partial`); `checks` decorates a rule where it is defined.
     """
     _CHECKS.setdefault(cls, []).append((fn, (read, *reads)))
+
+
+C = TypeVar("C", bound=Check)
+
+
+def checks(cls: type, read: str, *reads: str) -> Callable[[C], C]:
+    """Decorator: the function below is a rule between fields of `cls` that reads `read` and
+    `reads` (as `check`); the function itself is returned unchanged."""
+
+    def register(fn: C) -> C:
+        check(cls, fn, read, *reads)
+        return fn
+
+    return register
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from .arm import RESOURCE_GROUP_NAME, TAGS, any_case
 from .catalog import workspace_catalog_name
 from .enums import PublicNetworkAccess, WorkspaceSku
 from .network import VIRTUAL_NETWORK_ID
-from .validation import check, rule, rules, shown_default
+from .validation import check, checks, rule, rules, shown_default
 
 RETIRED_SKUS = {
     # Learn, "Upgrade or downgrade an Azure Databricks workspace"
@@ -120,12 +120,10 @@ class WorkspaceSpec(TypedDict):
     then refused."""
 
 
+@checks(WorkspaceSpec, "name")
 def _named_unless_adopted(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "existing" not in spec and "name" not in spec:
         yield "name", "is required to create a workspace"
-
-
-check(WorkspaceSpec, _named_unless_adopted, "name")
 
 
 def _created_only(key: str, spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:

@@ -28,7 +28,7 @@ from .arm import RESOURCE_GROUP_NAME, TAGS
 from .enums import AuthMode
 from .names import DATA_FACTORY_NAME
 from .run_identity import ACCOUNT_ID, DEPLOYERS
-from .validation import check, rule, rules, shown_default
+from .validation import check, checks, rule, rules, shown_default
 
 # Built-in role definition ids (Microsoft Learn, "Azure built-in roles"; the same in every
 # subscription).
@@ -123,14 +123,13 @@ for _key in TOKEN_KEYS:
     check(AuthSpec, functools.partial(_token_only, _key), "mode", _key)
 
 
+@checks(AuthSpec, "mode", "accountId")
 def _msi_only(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if auth["mode"] == AuthMode.TOKEN and "accountId" in auth:
         yield "accountId", "applies only with auth.mode msi: in mode token jobs run as the deployer"
 
 
-check(AuthSpec, _msi_only, "mode", "accountId")
-
-
+@checks(AuthSpec, "accountId", "deployers")
 def _deployers_need_account(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if "deployers" in auth and "accountId" not in auth:
         yield (
@@ -139,9 +138,7 @@ def _deployers_need_account(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]
         )
 
 
-check(AuthSpec, _deployers_need_account, "accountId", "deployers")
-
-
+@checks(AuthSpec, "mode", "tokenLifetimeDays", "rotateAfterDays")
 def _rotated_before_expiry(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     lifetime = auth.get("tokenLifetimeDays", DEFAULT_TOKEN_LIFETIME_DAYS)
     rotate = rotation_days(lifetime, auth.get("rotateAfterDays"))
@@ -150,9 +147,6 @@ def _rotated_before_expiry(auth: Mapping[str, Any]) -> Iterator[tuple[str, str]]
             "rotateAfterDays",
             f"expected fewer days than auth.tokenLifetimeDays ({lifetime}), got {rotate}",
         )
-
-
-check(AuthSpec, _rotated_before_expiry, "mode", "tokenLifetimeDays", "rotateAfterDays")
 
 
 @rules(
@@ -211,6 +205,7 @@ def keeps_token_in_vault(auth: AuthSpec) -> bool:
     return auth_mode(auth) is AuthMode.TOKEN and auth.get("key_vault", DEFAULT_KEY_VAULT)
 
 
+@checks(WorkspaceAccessArgs, "auth", "tokenWatchers")
 def token_watchers_need_a_vault(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Only a token kept in a Key Vault has a secret whose events can be watched."""
     auth = args.get("auth", {})
@@ -223,9 +218,7 @@ def token_watchers_need_a_vault(args: Mapping[str, Any]) -> Iterator[tuple[str, 
         )
 
 
-check(WorkspaceAccessArgs, token_watchers_need_a_vault, "auth", "tokenWatchers")
-
-
+@checks(WorkspaceAccessArgs, "auth", "privateVault")
 def _private_vault_needs_a_vault(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     auth = args.get("auth", {})
     mode = auth.get("mode", DEFAULT_AUTH_MODE)
@@ -236,9 +229,7 @@ def _private_vault_needs_a_vault(args: Mapping[str, Any]) -> Iterator[tuple[str,
         )
 
 
-check(WorkspaceAccessArgs, _private_vault_needs_a_vault, "auth", "privateVault")
-
-
+@checks(WorkspaceAccessArgs, "auth", "identityId", "identityPrincipalId")
 def identity_with_principal(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """In mode msi a user-assigned identity comes with its principal id, which gets the grant."""
     mode = args["auth"].get("mode", DEFAULT_AUTH_MODE)  # auth is required
@@ -247,9 +238,6 @@ def identity_with_principal(args: Mapping[str, Any]) -> Iterator[tuple[str, str]
             "identityPrincipalId",
             "expected the principal id of the user-assigned identity given as identityId, got nothing",
         )
-
-
-check(WorkspaceAccessArgs, identity_with_principal, "auth", "identityId", "identityPrincipalId")
 
 
 def integration_runtime_reference(

@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 from typing_extensions import NotRequired, Required
 
 from components import validation
-from components.validation import InvalidArgs, Problem, check, rule, rules, shown_default
+from components.validation import InvalidArgs, Problem, check, checks, rule, rules, shown_default
 from tests.conftest import Later
 
 
@@ -57,12 +57,10 @@ class ToyArgs(TypedDict):
     """Known at deploy time."""
 
 
+@checks(ToyArgs, "size", "color")
 def _big_is_blue(doc):
     if doc["size"] > 10 and doc["color"] != "blue":
         yield "color", f"expected blue for a size above 10, got {doc['color']!r}"
-
-
-check(ToyArgs, _big_is_blue, "size", "color")
 
 
 def test_schema_names_fields_as_the_package_schema_does() -> None:
@@ -186,6 +184,17 @@ def _small_red(doc):
 
 check(OwnedArgs, _red_needs_owner, "mode", "owner")
 check(OwnedArgs, _small_red, "mode", "size")
+
+
+def test_checks_registers_the_rule_it_decorates_and_keeps_it_callable() -> None:
+    assert validation.problems(ToyArgs, {"name": "a", "size": 11}) == [
+        Problem("color", "expected blue for a size above 10, got 'red'")
+    ]
+    assert validation.problems(ToyArgs, {"name": "a", "size": 11, "color": "blue"}) == []
+    # The decorated function is the rule itself, called with a document.
+    assert list(_big_is_blue({"size": 11, "color": "red"})) == [
+        ("color", "expected blue for a size above 10, got 'red'")
+    ]
 
 
 def test_rules_between_fields_see_defaults() -> None:
