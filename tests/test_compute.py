@@ -697,3 +697,67 @@ def test_single_node_settings_are_checked_only_on_a_single_node_cluster() -> Non
         f"{key}: applies only with cluster.mode job or interactive or pool"
         for key in ("workers", "sparkConf", "customTags")
     ]
+
+
+# ---------------------------------------------------------------- each rule on its own
+
+CLASH = {"spark.databricks.cluster.profile": "serverless", "spark.master": "local[4]"}
+"""Spark settings a single-node cluster would override."""
+
+OUT_OF_MODE = {
+    "workers": 0,
+    "sparkConf": CLASH,
+    "customTags": {"ResourceClass": "x"},
+    "initScripts": ["abfss://c@a.dfs.core.windows.net/i.sh"] * 11,
+    "logDestination": "/Volumes/main/ops/logs",
+    "dataSecurityMode": "LEGACY_TABLE_ACL",
+}
+"""Keys mode existing does not take, each with a value some rule refuses in another mode."""
+
+ALONE = [
+    compute.check_worker_range,
+    compute.check_pool_workers,
+    compute.check_job_workers,
+    compute.check_log_destination,
+    compute.check_single_node_spark_conf,
+    compute.check_single_node_tags,
+    compute.check_init_script_count,
+    compute.check_init_script_sources,
+    compute.check_access_mode,
+]
+
+
+@pytest.mark.parametrize("workers", [0, "4:2"])
+@pytest.mark.parametrize("check", ALONE, ids=lambda c: c.__name__)
+def test_rules_leave_keys_outside_the_mode_to_check_mode_keys(check: Any, workers: Any) -> None:
+    """Run alone, without check_mode_keys before it (which would skip it), a rule says nothing
+    of a key mode existing does not take: that is check_mode_keys' one problem."""
+    document = {
+        "mode": "existing",
+        "existingClusterId": "0101-120000-abcdefgh",
+        **OUT_OF_MODE,
+        "workers": workers,
+    }
+    assert list(check(document)) == []
+    assert [key for key, _ in compute.check_mode_keys(document)] == list(OUT_OF_MODE)
+
+
+@pytest.mark.parametrize("mode", ["job", "pool"])
+@pytest.mark.parametrize(
+    "check", [compute.check_single_node_spark_conf, compute.check_single_node_tags], ids=lambda c: c.__name__
+)
+def test_single_node_rules_only_judge_the_cluster_that_can_be_single_node(check: Any, mode: str) -> None:
+    """0 workers in modes job and pool is check_job_workers' and check_pool_workers' to refuse;
+    on its own, a single-node rule does not read such a cluster as single-node."""
+    document = {
+        **CLUSTER,
+        "mode": mode,
+        "workers": 0,
+        "sparkConf": CLASH,
+        "customTags": {"ResourceClass": "x"},
+    }
+    assert list(check(document)) == []
+    interactive = {**document, "mode": "interactive"}
+    assert [key for key, _ in check(interactive)] == [
+        "sparkConf" if check is compute.check_single_node_spark_conf else "customTags"
+    ]
