@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,17 +11,6 @@ from typing import Any
 import pytest
 
 from tools import engine, plan
-
-
-def module_unless_mutating(fixture_name: str, config: pytest.Config) -> str:
-    """Scope of a fixture shared by a module's tests: one per test under `make mutation`.
-
-    mutmut picks a mutant's tests by which test ran the mutated function in its stats run
-    (mutmut/mutation/trampoline.py, record_trampoline_hit); a module-scoped fixture runs the
-    program only for the first test that uses it, so the others would never be picked.
-    """
-    return "function" if os.environ.get("MUTANT_UNDER_TEST") else "module"
-
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -113,13 +101,7 @@ STACK_FILES = {
 }
 
 
-def session_unless_mutating(fixture_name: str, config: pytest.Config) -> str:
-    """Scope of a fixture shared by the whole run: one per test under `make mutation` (see
-    module_unless_mutating)."""
-    return "function" if os.environ.get("MUTANT_UNDER_TEST") else "session"
-
-
-@pytest.fixture(scope=session_unless_mutating)
+@pytest.fixture(scope="session")
 def stacks() -> dict[str, engine.Result]:
     """Every kind of stack, run once for the tests that read them all."""
     return every_kind_of_stack()

@@ -2,6 +2,7 @@
 [tool.mutmut] pytest_add_cli_args: `-p tests.mutmut_plugin`): `make test` never sees them.
 
 - The JSON Schema validators are built once in mutmut's forkserver, not by every mutant.
+- Fixtures the suite shares between tests (module or session scope) are set up for each test.
 - A mutant's tests run the ones that killed other mutants of the same function first, then
   the rest fastest first, and each failure is recorded for the next mutant.
 """
@@ -13,6 +14,7 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -32,6 +34,33 @@ def pytest_configure(config: pytest.Config) -> None:
     for component in COMPONENTS:
         args = inspect.signature(component.__init__).parameters["args"].annotation
         validation.problems(args, {})
+
+
+_SHARED: list[tuple[pytest.FixtureDef[Any], pytest.FixtureRequest]] = []
+"""The suite's module- and session-scoped fixtures set up for the running test."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Iterator[Any]:
+    """Under `make mutation`, a fixture shared between tests is set up again for each test.
+
+    mutmut picks a mutant's tests by which test ran the mutated function in its stats run
+    (mutmut/mutation/trampoline.py, record_trampoline_hit); a module-scoped fixture runs the
+    program only for the first test that uses it, so the others would never be picked. Only
+    the suite's own fixtures (a baseid: defined in a test module or conftest), not pytest's.
+    """
+    value = yield
+    if fixturedef.scope != "function" and fixturedef.baseid:
+        _SHARED.append((fixturedef, request))
+    return value
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Tear down the shared fixtures the test set up, so that the next test sets them up again."""
+    while _SHARED:
+        fixturedef, request = _SHARED.pop()
+        fixturedef.finish(request)  # pyright: ignore[reportArgumentType] - a SubRequest
 
 
 KILLERS = Path("mutmut-killers.tsv")

@@ -20,7 +20,6 @@ from tests.conftest import (
     activity,
     base,
     cli_config,
-    module_unless_mutating,
     pipeline,
     run_program,
 )
@@ -62,7 +61,7 @@ def mixed(**overrides: Any) -> dict[str, Any]:
     return config
 
 
-@pytest.fixture(scope=module_unless_mutating)
+@pytest.fixture(scope="module")
 def stack() -> engine.Result:
     return engine.run(cli_config(mixed()), "test", preview=False)
 
