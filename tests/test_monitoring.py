@@ -614,6 +614,14 @@ def test_monitoring_is_usable_without_the_stack_config(tmp_path: Path) -> None:
     assert since["trigger"] == ""
 
 
+def test_python_programs_reach_the_missed_run_alerts_by_pipeline(tmp_path: Path) -> None:
+    program = MONITORING_PROGRAM.replace('\nMonitoring(\n    "ops"', '\nops = Monitoring(\n    "ops"') + (
+        "pulumi.export('alerts', {p: a.urn for p, a in ops.missed_run_alerts.items()})\n"
+    )
+    result = run_program(tmp_path, program % (SHARED_WORKSPACE, FACTORY_ID))
+    assert result.outputs["alerts"] == {"load": result.one(QUERY_RULE).urn}
+
+
 def test_bad_component_args_are_refused_naming_the_component(tmp_path: Path) -> None:
     with pytest.raises(
         pulumi.RunError, match=r"Monitoring ops: spec\.retentionDays: expected an integer from 30"

@@ -18,6 +18,7 @@ from components.workspace_access import (
     RBAC_PROPAGATION,
     AuthSpec,
     WorkspaceAccess,
+    WorkspaceAccessArgs,
     assignment_name,
     expiry_seconds,
     principal_type_of,
@@ -396,6 +397,43 @@ def test_component_refuses_bad_args_with_every_problem() -> None:
         "WorkspaceAccess a: identityPrincipalId: expected the principal id of the user-assigned"
         " identity given as identityId, got nothing",
     ]
+
+
+@pytest.mark.parametrize(
+    ("auth", "refused"),
+    [
+        ({"mode": "msi"}, True),
+        ({"mode": "token", "keyVault": False}, True),
+        ({"mode": "token"}, False),
+        ({"mode": "token", "keyVault": True}, False),
+    ],
+)
+def test_a_private_vault_needs_a_vault(auth: dict[str, Any], refused: bool) -> None:
+    args = {
+        "auth": auth,
+        "factory_name": "adf",
+        "factory_principal_id": "p",
+        "resource_group_name": "rg",
+        "workspace_resource_id": "w",
+        "private_vault": True,
+    }
+    found = [
+        str(p)
+        for p in validation.problems(WorkspaceAccessArgs, validation.to_document(WorkspaceAccessArgs, args))
+    ]
+    assert found == (
+        [
+            "privateVault: applies only with auth.mode token and auth.keyVault true: there is no vault otherwise"
+        ]
+        if refused
+        else []
+    )
+    assert (
+        validation.problems(
+            WorkspaceAccessArgs, validation.to_document(WorkspaceAccessArgs, {**args, "private_vault": False})
+        )
+        == []
+    )
 
 
 PLAIN_STRING_MODE_PROGRAM = """

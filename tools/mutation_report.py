@@ -16,11 +16,20 @@ tests/mutation-equivalents.toml:
 A record whose function has changed since (another hash) no longer counts: mutmut numbers the
 mutants of a function anew when it changes, so the survivor is listed again for a fresh look.
 The kill rate is killed / (mutants run - equivalent).
+
+mutmut 3 does not mutate decorated functions (but @staticmethod and @classmethod ones:
+mutmut/mutation/file_mutation.py), so their mutants are in no count. Each is recorded in
+tests/mutation-decorated.toml with the tests that pin what it does instead, and the report
+lists them:
+
+    ["components.compute.check_mode_keys"]
+    tests = ["tests/test_compute.py::test_component_refuses"]
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import re
 import sys
@@ -35,6 +44,7 @@ else:  # the same parser, before it joined the standard library
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENTS = ROOT / "tests" / "mutation-equivalents.toml"
+DECORATED = ROOT / "tests" / "mutation-decorated.toml"
 
 # mutmut 3.8 mutmut/stats.py status_by_exit_code, folded into what the report counts.
 KILLED = {1: "killed", 3: "killed", 36: "timeout", 37: "caught by type check", -24: "timeout",
@@ -94,6 +104,39 @@ def load_equivalents(path: Path = EQUIVALENTS) -> dict[str, dict[str, str]]:
     return records
 
 
+def decorated_functions(root: Path = ROOT, package: str = "components") -> list[str]:
+    """The functions and methods of `package` that mutmut leaves unmutated, as `module.name`
+    (`module.Class.name` for a method): those with a decorator other than a lone
+    @staticmethod or @classmethod."""
+    found: list[str] = []
+
+    def walk(body: list[ast.stmt], prefix: str) -> None:
+        for node in body:
+            if isinstance(node, ast.ClassDef):
+                walk(node.body, f"{prefix}{node.name}.")
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.decorator_list:
+                only = node.decorator_list[0] if len(node.decorator_list) == 1 else None
+                if not (isinstance(only, ast.Name) and only.id in ("staticmethod", "classmethod")):
+                    found.append(f"{prefix}{node.name}")
+
+    for path in sorted((root / package).rglob("*.py")):
+        module = ".".join(path.relative_to(root).with_suffix("").parts)
+        walk(ast.parse(path.read_text()).body, f"{module}.")
+    return found
+
+
+def load_decorated(path: Path = DECORATED) -> dict[str, list[str]]:
+    """The recorded decorated functions: each with the tests (pytest node ids) that cover it."""
+    if not path.exists():
+        return {}
+    records = tomllib.loads(path.read_text())
+    for function, record in records.items():
+        tests = record.get("tests") if isinstance(record, dict) else None
+        if not tests or not all(isinstance(t, str) and "::" in t for t in tests):
+            raise ValueError(f"{path}: {function} needs the tests that cover it (pytest node ids)")
+    return {function: list(record["tests"]) for function, record in records.items()}
+
+
 def summarise(
     metas: Iterable[Path], mutants_dir: Path, equivalents: Mapping[str, Mapping[str, str]]
 ) -> Report:
@@ -132,7 +175,7 @@ def percent(rate: float | None) -> str:
     return "–" if rate is None else f"{100 * rate:.1f}%"
 
 
-def markdown(report: Report, scope: str) -> str:
+def markdown(report: Report, scope: str, decorated: Mapping[str, Iterable[str]] | None = None) -> str:
     ran = [m for m in report.modules if m.mutants > m.not_run]
     total = Module(
         "all run",
@@ -146,11 +189,12 @@ def markdown(report: Report, scope: str) -> str:
     lines = [
         "# Mutation testing",
         "",
-        "`make mutation` (mutmut 3, pyproject.toml `[tool.mutmut]`) mutates every function in",
-        "components/ and runs, per mutant, the tests that reach it. Equivalent mutants, which no test",
-        "can observe, are recorded with their reason in tests/mutation-equivalents.toml; the kill",
-        "rate is killed / (mutants run − equivalent). Results are kept in tests/mutation-results.json,",
-        "so the next `make mutation` runs only the mutants counted as not run below.",
+        "`make mutation` (mutmut 3, pyproject.toml `[tool.mutmut]`) mutates every undecorated function",
+        "in components/ (the decorated ones are listed last) and runs, per mutant, the tests that reach",
+        "it. Equivalent mutants, which no test can observe, are recorded with their reason in",
+        "tests/mutation-equivalents.toml; the kill rate is killed / (mutants run − equivalent). Results",
+        "are kept in tests/mutation-results.json, so the next `make mutation` runs only the mutants",
+        "counted as not run below.",
         "Regenerate with `make mutation-report`.",
         "",
         f"Scope of the last run: {scope}",
@@ -172,6 +216,19 @@ def markdown(report: Report, scope: str) -> str:
     if report.stale:
         lines += ["", "Recorded as equivalent, but their function changed since (judge again):", ""]
         lines += [f"- `{s}`" for s in report.stale]
+    if decorated:
+        lines += [
+            "",
+            "## Not mutated: decorated functions",
+            "",
+            "mutmut does not mutate a decorated function (mutmut/mutation/file_mutation.py), so these",
+            "are in no count above. What each does is pinned by the tests named (recorded in",
+            "tests/mutation-decorated.toml):",
+            "",
+        ]
+        for function, tests in decorated.items():
+            named = ", ".join(f"`{t}`" for t in tests) or "no tests recorded"
+            lines.append(f"- `{function}`: {named}")
     return "\n".join(lines) + "\n"
 
 
@@ -179,6 +236,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Summarise the last `make mutation` run per module.")
     parser.add_argument("--mutants", type=Path, default=ROOT / "mutants", help="mutmut's directory")
     parser.add_argument("--equivalents", type=Path, default=EQUIVALENTS)
+    parser.add_argument("--decorated", type=Path, default=DECORATED)
     parser.add_argument("--out", type=Path, help="write the Markdown report here (e.g. MUTATION.md)")
     parser.add_argument("--scope", default="", help="what the run covered, for the report")
     args = parser.parse_args(argv)
@@ -193,7 +251,15 @@ def main(argv: list[str] | None = None) -> int:
         if all(m.not_run == 0 for m in report.modules)
         else ", ".join(f"`{m.name}`" for m in ran) + " (other modules' mutants not run)"
     )
-    text = markdown(report, scope)
+    records = load_decorated(args.decorated)
+    decorated = {function: records.get(function, []) for function in decorated_functions()}
+    for function in decorated:
+        if function not in records:
+            print(
+                f"decorated {function} is outside mutmut's reach: record its tests in {args.decorated}",
+                file=sys.stderr,
+            )
+    text = markdown(report, scope, decorated)
     for mutant in report.unknown:
         print(
             f"recorded equivalent {mutant} did not survive this run (killed, not run or gone)",
