@@ -343,7 +343,12 @@ def test_interactive_single_user_needs_single_user_name() -> None:
         ),
         ({**SIZED, "workers": -1}, 'workers: expected a worker count >= 0 or "min:max"'),
         ({**SIZED, "workers": (2, 8)}, 'workers: expected a worker count >= 0 or "min:max"'),
-        ({**SIZED, "init_scripts": ["/Volumes/c/s/v/i.sh"]}, "initScripts[0]: expected a workspace file"),
+        (
+            {**SIZED, "init_scripts": ["/Volumes/c/s/v/i.sh"]},
+            "initScripts[0]: expected a workspace file (/Workspace/...) or a DBFS path (dbfs:/..., legacy):"
+            " Data Factory job clusters take no other init scripts (a volume or abfss:// script needs mode"
+            " interactive), got '/Volumes/c/s/v/i.sh'",
+        ),
         (
             {**SIZED, "init_scripts": [f"/Workspace/{n}.sh" for n in range(11)]},
             "initScripts: expected at most 10 init scripts per cluster, got 11",
@@ -392,6 +397,92 @@ def test_component_refuses(args: dict[str, Any], problem: str) -> None:
     with pytest.raises(InvalidArgs) as caught:
         DatabricksCompute("c", {"spec": args, "single_user_name": RUN_AS})
     assert f"DatabricksCompute c: spec.{problem}" in str(caught.value)
+
+
+def cluster_problems(cluster: dict[str, Any]) -> list[str]:
+    """What the stack says of a `cluster` section, relative to it: the section as a stack file
+    writes it, so these cases do not depend on how ComputeArgs nests what the stack fills."""
+    prefix = "adf-databricks:cluster."
+    lines = config_problems(cluster)
+    assert all(line.startswith(prefix) for line in lines), lines
+    return [line.removeprefix(prefix) for line in lines]
+
+
+@pytest.mark.parametrize(
+    ("cluster", "problem"),
+    [
+        pytest.param({"sparkVersion": "15.4.x-scala2.12"}, "nodeType: is required", id="node type required"),
+        pytest.param(
+            {**CLUSTER, "nodeType": "D4"},
+            "nodeType: expected an Azure VM size like Standard_D4ds_v5, got 'D4'",
+            id="node type shape",
+        ),
+        pytest.param(
+            {**CLUSTER, "pythonVersion": 2}, "pythonVersion: expected 3, got 2", id="python version"
+        ),
+        pytest.param(
+            {**CLUSTER, "mode": "interactive", "workers": 0, "sparkConf": {"spark.master": "local[2]"}},
+            "sparkConf: 0 workers makes a single-node cluster, which needs spark.master=local[*];"
+            " got spark.master=local[2]",
+            id="single node keeps its spark master",
+        ),
+        pytest.param(
+            {**CLUSTER, "mode": "interactive", "workers": 0, "customTags": {"ResourceClass": "x"}},
+            "customTags: 0 workers makes a single-node cluster, which needs ResourceClass=SingleNode;"
+            " got ResourceClass=x",
+            id="single node keeps its tag",
+        ),
+        pytest.param(
+            {**CLUSTER, "sparkConf": {"a": 1}}, "sparkConf.a: expected a string, got 1", id="spark conf map"
+        ),
+        pytest.param(
+            {**CLUSTER, "initScripts": "dbfs:/x.sh"},
+            "initScripts: expected a list, got 'dbfs:/x.sh'",
+            id="init scripts list",
+        ),
+        pytest.param(
+            {**CLUSTER, "dataSecurityMode": "DATA_SECURITY_MODE_DEDICATED"},
+            "dataSecurityMode: DATA_SECURITY_MODE_DEDICATED needs a cluster `kind`, which the Data Factory"
+            " linked service cannot send and this component does not set; SINGLE_USER is the same mode",
+            id="kind-only access modes",
+        ),
+        pytest.param(
+            {**CLUSTER, "mode": "interactive", "autoterminationMinutes": 5},
+            "autoterminationMinutes: expected an integer from 10 to 10000, got 5",
+            id="autotermination range",
+        ),
+        pytest.param(
+            {**CLUSTER, "pool": {}}, "pool: applies only with cluster.mode pool", id="pool only with pool"
+        ),
+        pytest.param(
+            {**CLUSTER, "mode": "pool", "pool": {"maxCapacty": 3}},
+            "pool.maxCapacty: unknown key; did you mean 'maxCapacity'?",
+            id="pool keys",
+        ),
+    ],
+)
+def test_cluster_section_refuses(cluster: dict[str, Any], problem: str) -> None:
+    assert cluster_problems(cluster) == [problem]
+
+
+def parsed_cluster(cluster: dict[str, Any]) -> dict[str, Any]:
+    """A `cluster` section as the stack parses it (see cluster_problems)."""
+    return dict(load(base(cluster=cluster), project="adf-databricks", stack="test").args["cluster"])
+
+
+def test_cluster_section_edges_accepted() -> None:
+    pool = parsed_cluster({**CLUSTER, "mode": "pool", "workers": 9, "pool": {"maxCapacity": 10}})
+    assert pool.get("workers") == 9
+    assert pool.get("pool") == {"min_idle": 0, "max_capacity": 10, "idle_minutes": 15}
+    single = parsed_cluster(
+        {**CLUSTER, "mode": "interactive", "workers": 0, "customTags": {"ResourceClass": "SingleNode"}}
+    )
+    assert single.get("workers") == 0
+    scripts = [f"/Workspace/i{n}.sh" for n in range(9)] + ["/dbfs/legacy.sh"]
+    assert parsed_cluster({**CLUSTER, "initScripts": scripts}).get("init_scripts") == scripts
+    for mode in ("SINGLE_USER", "USER_ISOLATION", "NONE"):
+        chosen = parsed_cluster({**CLUSTER, "dataSecurityMode": mode})
+        assert chosen.get("data_security_mode") is DataSecurityMode(mode)
 
 
 def test_component_reports_every_problem_in_key_order() -> None:

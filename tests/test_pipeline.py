@@ -11,7 +11,14 @@ import pytest
 from pulumi.provider.experimental.analyzer import Analyzer
 
 from components import validation
-from components.pipeline import NotebookActivity, NotebookPipeline, PipelineSpec
+from components.enums import ParameterType
+from components.pipeline import (
+    NotebookActivity,
+    NotebookPipeline,
+    NotebookPipelineArgs,
+    PipelineSpec,
+    schedule_parameter_refused,
+)
 from components.trigger import ScheduleTrigger
 from components.validation import InvalidArgs
 from tests.conftest import Render, activity, base, pipeline
@@ -228,8 +235,15 @@ def test_notebook_languages(notebook: str, ok: bool, tmp_path: Path, monkeypatch
     (tmp_path / notebook).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / notebook).write_text("# Databricks notebook source\n")
     monkeypatch.chdir(tmp_path)
-    found = validation.problems(NotebookActivity, {"name": "a", "notebook": notebook})
-    assert (found == []) is ok, found
+    found = [str(p) for p in validation.problems(NotebookActivity, {"name": "a", "notebook": notebook})]
+    assert found == ([] if ok else [f"notebook: expected a .py, .sql, .scala, .r file, got {notebook!r}"])
+
+
+def test_an_activity_runs_one_thing() -> None:
+    both = {"name": "a", "notebook": "notebooks/process_data.py", "notebookPath": "/Shared/x"}
+    assert [str(p) for p in validation.problems(NotebookActivity, both)] == [
+        "expected exactly one of notebook (a local file), notebookPath, job or jobId"
+    ]
 
 
 # ---------------------------------------------------------------- the component on its own
@@ -317,6 +331,171 @@ def test_component_refuses_bad_args_with_every_problem() -> None:
         " e.g. 2026-12-01T06:00:00Z, got 'tomorrow'",
     ]
     assert str(caught.value).splitlines()[0].startswith("NotebookPipeline p: spec.name: ")
+
+
+LOAD = {"name": "Load", "notebook_path": "/Shared/load"}
+
+
+def one_activity(**settings: Any) -> list[dict[str, Any]]:
+    """The one activity of `args()`, with some settings."""
+    return [{**LOAD, **settings}]
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        pytest.param(
+            {"activites": []}, "spec.activites: unknown key; did you mean 'activities'?", id="unknown key"
+        ),
+        pytest.param(
+            {"activities": []},
+            "spec.activities: expected a list of at least one activity, got a list []",
+            id="at least one activity",
+        ),
+        pytest.param(
+            {"activities": one_activity(retries=-1)},
+            "spec.activities[0].retries: expected an integer >= 0, got -1",
+            id="retries",
+        ),
+        pytest.param(
+            {"activities": one_activity(secure_input="true")},
+            "spec.activities[0].secureInput: expected true or false, got 'true'",
+            id="secure input bool",
+        ),
+        pytest.param(
+            {"activities": one_activity(secure_output=1)},
+            "spec.activities[0].secureOutput: expected true or false, got 1",
+            id="secure output bool",
+        ),
+        pytest.param(
+            {"activities": one_activity(base_parameters={"n": 5})},
+            "spec.activities[0].baseParameters.n: expected a string, got 5",
+            id="base parameters are strings",
+        ),
+        pytest.param(
+            {"activities": one_activity(user_properties=["a"])},
+            'spec.activities[0].userProperties: expected a map of strings, got a list ["a"]',
+            id="user properties are strings",
+        ),
+        pytest.param(
+            {"activities": one_activity(libraries=[{"npm": "x"}])},
+            "spec.activities[0].libraries[0].npm: unknown key; known keys: jar, egg, whl, pypi, cran, maven",
+            id="library kind",
+        ),
+        pytest.param(
+            {"activities": one_activity(libraries=[{"jar": "a", "whl": "b"}])},
+            "spec.activities[0].libraries[0]: expected one of jar, egg, whl, pypi, cran, maven as the only"
+            ' key, got an object {"jar": "a", "whl": "b"}',
+            id="library one kind per entry",
+        ),
+        pytest.param(
+            {"activities": one_activity(libraries=[{"pypi": {"repo": "https://x"}}])},
+            "spec.activities[0].libraries[0].pypi.package: is required",
+            id="pypi needs package",
+        ),
+        pytest.param(
+            {
+                "activities": one_activity(
+                    libraries=[{"maven": {"coordinates": "a:b:1", "exclusions": "c:d"}}]
+                )
+            },
+            "spec.activities[0].libraries[0].maven.exclusions: expected a list, got 'c:d'",
+            id="maven exclusions list",
+        ),
+        pytest.param(
+            {
+                "activities": [
+                    LOAD,
+                    {
+                        "name": "B",
+                        "notebook_path": "/Shared/b",
+                        "depends_on": [{"activity": "Load", "conditions": ["Done"]}],
+                    },
+                ]
+            },
+            "spec.activities[1].dependsOn[0].conditions[0]: expected one of Succeeded, Failed, Skipped,"
+            " Completed, got 'Done'",
+            id="dependency condition",
+        ),
+        pytest.param(
+            # One problem: not also a cycle of one.
+            {"activities": one_activity(depends_on=[{"activity": "Load"}])},
+            "spec.activities[0].dependsOn[0].activity: expected another activity of this pipeline"
+            " (Load), got 'Load'",
+            id="depends on itself",
+        ),
+        pytest.param(
+            # A SecureString value is not echoed, even a wrong one.
+            {"parameters": {"key": {"type": "SecureString", "default": 12345}}},
+            "spec.parameters.key.default: expected a string (SecureString parameter), got a int",
+            id="secure default not echoed",
+        ),
+        pytest.param(
+            {
+                "parameters": {"folder": {"type": "String"}},
+                "schedule": {
+                    "frequency": "Day",
+                    "start_time": "2026-01-01T00:00:00Z",
+                    "parameters": {"folder": 3},
+                },
+            },
+            "spec.schedule.parameters.folder: expected a string (String parameter), got 3",
+            id="schedule argument type",
+        ),
+        pytest.param(
+            {
+                "schedule": {
+                    "frequency": "Day",
+                    "start_time": "2026-01-01T06:00:00Z",
+                    "parameters": {"folder": "x"},
+                }
+            },
+            "spec.schedule.parameters.folder: unknown key; none are declared here",
+            id="schedule arguments need parameters",
+        ),
+    ],
+)
+def test_component_refuses(spec: dict[str, Any], problem: str) -> None:
+    with pytest.raises(InvalidArgs) as caught:
+        NotebookPipeline("p", args(**spec))
+    assert str(caught.value) == f"NotebookPipeline p: {problem}"
+
+
+def test_a_schedule_sets_only_string_parameters() -> None:
+    """pulumi-azure's trigger sends its arguments as strings, and Data Factory does not convert
+    them: every typed argument is refused at once, with its key path, type and reason
+    (issue 17, item 11)."""
+    types = {"n": "Int", "ratio": "Float", "full": "Bool", "flags": "Array", "opts": "Object"}
+    parameters = {
+        **{key: {"type": kind} for key, kind in types.items()},
+        "folder": {"type": "String"},
+        "key": {"type": "SecureString"},
+    }
+    # Strings too: "5" would reach the Int parameter as the string "5".
+    given = {"n": "5", "ratio": 0.5, "full": True, "flags": ["a"], "opts": {"a": 1}}
+    schedule = {"frequency": "Hour", "start_time": "2026-01-01T00:00:00Z"}
+    with pytest.raises(InvalidArgs) as caught:
+        NotebookPipeline(
+            "p",
+            args(
+                parameters=parameters,
+                schedule={**schedule, "parameters": {**given, "folder": "x", "key": "s3cr3t-value"}},
+            ),
+        )
+    assert str(caught.value).splitlines() == [
+        f"NotebookPipeline p: spec.schedule.parameters.{key}: "
+        + schedule_parameter_refused(key, ParameterType(kind))
+        for key, kind in types.items()
+    ]
+    assert "set the value as parameters.n.default instead" in schedule_parameter_refused(
+        "n", ParameterType.INT
+    )
+    # The string types pass, as written.
+    strings = {"folder": "x", "key": "s3cr3t-value"}
+    parsed = validation.parse(
+        NotebookPipelineArgs, args(parameters=parameters, schedule={**schedule, "parameters": strings}), ""
+    )
+    assert parsed["spec"]["schedule"]["parameters"] == strings
 
 
 def test_component_refuses_activities_that_cannot_form_a_pipeline() -> None:

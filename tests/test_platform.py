@@ -10,7 +10,7 @@ import pulumi
 import pytest
 from pulumi.provider.experimental.analyzer import Analyzer
 
-from components import validation
+from components import platform, validation
 from components.catalog import CatalogVolume
 from components.data_factory import DataFactory
 from components.notebooks import Notebooks, NotebooksArgs
@@ -22,9 +22,11 @@ from components.workspace_access import WorkspaceAccess
 from tests.conftest import (
     ROOT,
     Render,
+    activity,
     base,
     cli_config,
     databricks_linked_service,
+    pipeline,
     run_program,
 )
 from tools import engine
@@ -274,6 +276,121 @@ def test_every_databricks_resource_uses_the_workspace_provider(stacks: dict[str,
         ]
         assert on_other == [], name
         assert len(result.resources) > 20
+
+
+# ---------------------------------------------------------------- the stack's own rules
+
+
+def problems_of(document: dict[str, Any]) -> list[str]:
+    """What AdfDatabricks says of its whole document (as a stack file writes it), one line a
+    problem, without the stack's `adf-databricks:` prefix (components.settings adds that)."""
+    return [str(p) for p in platform.problems(document, "adf-databricks", "test")]
+
+
+NO_LOCATION = {k: v for k, v in base().items() if k != "location"}
+
+
+@pytest.mark.parametrize(
+    ("document", "problem"),
+    [
+        pytest.param(
+            base(protet=True), "protet: unknown key; did you mean 'protect'?", id="unknown top-level key"
+        ),
+        pytest.param(
+            base(protect="yes"), "protect: expected true or false, got 'yes'", id="bool never coerced"
+        ),
+        pytest.param(
+            base(resourceGroupName="bad/name"),
+            "resourceGroupName: expected a resource group name (1-90 letters, digits, - _ . ( ),"
+            " not ending in .), got 'bad/name'",
+            id="resource group name",
+        ),
+        pytest.param(
+            NO_LOCATION,
+            "location: is required to create the resource group (or set azure-native:location,"
+            " or deploy into an existing adf-databricks:resourceGroupName)",
+            id="location needed to create the group",
+        ),
+        pytest.param(
+            base(tags={"a/b": "x"}),
+            "tags: expected Azure tags (names of 1-512 characters without",
+            id="tag names",
+        ),
+        pytest.param(base(tags=["a"]), "tags: expected a map of strings, got a list", id="tags are a map"),
+        pytest.param(
+            base(tags={"a": 1}),
+            "tags.a: expected a string of at most 256 characters, got 1",
+            id="tag values are strings",
+        ),
+        pytest.param(
+            base(integrationRuntime="bad.name"),
+            "integrationRuntime: expected a Data Factory name",
+            id="integration runtime name",
+        ),
+        pytest.param(
+            base(pipelines=[]),
+            "pipelines: expected a list of at least one pipeline, got a list []",
+            id="at least one pipeline",
+        ),
+        pytest.param(
+            base(pipelines={"name": "x"}),
+            'pipelines: expected a list of at least one pipeline, got an object {"name": "x"}',
+            id="pipelines is a list",
+        ),
+        pytest.param(
+            base(pipelines=[pipeline(), pipeline(schedule=None)]),
+            "pipelines[1].name: duplicate of pipelines[0].name",
+            id="pipeline names unique",
+        ),
+        pytest.param(
+            # Both land at <notebookFolder>/process_data.
+            base(
+                pipelines=[
+                    pipeline(
+                        activities=[activity(), activity(name="B", notebook="tests/fixtures/process_data.py")]
+                    )
+                ]
+            ),
+            "pipelines[0].activities[1].notebook: 'tests/fixtures/process_data.py' would overwrite"
+            " 'notebooks/process_data.py' in the workspace folder",
+            id="same notebook name twice",
+        ),
+    ],
+)
+def test_the_stack_document_refuses(document: dict[str, Any], problem: str) -> None:
+    """AdfDatabricks's own keys and the rules between its sections, each refused alone."""
+    [found] = problems_of(document)
+    assert found.startswith(problem), found
+
+
+def test_a_location_is_required_only_to_create_the_resource_group() -> None:
+    assert problems_of({**NO_LOCATION, "resourceGroupName": "etl-prod"}) == []
+    assert "location" not in platform.parse({**NO_LOCATION, "resourceGroupName": "etl-prod"}, "p", "s")
+
+
+def test_notebooks_after_a_workspace_path_are_still_checked_for_one_name() -> None:
+    acts = [
+        {"name": "Audit", "notebookPath": "/team/audit"},
+        activity(name="A"),
+        activity(name="B", notebook="tests/fixtures/process_data.py"),
+    ]
+    assert [p.split(":")[0] for p in problems_of(base(pipelines=[pipeline(activities=acts)]))] == [
+        "pipelines[0].activities[2].notebook"
+    ]
+
+
+def test_an_adopted_workspace_gets_no_default_name() -> None:
+    """It keeps its own (DatabricksWorkspace refuses a name next to `existing`)."""
+    existing = {
+        "resourceId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/shared"
+        "/providers/Microsoft.Databricks/workspaces/analytics",
+        "url": "adb-1234567890123456.7.azuredatabricks.net",
+    }
+    document = base(workspace={"existing": existing}, unityCatalog={"catalog": "main"})
+    assert problems_of(document) == []
+    assert platform.parse(document, "adf-databricks", "test")["workspace"] == {
+        "existing": {"resource_id": existing["resourceId"], "url": existing["url"]}
+    }
 
 
 # ---------------------------------------------------------------- AdfDatabricks from another program

@@ -477,6 +477,37 @@ def test_component_refuses_bad_args_with_every_problem() -> None:
     assert str(caught.value).splitlines()[0].startswith("ScheduleTrigger t: spec.frequency: ")
 
 
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        pytest.param({"start_time": None}, "spec.startTime: is required", id="start required"),
+        pytest.param(
+            {"minutes": [60]}, "spec.minutes[0]: expected an integer from 0 to 59, got 60", id="minutes range"
+        ),
+        pytest.param(
+            {"frequency": "Week", "week_days": ["Mon"]},
+            "spec.weekDays[0]: expected one of Monday, Tuesday, Wednesday, Thursday, Friday, Saturday,"
+            " Sunday, got 'Mon'",
+            id="week day names",
+        ),
+        pytest.param(
+            {"frequency": "Month", "month_days": [32]},
+            "spec.monthDays[0]: expected days from -31 to 31 other than 0, got 32",
+            id="month day range",
+        ),
+        pytest.param(
+            {"end_time": "2026-01-01T06:00:00Z"},
+            "spec.endTime: expected a time after startTime (2026-01-01T06:00:00Z), got '2026-01-01T06:00:00Z'",
+            id="end after start",
+        ),
+    ],
+)
+def test_component_refuses(spec: dict[str, Any], problem: str) -> None:
+    with pytest.raises(InvalidArgs) as caught:
+        ScheduleTrigger("t", args(**spec))
+    assert str(caught.value) == f"ScheduleTrigger t: {problem}"
+
+
 def test_component_refuses_keys_of_another_frequency() -> None:
     with pytest.raises(InvalidArgs) as caught:
         ScheduleTrigger("t", args(frequency="Hour", hours=[1], week_days=["Monday"], month_days=[1]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -176,6 +177,30 @@ def test_component_refuses_settings_of_a_created_workspace_with_an_existing_one(
         "DatabricksWorkspace w: spec.existing.url: expected a workspace URL like"
         " adb-1234567890123456.7.azuredatabricks.net, got 'example.com'",
     ]
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        pytest.param({"sku": "gold"}, "spec.sku: expected one of premium, trial, got 'gold'", id="sku"),
+        pytest.param(
+            {"public_network_access": "enabled"},
+            "spec.publicNetworkAccess: expected one of Enabled, Disabled, got 'enabled'",
+            id="public network access",
+        ),
+        pytest.param({"skus": "premium"}, "spec.skus: unknown key; did you mean 'sku'?", id="unknown key"),
+        pytest.param(
+            # An adopted workspace keeps its own name: a name beside `existing` would be ignored.
+            {"name": "etl", "existing": {"resource_id": EXISTING_ID, "url": "adb-1.2.azuredatabricks.net"}},
+            "spec.name: applies to a created workspace, not with workspace.existing",
+            id="adopted keeps its name",
+        ),
+    ],
+)
+def test_component_refuses(spec: dict[str, Any], problem: str) -> None:
+    with pytest.raises(InvalidArgs) as caught:
+        DatabricksWorkspace("w", {"spec": {"name": "etl", **spec}, "resource_group_name": "rg"})  # type: ignore[typeddict-item]
+    assert str(caught.value) == f"DatabricksWorkspace w: {problem}"
 
 
 @pytest.mark.parametrize(

@@ -370,6 +370,10 @@ def test_token_rotation_default_follows_a_short_lifetime(render: Render) -> None
             ["auth.rotateAfterDays: expected fewer days than auth.tokenLifetimeDays (10), got 10"],
         ),
         ({"mode": "TOKEN", "keyVault": True}, ["auth.mode: expected one of msi, token, got 'TOKEN'"]),
+        (
+            {"mode": "token", "tokenLifetimeDays": 1000},
+            ["auth.tokenLifetimeDays: expected an integer from 2 to 730, got 1000"],
+        ),
         ({"mode": "token", "tokenLifetimeDays": 2}, []),
     ],
 )
