@@ -8,18 +8,24 @@ depend on the project, stack and machine, and properties over any configuration.
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
+import json
 from pathlib import Path
 from typing import Any
 
 import pulumi
 import pytest
+from hypothesis import HealthCheck, assume, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
-from components import settings
+from components import platform, settings, validation
 from components.enums import AuthMode, ClusterMode
 from components.platform import AdfDatabricksArgs
 from components.settings import ConfigError, load
-from tests.conftest import activity, base, cli_config, pipeline
-from tools import engine
+from tests.conftest import ROOT, STACK_FILES, activity, base, cli_config, pipeline
+from tools import engine, plan
 
 
 def check(raw: dict[str, Any], stack: str = "test") -> AdfDatabricksArgs:
@@ -255,32 +261,201 @@ def test_nothing_is_declared_when_anything_is_wrong(render: Any) -> None:
     assert "adf-databricks:cluster.workers" in str(caught.value)
 
 
-# ---------------------------------------------------------------- any value, never a traceback
+# ---------------------------------------------------------------- properties over any configuration
+
+# Configurations are made from valid ones (base() and the stack files the tests ship) by setting
+# keys of schema/stack.json, the schema editors check stack files with, to values its types,
+# patterns, ranges and closed sets allow, to values it refuses, or to anything at all.
+# Deterministic and small, so that a run always tries the same cases and stays fast.
+PROPERTY = hypothesis_settings(
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+STACK_SCHEMA: dict[str, Any] = json.loads((ROOT / "schema" / "stack.json").read_text())
 
 
-def _key_paths(cls: type, prefix: tuple[Any, ...] = (), depth: int = 0) -> list[tuple[tuple[Any, ...], Any]]:
+def _resolved(schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        siblings = {k: v for k, v in schema.items() if k != "$ref"}
+        schema = {**STACK_SCHEMA["$defs"][schema["$ref"].removeprefix("#/$defs/")], **siblings}
+    return schema
+
+
+def _schema_paths(schema: dict[str, Any], path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
     """Every key path of the configuration (a list's first item, a map's key "k"), with the
-    type of its value."""
-    from typing import is_typeddict
-
-    from pulumi.provider.experimental import analyzer
-
-    from components import validation
-
-    found = []
-    for key, f in validation.fields(cls).items():
-        path, typ = (*prefix, key), f.type
-        found.append((path, typ))
-        while analyzer.is_list(typ) or analyzer.is_dict(typ):
-            path, typ = (*path, 0 if analyzer.is_list(typ) else "k"), validation._bare(typ.__args__[-1])
-            found.append((path, typ))
-        if is_typeddict(typ) and depth < 4:
-            found += _key_paths(typ, path, depth + 1)
+    schema of its value."""
+    schema = _resolved(schema)
+    found = [(path, schema)] if path else []
+    for key, sub in schema.get("properties", {}).items():
+        found += _schema_paths(sub, (*path, key))
+    if isinstance(schema.get("items"), dict):
+        found += _schema_paths(schema["items"], (*path, 0))
+    if isinstance(schema.get("additionalProperties"), dict):
+        found += _schema_paths(schema["additionalProperties"], (*path, "k"))
     return found
 
 
-KEY_PATHS = [path for path, _ in _key_paths(AdfDatabricksArgs)]
-STRING_PATHS = [path for path, typ in _key_paths(AdfDatabricksArgs) if typ is str]
+CONFIG_SCHEMA = {
+    "properties": {
+        name.removeprefix("config."): {"$ref": f"#/$defs/{name}"}
+        for name in STACK_SCHEMA["$defs"]
+        if name.startswith("config.")
+    }
+}
+KEY_PATHS = _schema_paths(CONFIG_SCHEMA)
+NAMES = st.sampled_from(["cost_center", "run_date", "spark.sql.shuffle.partitions"]) | st.text(
+    st.characters(codec="ascii", categories=["L", "N"], include_characters="_-."), min_size=1, max_size=8
+)
+"""Names of map keys: user-chosen, so snake_case and dots stay as written."""
+NOTEBOOKS = st.sampled_from(["notebooks/process_data.py", "tests/fixtures/process_data.py"])
+"""Local notebooks that exist (the stack refuses any other)."""
+
+
+# Strategies of named functions, not lambdas: Hypothesis reads a lambda's source with `ast` to
+# describe it, which fails deep in the full suite on CPython 3.11 (see tests/test_expressions.py).
+
+
+def _at_most(longest: int, text: str) -> bool:
+    return len(text) <= longest
+
+
+def _schema_values(schema: dict[str, Any], depth: int = 0) -> st.SearchStrategy[Any]:
+    """Values the schema allows, its default and the values it refuses with a reason."""
+    schema = _resolved(schema)
+    options = [st.just(schema["default"])] if "default" in schema else []
+    if schema.get("x-refused"):
+        options.append(st.sampled_from(list(schema["x-refused"])))
+    if "enum" in schema:
+        return st.one_of(st.sampled_from(schema["enum"]), *options)
+    if "oneOf" in schema:
+        return st.one_of(*(_schema_values(s, depth) for s in schema["oneOf"]), *options)
+    kind = schema.get("type")
+    if kind == "string" and "pattern" in schema:
+        longest = schema.get("maxLength", 80)
+        ascii_text = st.characters(codec="ascii", exclude_categories=["Cc"])
+        pattern = st.from_regex(schema["pattern"], fullmatch=True, alphabet=ascii_text)
+        options.append(pattern.filter(functools.partial(_at_most, longest)))
+    elif kind == "string":
+        options.append(NAMES)
+    elif kind == "integer":
+        low = schema.get("minimum", -5)
+        options.append(st.integers(low, schema.get("maximum", low + 100)))
+    elif kind == "boolean":
+        options.append(st.booleans())
+    elif kind == "array":
+        fewest = schema.get("minItems", 0)
+        items = _schema_values(schema["items"], depth + 1) if depth < 4 else st.nothing()
+        options.append(st.lists(items, min_size=fewest, max_size=fewest + 2))
+    elif kind == "object" and "properties" in schema:
+        keys = {k: _schema_values(v, depth + 1) for k, v in schema["properties"].items()}
+        required = set(schema.get("required", []))
+        optional = {k: v for k, v in keys.items() if k not in required} if depth < 3 else {}
+        options.append(st.fixed_dictionaries({k: keys[k] for k in required}, optional=optional))
+    elif kind == "object":
+        values = _schema_values(schema["additionalProperties"], depth + 1)
+        options.append(st.dictionaries(NAMES, values, max_size=2))
+    else:
+        options.append(st.none() | st.booleans() | st.integers(-2, 10) | NAMES)
+    return st.one_of(*options)
+
+
+ODD_STRINGS = st.sampled_from(
+    [
+        "notebooks/" + "x" * 300 + ".py",
+        "a\x00b.py",
+        "/" + "x" * 5000,
+        "../../etc/passwd.py",
+        "notebooks",
+        "",
+        "2026-12-01 06:00:00 +0000 UTC",
+        "9" * 400,
+    ]
+)
+
+
+def _containers(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    return st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+
+
+ANY_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40) | ODD_STRINGS,
+    _containers,
+    max_leaves=6,
+)
+ALLOWED_CHANGES = st.one_of(
+    [st.tuples(st.just(p), NOTEBOOKS if p[-1] == "notebook" else _schema_values(s)) for p, s in KEY_PATHS]
+)
+
+
+def _key_of(path: tuple[Any, ...], key: str) -> tuple[Any, ...]:
+    return (*path, key)
+
+
+_ANY_CHANGE = {
+    "allowed": ALLOWED_CHANGES,
+    "anything": st.tuples(st.sampled_from([p for p, _ in KEY_PATHS]), ANY_JSON),
+    "odd text": st.tuples(
+        st.sampled_from([p for p, s in KEY_PATHS if s.get("type") == "string"]), ODD_STRINGS
+    ),
+    "unknown key": st.tuples(
+        st.builds(_key_of, st.sampled_from([p for p, s in KEY_PATHS if "properties" in s]), NAMES),
+        ANY_JSON,
+    ),
+}
+# One kind of change first, then one of its own: a single one_of would flatten the allowed
+# changes' branches (one a key path) into it, and pick the other kinds almost never.
+ANY_CHANGES = st.sampled_from(list(_ANY_CHANGE)).flatmap(_ANY_CHANGE.__getitem__)
+
+
+def _stack_file_configuration(stack: str) -> dict[str, Any]:
+    """A stack file of the tests as `settings` reads it: its keys without the namespace, JSON
+    values parsed."""
+    config, _ = engine.read_stack_config(STACK_FILES[stack])
+    prefix = f"{settings.NAMESPACE}:"
+    return {
+        key.removeprefix(prefix): settings._parse(key.removeprefix(prefix), value)
+        for key, value in plan.with_values(config, plan.PLACEHOLDER_FILLS.get(stack, ())).items()
+        if key.startswith(prefix)
+    }
+
+
+USER_NAMED_KEYS = base(
+    tags={"cost_center": "data"},
+    cluster={
+        **base()["cluster"],
+        "sparkConf": {"spark.sql.shuffle.partitions": "8"},
+        "sparkEnvVars": {"RUN_MODE": "batch"},
+        "customTags": {"cost_center": "data"},
+    },
+    pipelines=[
+        pipeline(
+            parameters={"run_date": {"type": "String", "default": "today"}},
+            activities=[
+                activity(
+                    baseParameters={"run_date": "@pipeline().parameters.run_date"},
+                    userProperties={"source_table": "products"},
+                )
+            ],
+            schedule={
+                "frequency": "Day",
+                "startTime": "2026-01-01T06:00:00Z",
+                "parameters": {"run_date": "x"},
+            },
+        )
+    ],
+)
+"""A configuration whose maps hold keys the user names, in snake_case and with dots."""
+
+
+def _valid_configuration(name: str) -> dict[str, Any]:
+    if name == "base":
+        return base()
+    return copy.deepcopy(USER_NAMED_KEYS if name == "user-named keys" else _stack_file_configuration(name))
+
+
+VALID = st.sampled_from(["base", "user-named keys", *STACK_FILES]).map(_valid_configuration)
 
 
 def _set(document: Any, path: tuple[Any, ...], value: Any) -> Any:
@@ -299,48 +474,91 @@ def _set(document: Any, path: tuple[Any, ...], value: Any) -> Any:
     return mapping
 
 
-def test_any_value_at_any_key_is_a_config_error_never_a_traceback() -> None:
-    """Hypothesis puts arbitrary JSON values (and odd strings: long, NUL, paths) at key paths
-    of a valid configuration; `load` either accepts it or raises a RunError."""
-    from hypothesis import HealthCheck, given
-    from hypothesis import settings as hypothesis_settings
-    from hypothesis import strategies as st
+def _changed(document: dict[str, Any], changes: list[tuple[tuple[Any, ...], Any]]) -> Any:
+    for path, value in changes:
+        document = _set(document, path, value)
+    return document
 
-    odd_strings = st.sampled_from(
-        [
-            "notebooks/" + "x" * 300 + ".py",
-            "a\x00b.py",
-            "/" + "x" * 5000,
-            "../../etc/passwd.py",
-            "notebooks",
-            "",
-            "2026-12-01 06:00:00 +0000 UTC",
-            "9" * 400,
-        ]
+
+ALLOWED_CONFIGURATIONS = st.builds(_changed, VALID, st.lists(ALLOWED_CHANGES, min_size=1, max_size=2))
+"""Mostly valid: each key set to a value its own schema allows."""
+ANY_CONFIGURATIONS = st.builds(_changed, VALID, st.lists(ANY_CHANGES, min_size=1, max_size=3))
+
+
+@hypothesis_settings(PROPERTY, max_examples=60)
+@given(ALLOWED_CONFIGURATIONS)
+def test_parsing_is_idempotent(document: dict[str, Any]) -> None:
+    """What `load` returns, given back as a configuration (as a program building AdfDatabricks
+    would), is valid and parses to itself: no default that only some settings take is filled
+    in the others, and every value keeps its meaning through the key-case change."""
+    try:
+        parsed = check(document, stack="fuzz")
+    except ConfigError:
+        assume(False)
+        return
+    again = validation.to_document(AdfDatabricksArgs, parsed)
+    assert check(again, stack="fuzz") == parsed
+
+
+def _holds(value: Any, path: str) -> bool:
+    """Whether `value` has the key path `path` (`a.b[0].c`; map keys may hold dots)."""
+    if path == "":
+        return True
+    if path.startswith("["):
+        end = path.index("]")
+        i = int(path[1:end])
+        return isinstance(value, list) and i < len(value) and _holds(value[i], path[end + 1 :])
+    path = path.removeprefix(".")
+    return isinstance(value, dict) and any(
+        _holds(item, path[len(key) :])
+        for key, item in value.items()
+        if path == key or path.startswith((f"{key}.", f"{key}["))
     )
-    scalars = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40) | odd_strings
-    values = st.recursive(
-        scalars,
-        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
-        max_leaves=6,
-    )
 
-    any_value_anywhere = st.tuples(st.sampled_from(KEY_PATHS), values)
-    odd_text_where_text_goes = st.tuples(st.sampled_from(STRING_PATHS), odd_strings)
 
-    @hypothesis_settings(
-        max_examples=300,
-        derandomize=True,
-        database=None,
-        deadline=None,
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(st.lists(any_value_anywhere | odd_text_where_text_goes, min_size=1, max_size=3))
-    def run(changes: list[tuple[tuple[Any, ...], Any]]) -> None:
-        document: Any = base()
-        for path, value in changes:
-            document = _set(document, path, value)
-        with contextlib.suppress(pulumi.RunError):
-            load(document, project="adf-databricks", stack="fuzz")
+def _parent(path: str) -> str:
+    return path[: max(path.rfind("."), path.rfind("["), 0)]
 
-    run()
+
+@hypothesis_settings(PROPERTY, max_examples=150)
+@given(ANY_CONFIGURATIONS)
+def test_every_problem_names_a_key_of_the_configuration_or_its_parent(document: dict[str, Any]) -> None:
+    """A problem names the key whose value it refuses, or, for a key that is missing, the
+    object it is missing from. The configuration is read with the defaults `settings` fills (a
+    section absent from the file reads as empty; the workspace name and catalog follow from
+    the stack)."""
+    try:
+        check(document, stack="fuzz")
+    except ConfigError as caught:
+        read = validation.with_defaults(
+            AdfDatabricksArgs, platform.stack_defaults(document, "adf-databricks", "fuzz")
+        )
+        for problem in caught.problems:
+            if any(_holds(d, problem.path) for d in (document, read)):
+                continue
+            assert problem.message.startswith("is required"), str(problem)
+            assert any(_holds(d, _parent(problem.path)) for d in (document, read)), str(problem)
+
+
+@hypothesis_settings(PROPERTY, max_examples=150)
+@given(ANY_CONFIGURATIONS)
+def test_any_value_at_any_key_is_a_config_error_never_a_traceback(document: dict[str, Any]) -> None:
+    """Any value at any key of a valid configuration (odd strings among them: long, NUL,
+    paths): `load` either accepts it or raises a RunError."""
+    with contextlib.suppress(pulumi.RunError):
+        check(document, stack="fuzz")
+
+
+def test_a_value_of_another_type_at_any_key_is_a_config_error_never_a_traceback() -> None:
+    """Every key of the configuration, one at a time, given a value of each other JSON type:
+    the rules that read a key before its type is known to be right must not trip over it."""
+    crashed = []
+    for path, _ in KEY_PATHS:
+        for value in ("x", 7, [], {}, True):
+            try:
+                check(_set(base(), path, value), stack="fuzz")
+            except pulumi.RunError:
+                pass
+            except Exception as error:
+                crashed.append(f"{path} = {value!r}: {error!r}")
+    assert crashed == []
