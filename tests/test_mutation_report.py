@@ -183,6 +183,7 @@ def test_decorated_functions_are_the_ones_mutmut_skips(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.source
 @pytest.mark.usefixtures("collected")
 def test_every_decorated_function_names_the_tests_that_cover_it() -> None:
     """mutmut leaves decorated functions alone; each is recorded with tests that exist."""
