@@ -42,7 +42,7 @@ from .pipeline import (
     runs_a_job,
 )
 from .run_identity import RunIdentity, RunIdentityArgs
-from .trigger import ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
+from .trigger import UTC, ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
 from .validation import checks, rule, rules
 from .workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec, register_network_rules
 from .workspace_access import AuthSpec, auth_mode, keeps_token_in_vault
@@ -466,7 +466,8 @@ class AdfDatabricks(pulumi.ComponentResource):
         self._pipelines: dict[str, NotebookPipeline] = {}
         self._triggers: dict[str, ScheduleTrigger] = {}
         trigger_opts = pulumi.ResourceOptions(parent=self)
-        if any("schedule" in p for p in a["pipelines"]):
+        # Only a UTC schedule is pulumi-azure's (components.trigger): without one, no provider.
+        if any(p.get("schedule", {}).get("time_zone") == UTC for p in a["pipelines"]):
             # pulumi-azure 6 insists on a subscription id; take the one azure-native deploys
             # to, so `az login` (or OIDC in CI) is all either provider needs.
             client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
@@ -657,7 +658,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                         {
                             "pipeline_name": p["name"],
                             "schedule": p["schedule"],
-                            "trigger_id": self._triggers[f"{p['name']}-schedule"].trigger.id,
+                            "trigger_id": self._triggers[f"{p['name']}-schedule"].trigger_id,
                         }
                         for p in a["pipelines"]
                         if "schedule" in p

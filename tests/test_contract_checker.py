@@ -411,6 +411,20 @@ BROKEN: list[tuple[str, str, Any, str]] = [
         "tomorrow",
         'startTime: expected an ISO 8601 timestamp, got str "tomorrow"',
     ),
+    # Microsoft's announcement of time zone support: Z for UTC, zoneless for other zones.
+    (
+        "trigger_schedule",
+        "startTime",
+        "2026-01-01T06:00:00",
+        "startTime: time zone UTC takes times ending in Z, got '2026-01-01T06:00:00'",
+    ),
+    (
+        "native_schedule_trigger",
+        "properties.recurrence.timeZone",
+        "W. Europe Standard Time",
+        "properties.recurrence.startTime: time zone 'W. Europe Standard Time' takes zoneless local times,"
+        " got '2026-01-01T06:00:00Z'",
+    ),
     ("trigger_schedule", "interval", 0, "interval: 0 is below minimum 1"),
     ("trigger_schedule", "interval", "1", 'interval: expected int, got str "1"'),
     ("trigger_schedule", "activated", "yes", 'activated: expected bool, got str "yes"'),

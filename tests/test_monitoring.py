@@ -895,3 +895,31 @@ def test_rules_between_monitoring_keys_say_so_in_full(monitoring: dict[str, Any]
     with pytest.raises(ConfigError) as caught:
         check(monitored(**monitoring))
     assert str(caught.value) == message
+
+
+def test_a_berlin_schedule_is_watched_on_berlins_clock(render: Render) -> None:
+    """A schedule in another zone fires at its local times across daylight saving time: the
+    query reads each UTC slot on that clock (components.missed_runs), and watching starts once
+    its azure-native trigger exists."""
+    schedule = {
+        "frequency": "Week",
+        "startTime": "2026-01-05T06:30:00",
+        "timeZone": "W. Europe Standard Time",
+        "hours": [6],
+        "minutes": [30],
+        "weekDays": ["Monday", "Wednesday", "Friday"],
+    }
+    result = render(base(monitoring=ALERTING, pipelines=[pipeline(schedule=schedule)]))
+    rule = _rules(result)["process-data"]
+    query = rule["criteria"]["allOf"][0]["query"]
+    assert query.startswith("let start = datetime(2026-01-05T06:30:00);")
+    assert '    | extend local = datetime_utc_to_local(slot, "Europe/Berlin")\n' in query
+    assert "    | where hourofday(local) == 6\n" in query
+    assert "at 06:30 W. Europe Standard Time" in rule["description"]
+    since = next(r for r in result.of_type(STATIC) if r.name.endswith("-missed-run-process-data-since"))
+    trigger = result.one("azure-native:datafactory:Trigger")
+    assert (
+        since.raw_inputs["triggers"]["trigger"]
+        == trigger.id
+        == f"{FACTORY_ID}/triggers/process-data-schedule"
+    )
