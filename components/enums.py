@@ -55,6 +55,14 @@ class Frequency(str, Enum):
     MONTH = "Month"
 
 
+class WindowFrequency(str, Enum):
+    """Tumbling-window units, as Data Factory names them (TumblingWindowFrequency)."""
+
+    MINUTE = "Minute"
+    HOUR = "Hour"
+    MONTH = "Month"
+
+
 class WeekDay(str, Enum):
     """Days a weekly schedule may run on."""
 

@@ -27,6 +27,7 @@ from .pipeline import NotebookPipeline
 from .platform import AdfDatabricks
 from .run_identity import RunIdentity
 from .trigger import ScheduleTrigger
+from .tumbling_window import TumblingWindowTrigger
 from .workspace import DatabricksWorkspace
 from .workspace_access import WorkspaceAccess
 
@@ -48,6 +49,7 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     NotebookJob,
     NotebookPipeline,
     ScheduleTrigger,
+    TumblingWindowTrigger,
     Monitoring,
     PrivateNetwork,
     WorkspaceEndpoints,

@@ -161,6 +161,27 @@ def native_schedule_trigger() -> dict[str, Any]:
     }
 
 
+def trigger_tumbling_window() -> dict[str, Any]:
+    return {
+        "dataFactoryId": "[unknown]",
+        "name": "load-window",
+        "description": "hourly",
+        "pipeline": {"name": "load", "parameters": {"windowStart": "@trigger().outputs.windowStartTime"}},
+        "frequency": "Hour",
+        "interval": 1,
+        "startTime": "2026-01-01T00:00:00Z",
+        "endTime": "2027-01-01T00:00:00Z",
+        "delay": "00:10:00",
+        "maxConcurrency": 10,
+        "retry": {"count": 2, "interval": 60},
+        "triggerDependencies": [
+            {"offset": "-01:00:00", "size": "01:00:00"},
+            {"triggerName": "extract-window", "offset": "01:00:00", "size": "02:00:00"},
+        ],
+        "activated": True,
+    }
+
+
 BUILDERS = {
     "databricks_msi": (LINKED_SERVICE, databricks_msi),
     "databricks_key_vault_token": (LINKED_SERVICE, databricks_key_vault_token),
@@ -168,6 +189,7 @@ BUILDERS = {
     "pipeline": (PIPELINE, pipeline),
     "factory": (FACTORY, factory),
     "trigger_schedule": (SCHEDULE, trigger_schedule),
+    "trigger_tumbling_window": (contract.TRIGGER_TUMBLING_WINDOW, trigger_tumbling_window),
     "native_schedule_trigger": (TRIGGER, native_schedule_trigger),
 }
 
@@ -410,6 +432,68 @@ BROKEN: list[tuple[str, str, Any, str]] = [
         "startTime",
         "tomorrow",
         'startTime: expected an ISO 8601 timestamp, got str "tomorrow"',
+    ),
+    # pulumi-azure TriggerTumblingWindow, by the TumblingWindowTrigger models' rules
+    (
+        "trigger_tumbling_window",
+        "frequency",
+        "Day",
+        "frequency: 'Day' is not one of Minute, Hour, Month",
+    ),
+    ("trigger_tumbling_window", "frequency", "Minute", "interval: 1 minutes is below the minimum of 15"),
+    ("trigger_tumbling_window", "maxConcurrency", 51, "maxConcurrency: 51 is above maximum 50"),
+    ("trigger_tumbling_window", "maxConcurrency", 0, "maxConcurrency: 0 is below minimum 1"),
+    ("trigger_tumbling_window", "retry.interval", 29, "retry.interval: 29 is below minimum 30"),
+    ("trigger_tumbling_window", "retry.interval", 86401, "retry.interval: 86401 is above maximum 86400"),
+    (
+        "trigger_tumbling_window",
+        "delay",
+        "10m",
+        "delay: expected an ADF timespan [d.]hh:mm:ss such as '0.12:00:00', got '10m'",
+    ),
+    (
+        "trigger_tumbling_window",
+        "triggerDependencies.0.offset",
+        "01:00:00",
+        'triggerDependencies[0].offset: "01:00:00" does not match pattern'
+        " -((\\d+)\\.)?(\\d\\d):(60|([0-5][0-9])):(60|([0-5][0-9]))",
+    ),
+    (
+        "trigger_tumbling_window",
+        "triggerDependencies.0.offset",
+        DELETE,
+        "triggerDependencies[0]: missing required self-dependency input 'offset'",
+    ),
+    (
+        "trigger_tumbling_window",
+        "triggerDependencies.1.size",
+        "-02:00:00",
+        'triggerDependencies[1].size: "-02:00:00" does not match pattern'
+        " ((\\d+)\\.)?(\\d\\d):(60|([0-5][0-9])):(60|([0-5][0-9]))",
+    ),
+    (
+        "trigger_tumbling_window",
+        "triggerDependencies.1.size",
+        "1234567.02:00:00",
+        "triggerDependencies[1].size: length 16 is above max_length 15",
+    ),
+    (
+        "trigger_tumbling_window",
+        "endTime",
+        "2025-01-01T00:00:00Z",
+        "endTime: end time '2025-01-01T00:00:00Z' is not after start time '2026-01-01T00:00:00Z'",
+    ),
+    (
+        "trigger_tumbling_window",
+        "startTime",
+        "2026-01-01T00:00:00",
+        "startTime: time zone UTC takes times ending in Z, got '2026-01-01T00:00:00'",
+    ),
+    (
+        "trigger_tumbling_window",
+        "pipeline",
+        DELETE,
+        "missing required TriggerTumblingWindow input 'pipeline'",
     ),
     # Microsoft's announcement of time zone support: Z for UTC, zoneless for other zones.
     (
@@ -709,6 +793,19 @@ def test_every_trigger_schedule_input_pulumi_azure_sends_is_known() -> None:
     inputs["schedule"] = unknowns(sdk.TriggerScheduleScheduleArgs)
     inputs["schedule"]["monthlies"] = [unknowns(sdk.TriggerScheduleScheduleMonthlyArgs)]
     assert contract.check_trigger_schedule(inputs) == []
+
+
+def test_every_trigger_tumbling_window_input_pulumi_azure_sends_is_known() -> None:
+    import pulumi_azure.datafactory as sdk
+
+    def unknowns(args: type) -> dict[str, Any]:
+        return dict.fromkeys(_pulumi_names(args), "[unknown]")
+
+    inputs = unknowns(sdk.TriggerTumblingWindowArgs)
+    inputs["pipeline"] = unknowns(sdk.TriggerTumblingWindowPipelineArgs)
+    inputs["retry"] = unknowns(sdk.TriggerTumblingWindowRetryArgs)
+    inputs["triggerDependencies"] = [unknowns(sdk.TriggerTumblingWindowTriggerDependencyArgs)]
+    assert contract.check_trigger_tumbling_window(inputs) == []
 
 
 def _pulumi_names(args: type) -> dict[str, str]:

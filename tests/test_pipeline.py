@@ -646,7 +646,16 @@ def test_component_refuses_a_local_notebook() -> None:
 
 
 CONFIG_KEYS = {
-    "PipelineSpec": ["name", "description", "folder", "concurrency", "parameters", "activities", "schedule"],
+    "PipelineSpec": [
+        "name",
+        "description",
+        "folder",
+        "concurrency",
+        "parameters",
+        "activities",
+        "schedule",
+        "tumblingWindow",
+    ],
     "NotebookActivity": [
         "name",
         "description",

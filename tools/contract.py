@@ -53,6 +53,7 @@ ADF_TIMESPAN = re.compile(r"^((\d+)\.)?(\d\d):(60|([0-5][0-9])):(60|([0-5][0-9])
 _TIMESPAN_MESSAGE = "expected an ADF timespan [d.]hh:mm:ss such as '0.12:00:00', got {value!r}"
 
 TRIGGER_SCHEDULE = "azure:datafactory/triggerSchedule:TriggerSchedule"
+TRIGGER_TUMBLING_WINDOW = "azure:datafactory/triggerTumblingWindow:TriggerTumblingWindow"
 
 # Plan steps whose inputs are not going to be sent to Data Factory.
 _SKIPPED_OPS = frozenset(
@@ -818,7 +819,10 @@ def _native_resource_name(type_token: str) -> str | None:
 
 
 def is_datafactory(type_token: str) -> bool:
-    return _native_resource_name(type_token) is not None or type_token == TRIGGER_SCHEDULE
+    return _native_resource_name(type_token) is not None or type_token in (
+        TRIGGER_SCHEDULE,
+        TRIGGER_TUMBLING_WINDOW,
+    )
 
 
 def check_resource(type_token: str, inputs: Mapping[str, Any], *, label: str | None = None) -> Errors:
@@ -826,6 +830,8 @@ def check_resource(type_token: str, inputs: Mapping[str, Any], *, label: str | N
     label = label or type_token
     if type_token == TRIGGER_SCHEDULE:
         return check_trigger_schedule(inputs, label=label)
+    if type_token == TRIGGER_TUMBLING_WINDOW:
+        return check_trigger_tumbling_window(inputs, label=label)
     name = _native_resource_name(type_token)
     shape = RESOURCES.get(name or "")
     if shape is None:
@@ -984,6 +990,78 @@ def check_trigger_schedule(inputs: Mapping[str, Any], *, label: str = TRIGGER_SC
                 "month_days": "schedule.daysOfMonths",
                 "monthly": "schedule.monthlies",
             },
+        )
+    )
+    return [f"{label}: {e}" for e in errors]
+
+
+# --- pulumi-azure's TriggerTumblingWindow ----------------------------------------------------
+
+# pulumi-azure input -> the (model, attribute) of TumblingWindowTrigger it becomes on the wire
+# (terraform-provider-azurerm data_factory_trigger_tumbling_window_resource.go, CreateUpdate).
+_WINDOW_FIELDS: Mapping[str, tuple[str, str]] = {
+    "description": ("TumblingWindowTrigger", "description"),
+    "annotations": ("TumblingWindowTrigger", "annotations"),
+    "frequency": ("TumblingWindowTrigger", "frequency"),
+    "interval": ("TumblingWindowTrigger", "interval"),
+    "startTime": ("TumblingWindowTrigger", "start_time"),
+    "endTime": ("TumblingWindowTrigger", "end_time"),
+    "delay": ("TumblingWindowTrigger", "delay"),
+    "maxConcurrency": ("TumblingWindowTrigger", "max_concurrency"),
+}
+_WINDOW_ENVELOPE: Mapping[str, str] = {
+    "dataFactoryId": "str",
+    "name": "str",
+    "activated": "bool",
+    "additionalProperties": "{str}",
+}
+# Required by the model; azurerm sends maxConcurrency 50 when it is not given.
+_WINDOW_REQUIRED = ("dataFactoryId", "frequency", "interval", "pipeline", "startTime")
+_WINDOW_RETRY_FIELDS: Mapping[str, tuple[str, str]] = {
+    "count": ("RetryPolicy", "count"),
+    "interval": ("RetryPolicy", "interval_in_seconds"),
+}
+_WINDOW_OTHER_DEPENDENCY: Mapping[str, tuple[str, str]] = {
+    "triggerName": ("TriggerReference", "reference_name"),
+    "offset": ("TumblingWindowTriggerDependencyReference", "offset"),
+    "size": ("TumblingWindowTriggerDependencyReference", "size"),
+}
+# Without a trigger name azurerm sends a SelfDependencyTumblingWindowTriggerReference.
+_WINDOW_SELF_DEPENDENCY: Mapping[str, tuple[str, str]] = {
+    "offset": ("SelfDependencyTumblingWindowTriggerReference", "offset"),
+    "size": ("SelfDependencyTumblingWindowTriggerReference", "size"),
+}
+_WINDOW_MIN_MINUTES = 15
+# "The minimum interval allowed is 15 Minutes" (TumblingWindowTrigger.interval's docstring).
+
+
+def _check_window_dependency(value: Any, path: str) -> Errors:
+    if isinstance(value, dict) and value.get("triggerName") is None:
+        return _check_mapped(value, path, _WINDOW_SELF_DEPENDENCY, ("offset",), "self-dependency")
+    return _check_mapped(value, path, _WINDOW_OTHER_DEPENDENCY, ("triggerName",), "trigger dependency")
+
+
+def check_trigger_tumbling_window(
+    inputs: Mapping[str, Any], *, label: str = TRIGGER_TUMBLING_WINDOW
+) -> Errors:
+    """Errors for a pulumi-azure TriggerTumblingWindow, judged by the TumblingWindowTrigger models."""
+    extra: dict[str, Callable[[Any, str], Errors]] = {
+        k: _check_scalar(t) for k, t in _WINDOW_ENVELOPE.items()
+    }
+    extra["pipeline"] = _check_trigger_pipeline
+    extra["retry"] = lambda value, path: _check_mapped(value, path, _WINDOW_RETRY_FIELDS, ("count",), "retry")
+    extra["triggerDependencies"] = _list_of(_check_window_dependency)
+    errors = _check_mapped(inputs, "", _WINDOW_FIELDS, _WINDOW_REQUIRED, "TriggerTumblingWindow", extra)
+    frequency, interval = inputs.get("frequency"), inputs.get("interval")
+    if frequency == "Minute" and isinstance(interval, int | float) and interval < _WINDOW_MIN_MINUTES:
+        errors.append(_err("interval", f"{_show(interval)} minutes is below the minimum of 15"))
+    errors += check_recurrence(
+        Recurrence(
+            start=inputs.get("startTime"),
+            end=inputs.get("endTime"),
+            # "Only UTC time is currently supported" (TumblingWindowTrigger.start_time).
+            time_zone="UTC",
+            paths={"start": "startTime", "end": "endTime"},
         )
     )
     return [f"{label}: {e}" for e in errors]
