@@ -63,6 +63,14 @@ class WindowFrequency(str, Enum):
     MONTH = "Month"
 
 
+class BlobEvent(str, Enum):
+    """Storage events a storage-event trigger runs on (BlobEventTypes, without their
+    `Microsoft.Storage.` prefix)."""
+
+    CREATED = "BlobCreated"
+    DELETED = "BlobDeleted"
+
+
 class WeekDay(str, Enum):
     """Days a weekly schedule may run on."""
 

@@ -26,6 +26,7 @@ from .notebooks import Notebooks
 from .pipeline import NotebookPipeline
 from .platform import AdfDatabricks
 from .run_identity import RunIdentity
+from .storage_event import StorageEventTrigger
 from .trigger import ScheduleTrigger
 from .tumbling_window import TumblingWindowTrigger
 from .workspace import DatabricksWorkspace
@@ -50,6 +51,7 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     NotebookPipeline,
     ScheduleTrigger,
     TumblingWindowTrigger,
+    StorageEventTrigger,
     Monitoring,
     PrivateNetwork,
     WorkspaceEndpoints,

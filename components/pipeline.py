@@ -18,6 +18,7 @@ from .enums import DependencyCondition, ParameterType
 from .job import JobSpec
 from .names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
 from .notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH, local_notebook_exists
+from .storage_event import StorageEventSpec
 from .trigger import ScheduleSpec, argument_problem
 from .tumbling_window import TumblingWindowSpec
 from .validation import check, checks, describe, rule, rules
@@ -300,6 +301,10 @@ class PipelineSpec(TypedDict):
     """Windows the pipeline runs for, each once (backfill included): AdfDatabricks creates a
     TumblingWindowTrigger named `<pipeline>-window` from it. NotebookPipeline checks it against
     the pipeline's parameters and creates no trigger."""
+    storage_event: NotRequired[StorageEventSpec]
+    """Blob events the pipeline runs on: AdfDatabricks creates a StorageEventTrigger named
+    `<pipeline>-storage-event` from it. NotebookPipeline checks it against the pipeline's
+    parameters and creates no trigger."""
 
 
 @checks(PipelineSpec, "activities")
@@ -465,6 +470,17 @@ check(
     ),
     "parameters",
     "tumblingWindow.parameters",
+)
+check(
+    PipelineSpec,
+    functools.partial(
+        _trigger_passes_declared_parameters,
+        "storageEvent",
+        "a storage event",
+        expressions.TriggerType.BLOB_EVENTS,
+    ),
+    "parameters",
+    "storageEvent.parameters",
 )
 
 

@@ -43,6 +43,7 @@ from .pipeline import (
     runs_a_job,
 )
 from .run_identity import RunIdentity, RunIdentityArgs
+from .storage_event import StorageEventTrigger, StorageEventTriggerArgs, event_trigger_name
 from .trigger import UTC, ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
 from .tumbling_window import (
     TumblingWindowSpec,
@@ -507,6 +508,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         self._pipelines: dict[str, NotebookPipeline] = {}
         self._triggers: dict[str, ScheduleTrigger] = {}
         self._windows: dict[str, TumblingWindowTrigger] = {}
+        self._events: dict[str, StorageEventTrigger] = {}
         windowed: list[tuple[PipelineSpec, NotebookPipeline, list[pulumi.Resource]]] = []
         trigger_opts = pulumi.ResourceOptions(parent=self)
         # A UTC schedule and a tumbling window are pulumi-azure's (components.trigger,
@@ -573,6 +575,25 @@ class AdfDatabricks(pulumi.ComponentResource):
             self._pipelines[spec["name"]] = pipeline
             if "tumbling_window" in spec:
                 windowed.append((spec, pipeline, [*trigger_waits, *run_grants]))
+            event = spec.get("storage_event")
+            if event is not None:
+                # azure-native's trigger, started by hooks (components.lifecycle): no pulumi-azure.
+                trigger_name = event_trigger_name(spec["name"])
+                self._events[trigger_name] = StorageEventTrigger(
+                    f"{name}-storage-event-{spec['name']}",
+                    validation.checked(
+                        StorageEventTriggerArgs,
+                        {
+                            "spec": event,
+                            "trigger_name": trigger_name,
+                            "factory_id": factory.id,
+                            "pipeline_name": pipeline.pipeline_name,
+                            "description": f"Runs {spec['name']} on blob events",
+                            "secret_parameters": has_secret_arguments(spec, event),
+                        },
+                    ),
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[*trigger_waits, *run_grants]),
+                )
             schedule = spec.get("schedule")
             if schedule is not None:
                 trigger_name = f"{spec['name']}-schedule"
@@ -610,7 +631,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         self.monitor_url = self._data_factory.monitor_url
         self.auth_mode = pulumi.Output.from_input(mode.value)
         self.pipeline_names = pulumi.Output.from_input(list(self._pipelines))
-        started = {n: t.activated for n, t in {**self._triggers, **self._windows}.items()}
+        started = {n: t.activated for n, t in {**self._triggers, **self._windows, **self._events}.items()}
         self.trigger_states = (
             pulumi.Output.all(**started).apply(lambda states: {n: bool(s) for n, s in states.items()})
             if started
@@ -652,6 +673,11 @@ class AdfDatabricks(pulumi.ComponentResource):
     def windows(self) -> dict[str, TumblingWindowTrigger]:
         """Tumbling-window triggers by trigger name."""
         return self._windows
+
+    @property
+    def storage_events(self) -> dict[str, StorageEventTrigger]:
+        """Storage-event triggers by trigger name."""
+        return self._events
 
     def _declare_windows(
         self,

@@ -182,6 +182,24 @@ def trigger_tumbling_window() -> dict[str, Any]:
     }
 
 
+def native_blob_events_trigger() -> dict[str, Any]:
+    return {
+        "factoryName": "f",
+        "resourceGroupName": "rg",
+        "triggerName": "on-arrival-storage-event",
+        "properties": {
+            "type": "BlobEventsTrigger",
+            "scope": "/subscriptions/0/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/landing01",
+            "events": ["Microsoft.Storage.BlobCreated"],
+            "blobPathBeginsWith": "/landing/blobs/incoming/",
+            "ignoreEmptyBlobs": True,
+            "pipelines": [
+                {"pipelineReference": {"referenceName": "on-arrival", "type": "PipelineReference"}}
+            ],
+        },
+    }
+
+
 BUILDERS = {
     "databricks_msi": (LINKED_SERVICE, databricks_msi),
     "databricks_key_vault_token": (LINKED_SERVICE, databricks_key_vault_token),
@@ -191,6 +209,7 @@ BUILDERS = {
     "trigger_schedule": (SCHEDULE, trigger_schedule),
     "trigger_tumbling_window": (contract.TRIGGER_TUMBLING_WINDOW, trigger_tumbling_window),
     "native_schedule_trigger": (TRIGGER, native_schedule_trigger),
+    "native_blob_events_trigger": (TRIGGER, native_blob_events_trigger),
 }
 
 
@@ -494,6 +513,44 @@ BROKEN: list[tuple[str, str, Any, str]] = [
         "pipeline",
         DELETE,
         "missing required TriggerTumblingWindow input 'pipeline'",
+    ),
+    # azure-native BlobEventsTrigger, by the model and Learn's rules for storage events
+    (
+        "native_blob_events_trigger",
+        "properties.events.0",
+        "Microsoft.Storage.BlobChanged",
+        "properties.events[0]: 'Microsoft.Storage.BlobChanged' is not one of Microsoft.Storage.BlobCreated,"
+        " Microsoft.Storage.BlobDeleted",
+    ),
+    (
+        "native_blob_events_trigger",
+        "properties.scope",
+        DELETE,
+        "properties: missing required property 'scope' (BlobEventsTrigger)",
+    ),
+    (
+        "native_blob_events_trigger",
+        "properties.blobPathBeginsWith",
+        DELETE,
+        "properties: a BlobEventsTrigger needs blobPathBeginsWith, blobPathEndsWith or both",
+    ),
+    (
+        "native_blob_events_trigger",
+        "properties.blobPathBeginsWith",
+        "/landing/incoming/",
+        "properties.blobPathBeginsWith: expected /<container>/blobs/... after the container, got '/landing/incoming/'",
+    ),
+    (
+        "native_blob_events_trigger",
+        "properties.blobPathBeginsWith",
+        "incoming/",
+        "properties.blobPathBeginsWith: expected a path from its container, /<container>/..., got 'incoming/'",
+    ),
+    (
+        "native_blob_events_trigger",
+        "properties.ignoreEmptyBlobs",
+        "yes",
+        'properties.ignoreEmptyBlobs: expected bool, got str "yes"',
     ),
     # Microsoft's announcement of time zone support: Z for UTC, zoneless for other zones.
     (

@@ -655,6 +655,7 @@ CONFIG_KEYS = {
         "activities",
         "schedule",
         "tumblingWindow",
+        "storageEvent",
     ],
     "NotebookActivity": [
         "name",

@@ -695,8 +695,32 @@ def _schedule_trigger_recurrence_hook(value: Mapping[str, Any], path: str) -> Er
     )
 
 
+def _blob_events_trigger_hook(value: Mapping[str, Any], path: str) -> Errors:
+    """ "You have to provide a value for at least one of these properties: blobPathBeginsWith or
+    blobPathEndsWith"; a path naming a container has the "/blobs/" segment after it (Learn,
+    data-factory/how-to-create-event-trigger.md, "JSON schema" and its examples)."""
+    begins, ends = value.get("blobPathBeginsWith"), value.get("blobPathEndsWith")
+    errors: Errors = []
+    if begins is None and ends is None:
+        errors.append(_err(path, "a BlobEventsTrigger needs blobPathBeginsWith, blobPathEndsWith or both"))
+    for key, text in (("blobPathBeginsWith", begins), ("blobPathEndsWith", ends)):
+        if not isinstance(text, str) or _is_opaque(text):
+            continue
+        parts = text.split("/")
+        if key == "blobPathBeginsWith" and not text.startswith("/"):
+            errors.append(
+                _err(_join(path, key), f"expected a path from its container, /<container>/..., got {text!r}")
+            )
+        elif text.startswith("/") and len(parts) > 2 and parts[2] not in ("", "blobs"):
+            errors.append(
+                _err(_join(path, key), f"expected /<container>/blobs/... after the container, got {text!r}")
+            )
+    return errors
+
+
 _MODEL_HOOKS: Mapping[str, Callable[[Mapping[str, Any], str], Errors]] = {
     "ScheduleTriggerRecurrence": _schedule_trigger_recurrence_hook,
+    "BlobEventsTrigger": _blob_events_trigger_hook,
 }
 
 
