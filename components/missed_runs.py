@@ -41,7 +41,7 @@ from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .enums import Frequency, WeekDay
+from .enums import Frequency, WeekDay, WindowFrequency
 from .trigger import UTC, iana_zone
 
 LOG_LATENCY = timedelta(minutes=15)
@@ -149,6 +149,50 @@ def recurrence(schedule: Mapping[str, Any]) -> Recurrence:
 
 
 _DAILY = (Frequency.DAY, Frequency.WEEK, Frequency.MONTH)
+
+
+def _add_months(t: datetime, months: int) -> datetime:
+    """t moved by whole months, the day kept where the month has it (else its last day)."""
+    month = t.month - 1 + months
+    year, month = t.year + month // 12, month % 12 + 1
+    return t.replace(year=year, month=month, day=min(t.day, calendar.monthrange(year, month)[1]))
+
+
+def _timespan(text: str) -> timedelta:
+    """A tumbling window's delay, `[d.]hh:mm:ss` (validated), as a timedelta."""
+    days, _, clock = text.rpartition(".")
+    hours, minutes, seconds = (int(part) for part in clock.split(":"))
+    return timedelta(days=int(days or 0), hours=hours, minutes=minutes, seconds=seconds)
+
+
+def window_recurrence(window: Mapping[str, Any]) -> Recurrence:
+    """When the runs of a validated tumbling window (TumblingWindowSpec, snake_case keys) are due:
+    each window's run starts once it has ended, plus `delay` ("The pipeline run is started after
+    the expected execution time plus the amount of delay"; Learn,
+    data-factory/how-to-create-tumbling-window-trigger.md). That is a recurrence of the same unit
+    and interval from the first window's end plus the delay, to the minute; windows after endTime
+    are not due."""
+    frequency = Frequency(WindowFrequency(window["frequency"]).value)
+    interval = int(window["interval"])
+    start = _in_zone(window["start_time"], timezone.utc).replace(second=0, microsecond=0)
+    delay = _timespan(window.get("delay") or "00:00:00")
+    if frequency is Frequency.MONTH:
+        first = _add_months(start, interval) + delay
+    else:
+        unit = timedelta(minutes=1) if frequency is Frequency.MINUTE else timedelta(hours=1)
+        first = start + interval * unit + delay
+    first = first.replace(second=0, microsecond=0)
+    end = _in_zone(window["end_time"], timezone.utc) + delay if window.get("end_time") else None
+    return Recurrence(
+        frequency=frequency,
+        interval=interval,
+        start=first,
+        end=end,
+        minutes=() if frequency is Frequency.MINUTE else (first.minute,),
+        hours=(first.hour,) if frequency is Frequency.MONTH else (),
+        week_days=(),
+        month_days=(first.day,) if frequency is Frequency.MONTH else (),
+    )
 
 
 # ---------------------------------------------------------------- the model, in Python

@@ -780,6 +780,16 @@ class AdfDatabricks(pulumi.ComponentResource):
                         for p in a["pipelines"]
                         if "schedule" in p
                     ],
+                    # Storage events are not watched: an event trigger has no time it is due at.
+                    "windowed_pipelines": [
+                        {
+                            "pipeline_name": p["name"],
+                            "tumbling_window": p["tumbling_window"],
+                            "trigger_id": self._windows[window_trigger_name(p["name"])].trigger.id,
+                        }
+                        for p in a["pipelines"]
+                        if "tumbling_window" in p
+                    ],
                 },
             ),
             opts=pulumi.ResourceOptions(parent=self),

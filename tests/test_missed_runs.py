@@ -602,3 +602,50 @@ def test_a_berlin_schedule_in_words() -> None:
     assert (
         missed_runs.describe(r) == "every week on Monday, Wednesday, Friday at 06:30 W. Europe Standard Time"
     )
+
+
+# ---------------------------------------------------------------- a tumbling window
+
+
+def window(frequency: str, interval: int, **keys: Any) -> Recurrence:
+    return missed_runs.window_recurrence(
+        {"frequency": frequency, "interval": interval, "start_time": "2026-01-01T00:00:00Z", **keys}
+    )
+
+
+def test_a_windows_run_is_due_at_its_end_plus_the_delay() -> None:
+    # Hourly windows from midnight, 10 minutes' delay: the first window (00:00, 01:00) runs at 01:10.
+    assert runs(window("Hour", 1, delay="00:10:00"), "2026-01-01 04:00") == [
+        "2026-01-01 01:10",
+        "2026-01-01 02:10",
+        "2026-01-01 03:10",
+    ]
+
+
+def test_windows_of_minutes_and_months() -> None:
+    assert runs(window("Minute", 15), "2026-01-01 01:00") == [
+        "2026-01-01 00:15",
+        "2026-01-01 00:30",
+        "2026-01-01 00:45",
+        "2026-01-01 01:00",
+    ]
+    assert runs(window("Month", 1, delay="1.02:00:00"), "2026-04-30 00:00") == [
+        "2026-02-02 02:00",
+        "2026-03-02 02:00",
+        "2026-04-02 02:00",
+    ]
+
+
+def test_no_window_is_due_after_the_end() -> None:
+    # Windows end at 01:00, 02:00, 03:00; endTime 03:00 is the last one's end, due at 03:05.
+    r = window("Hour", 1, delay="00:05:00", end_time="2026-01-01T03:00:00Z")
+    assert runs(r, "2026-01-01 10:00") == ["2026-01-01 01:05", "2026-01-01 02:05", "2026-01-01 03:05"]
+
+
+def test_a_windows_query_looks_back_over_one_window_plus_grace() -> None:
+    r = window("Hour", 2, delay="00:10:00")
+    assert missed_runs.longest_gap(r) == timedelta(hours=2)
+    assert missed_runs.kql_predicate(r) == [
+        "datetime_diff('hour', slot, start) % 2 == 0",
+        "datetime_part('minute', slot) == 10",
+    ]
