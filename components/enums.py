@@ -55,6 +55,22 @@ class Frequency(str, Enum):
     MONTH = "Month"
 
 
+class WindowFrequency(str, Enum):
+    """Tumbling-window units, as Data Factory names them (TumblingWindowFrequency)."""
+
+    MINUTE = "Minute"
+    HOUR = "Hour"
+    MONTH = "Month"
+
+
+class BlobEvent(str, Enum):
+    """Storage events a storage-event trigger runs on (BlobEventTypes, without their
+    `Microsoft.Storage.` prefix)."""
+
+    CREATED = "BlobCreated"
+    DELETED = "BlobDeleted"
+
+
 class WeekDay(str, Enum):
     """Days a weekly schedule may run on."""
 

@@ -21,6 +21,14 @@ property" and "Examples of trigger recurrence schedules"):
 Where that text leaves room (which week an every-other-week schedule counts from), the model
 counts whole units from startTime's own unit, as Kusto's `datetime_diff` does (weeks from
 Sunday to Saturday).
+
+A schedule in another time zone fires at its local wall-clock times (Learn, same page, "Time
+zone option": daylight saving time is followed). The model reads every field of the recurrence
+on the local clock of the zone (Python's zoneinfo), and the query does the same with Kusto's
+`datetime_utc_to_local` (Learn, kusto/query/datetime-utc-to-local-function.md, which takes IANA
+names), from the same CLDR table that maps the Windows id. A local time that does not exist on
+the day the clocks go forward is never due; one that exists twice when they go back is due at
+its second occurrence.
 """
 
 from __future__ import annotations
@@ -29,10 +37,12 @@ import calendar
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from .enums import Frequency, WeekDay
+from .enums import Frequency, WeekDay, WindowFrequency
+from .trigger import UTC, iana_zone
 
 LOG_LATENCY = timedelta(minutes=15)
 """How late a pipeline run's record may reach Log Analytics: "Up to 15 minutes might elapse
@@ -81,12 +91,13 @@ KUSTO_WEEK_DAYS = {
 
 @dataclass(frozen=True)
 class Recurrence:
-    """A schedule trigger's recurrence, every default filled in, to the minute, in UTC."""
+    """A schedule trigger's recurrence, every default filled in, to the minute, on the clock of
+    its time zone."""
 
     frequency: Frequency
     interval: int
     start: datetime
-    """startTime, floored to the minute."""
+    """startTime, floored to the minute, aware, in the schedule's zone."""
     end: datetime | None
     minutes: tuple[int, ...]
     """Minutes of the hour (all but Minute)."""
@@ -96,19 +107,28 @@ class Recurrence:
     """Kusto week days, Sunday 0 (Week)."""
     month_days: tuple[int, ...]
     """Days of the month, negative from its end (Month)."""
+    zone: str = UTC
+    """The schedule's time zone, a Windows id as Data Factory takes it."""
+
+    @property
+    def tz(self) -> tzinfo:
+        return timezone.utc if self.zone == UTC else ZoneInfo(iana_zone(self.zone))
 
 
-def _utc(text: str) -> datetime:
-    """A schedule time (validated: `yyyy-MM-ddTHH:mm:ss` with Z or +00:00) as an aware UTC time."""
+def _in_zone(text: str, zone: tzinfo) -> datetime:
+    """A validated schedule time (UTC with Z or +00:00, or zoneless local) as an aware time of
+    the schedule's zone."""
     parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)
-    return parsed.astimezone(timezone.utc)
+    return parsed.replace(tzinfo=zone) if parsed.tzinfo is None else parsed.astimezone(zone)
 
 
 def recurrence(schedule: Mapping[str, Any]) -> Recurrence:
     """The recurrence of a validated schedule (ScheduleSpec, snake_case keys)."""
     frequency = Frequency(schedule["frequency"])
-    start = _utc(schedule["start_time"]).replace(second=0, microsecond=0)
-    end = _utc(schedule["end_time"]) if schedule.get("end_time") else None
+    zone = schedule.get("time_zone") or UTC
+    tz = timezone.utc if zone == UTC else ZoneInfo(iana_zone(zone))
+    start = _in_zone(schedule["start_time"], tz).replace(second=0, microsecond=0)
+    end = _in_zone(schedule["end_time"], tz) if schedule.get("end_time") else None
 
     def listed(key: str, default: int) -> tuple[int, ...]:
         return tuple(sorted(set(schedule.get(key) or []))) or (default,)
@@ -124,22 +144,68 @@ def recurrence(schedule: Mapping[str, Any]) -> Recurrence:
         hours=listed("hours", start.hour) if frequency in _DAILY else (),
         week_days=(week_days or (kusto_day,)) if frequency is Frequency.WEEK else (),
         month_days=listed("month_days", start.day) if frequency is Frequency.MONTH else (),
+        zone=zone,
     )
 
 
 _DAILY = (Frequency.DAY, Frequency.WEEK, Frequency.MONTH)
 
 
+def _add_months(t: datetime, months: int) -> datetime:
+    """t moved by whole months, the day kept where the month has it (else its last day)."""
+    month = t.month - 1 + months
+    year, month = t.year + month // 12, month % 12 + 1
+    return t.replace(year=year, month=month, day=min(t.day, calendar.monthrange(year, month)[1]))
+
+
+def _timespan(text: str) -> timedelta:
+    """A tumbling window's delay, `[d.]hh:mm:ss` (validated), as a timedelta."""
+    days, _, clock = text.rpartition(".")
+    hours, minutes, seconds = (int(part) for part in clock.split(":"))
+    return timedelta(days=int(days or 0), hours=hours, minutes=minutes, seconds=seconds)
+
+
+def window_recurrence(window: Mapping[str, Any]) -> Recurrence:
+    """When the runs of a validated tumbling window (TumblingWindowSpec, snake_case keys) are due:
+    each window's run starts once it has ended, plus `delay` ("The pipeline run is started after
+    the expected execution time plus the amount of delay"; Learn,
+    data-factory/how-to-create-tumbling-window-trigger.md). That is a recurrence of the same unit
+    and interval from the first window's end plus the delay, to the minute; windows after endTime
+    are not due."""
+    frequency = Frequency(WindowFrequency(window["frequency"]).value)
+    interval = int(window["interval"])
+    start = _in_zone(window["start_time"], timezone.utc).replace(second=0, microsecond=0)
+    delay = _timespan(window.get("delay") or "00:00:00")
+    if frequency is Frequency.MONTH:
+        first = _add_months(start, interval) + delay
+    else:
+        unit = timedelta(minutes=1) if frequency is Frequency.MINUTE else timedelta(hours=1)
+        first = start + interval * unit + delay
+    first = first.replace(second=0, microsecond=0)
+    end = _in_zone(window["end_time"], timezone.utc) + delay if window.get("end_time") else None
+    return Recurrence(
+        frequency=frequency,
+        interval=interval,
+        start=first,
+        end=end,
+        minutes=() if frequency is Frequency.MINUTE else (first.minute,),
+        hours=(first.hour,) if frequency is Frequency.MONTH else (),
+        week_days=(),
+        month_days=(first.day,) if frequency is Frequency.MONTH else (),
+    )
+
+
 # ---------------------------------------------------------------- the model, in Python
 
 
 def _units_since_start(r: Recurrence, t: datetime) -> int:
-    """Whole units of the frequency between startTime's unit and t's, as Kusto's
-    `datetime_diff(unit, t, start)` counts them (boundaries crossed)."""
+    """Whole units of the frequency between startTime's unit and t's (t on the schedule's clock),
+    as Kusto's `datetime_diff(unit, t, start)` counts them (boundaries crossed, wall clock)."""
+    start, t = r.start.replace(tzinfo=None), t.replace(tzinfo=None)
     if r.frequency is Frequency.MINUTE:
-        return int((t - r.start) // timedelta(minutes=1))
+        return int((t - start) // timedelta(minutes=1))
     if r.frequency is Frequency.HOUR:
-        return int((t.replace(minute=0) - r.start.replace(minute=0)) // timedelta(hours=1))
+        return int((t.replace(minute=0) - start.replace(minute=0)) // timedelta(hours=1))
     if r.frequency is Frequency.DAY:
         return (t.date() - r.start.date()).days
     if r.frequency is Frequency.WEEK:
@@ -157,7 +223,10 @@ def _month_day_matches(r: Recurrence, day: date) -> bool:
 
 
 def fires(r: Recurrence, t: datetime) -> bool:
-    """Whether the trigger fires at minute t (UTC), by the recurrence alone (start and end apart)."""
+    """Whether the trigger fires at minute t (aware), by the recurrence alone (start and end
+    apart), read on the schedule's clock."""
+    # Through UTC: astimezone to a time's own zone keeps a wall-clock time that does not exist.
+    t = t.astimezone(timezone.utc).astimezone(r.tz)
     if _units_since_start(r, t) % r.interval:
         return False
     if r.minutes and t.minute not in r.minutes:
@@ -170,24 +239,28 @@ def fires(r: Recurrence, t: datetime) -> bool:
 
 
 def fire_times(r: Recurrence, until: datetime) -> Iterator[datetime]:
-    """The minutes the trigger fires at from startTime until `until`, in order."""
+    """The minutes (in UTC) the trigger fires at from startTime until `until`, in order."""
     day = r.start.date()
     while True:
-        midnight = datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        midnight = datetime(day.year, day.month, day.day, tzinfo=r.tz)
         if midnight > until:
             return
         for t in _candidates(r, midnight):
             if r.start <= t <= until and (r.end is None or t <= r.end) and fires(r, t):
-                yield t
+                yield t.astimezone(timezone.utc)
         day += timedelta(days=1)
 
 
 def _candidates(r: Recurrence, midnight: datetime) -> Iterator[datetime]:
+    """The wall-clock minutes of a local day the schedule may fire at, each at its last
+    occurrence (the second one on the day the clocks go back, as the query reads it), in order."""
     if r.frequency is Frequency.MINUTE:
-        yield from (midnight + timedelta(minutes=m) for m in range(24 * 60))
+        times = [(m // 60, m % 60) for m in range(24 * 60)]
     else:
-        hours = r.hours or tuple(range(24))
-        yield from (midnight + timedelta(hours=h, minutes=m) for h in hours for m in r.minutes)
+        times = [(h, m) for h in (r.hours or tuple(range(24))) for m in r.minutes]
+    # Wall-clock arithmetic: datetime adds a timedelta to the local time of its own tzinfo.
+    local = [(midnight + timedelta(hours=h, minutes=m)).replace(fold=1) for h, m in times]
+    yield from sorted(set(local), key=lambda t: t.astimezone(timezone.utc))
 
 
 def longest_gap(r: Recurrence) -> timedelta:
@@ -233,6 +306,11 @@ def kql_string(text: str) -> str:
 
 def kql_datetime(t: datetime) -> str:
     return f"datetime({t.astimezone(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')})"
+
+
+def kql_local(t: datetime) -> str:
+    """A wall-clock time of the schedule's zone as a Kusto datetime (which has no zone)."""
+    return f"datetime({t.strftime('%Y-%m-%dT%H:%M:%S')})"
 
 
 def _kql_in(expression: str, values: Sequence[int]) -> str:
@@ -305,14 +383,24 @@ def missed_run_query(
     two days back, would fall outside the one 15-minute period the rule evaluates.
     """
     window = query_window(r, grace)
-    slot_filters = [f"slot >= start and slot >= {watched_from}"]
+    # A schedule in another zone is read on its local clock, `local`; startTime and endTime are
+    # its wall-clock times.
+    zoned = r.zone != UTC
+    clock, as_kql = ("local", kql_local) if zoned else ("slot", kql_datetime)
+    slot_filters = [f"{clock} >= start and slot >= {watched_from}"]
     if r.end is not None:
-        slot_filters.append(f"slot <= {kql_datetime(r.end)}")
-    slot_filters += kql_predicate(r)
+        slot_filters.append(f"{clock} <= {as_kql(r.end)}")
+    slot_filters += kql_predicate(r, clock)
+    local = (
+        [f"    | extend local = datetime_utc_to_local(slot, {kql_string(iana_zone(r.zone))})"]
+        if zoned
+        else []
+    )
     lines = [
-        f"let start = {kql_datetime(r.start)};",
+        f"let start = {as_kql(r.start)};",
         "let due = toscalar(",
         f"    range slot from bin(now() - {_kql_span(window)}, 1m) to now() - {_kql_span(grace + LOG_LATENCY)} step 1m",
+        *local,
         *(f"    | where {condition}" for condition in slot_filters),
         "    | summarize max(slot));",
         "ADFPipelineRun",
@@ -351,7 +439,7 @@ def describe(r: Recurrence) -> str:
     if r.month_days:
         parts.append("on month days " + ", ".join(str(d) for d in r.month_days))
     if r.hours:
-        parts.append("at " + ", ".join(f"{h:02d}:{m:02d}" for h in r.hours for m in r.minutes) + " UTC")
+        parts.append("at " + ", ".join(f"{h:02d}:{m:02d}" for h in r.hours for m in r.minutes) + f" {r.zone}")
     elif r.minutes:
         parts.append("at minute " + ", ".join(str(m) for m in r.minutes))
     return " ".join(parts)

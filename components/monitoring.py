@@ -12,8 +12,9 @@ runs in the Monitor section"):
   metrics; and the Databricks workspace's audit logs when the stack created that workspace;
 - with `alertEmails`: an action group mailing them, a metric alert on `PipelineFailedRuns`
   split by pipeline, a log search alert per enabled schedule for runs that never happened
-  (components.missed_runs), and, with a Key Vault holding a Databricks token, Key Vault's
-  near-expiry and expired events as alerts.
+  and per enabled tumbling window for windows whose run did not start (components.missed_runs;
+  a storage event is not watched: it has no time it is due at), and, with a Key Vault holding a
+  Databricks token, Key Vault's near-expiry and expired events as alerts.
 """
 
 # Args module read by Pulumi's component analyzer: no `from __future__ import annotations`.
@@ -38,6 +39,7 @@ from . import missed_runs, outputs, validation
 from .arm import RESOURCE_GROUP_NAME, TAGS, any_case
 from .names import DATA_FACTORY_NAME
 from .trigger import ScheduleSpec
+from .tumbling_window import TumblingWindowSpec
 from .validation import check, checks, rule, rules, shown_default
 
 DEFAULT_RETENTION_DAYS = 30
@@ -167,12 +169,26 @@ class ScheduledPipeline(TypedDict):
     """ARM id of the trigger: watching starts once it exists, and again when it is replaced."""
 
 
+@rules(pipeline_name=DATA_FACTORY_NAME)
+class WindowedPipeline(TypedDict):
+    """A pipeline run by a tumbling-window trigger, which the missed-run alert watches: a window
+    whose run did not start once it was due (its end plus delay)."""
+
+    pipeline_name: str
+    """The pipeline's name in the factory."""
+    tumbling_window: TumblingWindowSpec
+    """Its trigger's windows; only an enabled trigger is watched."""
+    trigger_id: NotRequired[pulumi.Input[str]]
+    """ARM id of the trigger: watching starts once it exists, and again when it is replaced."""
+
+
 @rules(
     owner=rule("project/stack, e.g. adf-databricks/prod", pattern=r"^[\w.-]+/[\w.-]+$"),
     resource_group_name=RESOURCE_GROUP_NAME,
     tags=TAGS,
     protect=rule(default=False),
     scheduled_pipelines=rule(default=[]),
+    windowed_pipelines=rule(default=[]),
 )
 class MonitoringArgs(TypedDict):
     """Inputs of Monitoring."""
@@ -202,6 +218,10 @@ class MonitoringArgs(TypedDict):
     events become alerts."""
     scheduled_pipelines: NotRequired[list[ScheduledPipeline]]
     """The scheduled pipelines, each with its schedule."""
+    windowed_pipelines: NotRequired[list[WindowedPipeline]]
+    """The pipelines run by tumbling windows, each with its windows. A pipeline run by storage
+    events has no place here: an event trigger has no time it is due at, so no run can be
+    missed."""
 
 
 def azure_name(text: str, limit: int) -> str:
@@ -239,6 +259,8 @@ class Monitoring(pulumi.ComponentResource):
     """The factory's diagnostic setting."""
     # Python-only: a map of resources is no schema type. Read through `missed_run_alerts`.
     _missed_run_alerts: dict[str, monitor.ScheduledQueryRule]
+    # Python-only too: read through `missed_window_alerts`.
+    _missed_window_alerts: dict[str, monitor.ScheduledQueryRule]
     # Python-only too: read through `token_alerts`.
     _token_expiry_alerts: dict[str, eventgrid.SystemTopicEventSubscription]
 
@@ -301,6 +323,7 @@ class Monitoring(pulumi.ComponentResource):
         self.action_group = None
         self.failed_run_alert = None
         self._missed_run_alerts = {}
+        self._missed_window_alerts = {}
         self._token_expiry_alerts = {}
         emails = spec.get("alert_emails")
         if emails:
@@ -331,9 +354,19 @@ class Monitoring(pulumi.ComponentResource):
                         self._missed_run_alerts[scheduled["pipeline_name"]] = self._missed_run_alert(
                             name, args, slug, links, scheduled, grace
                         )
+                for windowed in args["windowed_pipelines"]:
+                    if windowed["tumbling_window"]["enabled"]:  # parse fills its default (True)
+                        self._missed_window_alerts[windowed["pipeline_name"]] = self._missed_run_alert(
+                            name, args, slug, links, windowed, grace
+                        )
             if args.get("key_vault_id") is not None:
                 self._token_alerts(name, args, slug)
         outputs.register(self)
+
+    @property
+    def missed_window_alerts(self) -> dict[str, monitor.ScheduledQueryRule]:
+        """The missed-window alert of each enabled tumbling-window pipeline, by pipeline name."""
+        return self._missed_window_alerts
 
     @property
     def missed_run_alerts(self) -> dict[str, monitor.ScheduledQueryRule]:
@@ -411,13 +444,19 @@ class Monitoring(pulumi.ComponentResource):
     ) -> monitor.ScheduledQueryRule:
         assert self.action_group is not None
         pipeline = scheduled["pipeline_name"]
-        recurrence = missed_runs.recurrence(scheduled["schedule"])
+        if "tumbling_window" in scheduled:
+            # A window's run is due once the window has ended, plus its delay.
+            recurrence = missed_runs.window_recurrence(scheduled["tumbling_window"])
+            kind, what = "window", f"its windows' ends plus delay: {missed_runs.describe(recurrence)}"
+        else:
+            recurrence = missed_runs.recurrence(scheduled["schedule"])
+            kind, what = "run", missed_runs.describe(recurrence)
         window = missed_runs.query_window(recurrence, grace)
         # When this rule started watching, recorded once, after the trigger and the diagnostic
         # setting exist, and again when either is replaced or the logs go to another workspace:
         # a due run before it may predate the trigger or the logs.
         since = time.Static(
-            f"{name}-missed-run-{pipeline}-since",
+            f"{name}-missed-{kind}-{pipeline}-since",
             triggers={
                 "trigger": scheduled.get("trigger_id", ""),
                 "diagnostics": self.diagnostics.id,
@@ -435,15 +474,15 @@ class Monitoring(pulumi.ComponentResource):
             )
         )
         return monitor.ScheduledQueryRule(
-            f"{name}-missed-run-{pipeline}",
-            rule_name=f"{slug}-{name_part(pipeline)}-missed-run",
+            f"{name}-missed-{kind}-{pipeline}",
+            rule_name=f"{slug}-{name_part(pipeline)}-missed-{kind}",
             resource_group_name=args["resource_group_name"],
             location=args.get("location"),
             kind="LogAlert",
             display_name=f"{args['owner']}: {pipeline} did not run",
             description=pulumi.Output.concat(
                 args["owner"],
-                f": pipeline {pipeline} has not run since it was due ({missed_runs.describe(recurrence)},"
+                f": pipeline {pipeline} has not run since it was due ({what},"
                 f" {int(grace / timedelta(minutes=1))} minutes grace). Runs: ",
                 args["monitor_url"],
             ),

@@ -26,7 +26,9 @@ from .notebooks import Notebooks
 from .pipeline import NotebookPipeline
 from .platform import AdfDatabricks
 from .run_identity import RunIdentity
+from .storage_event import StorageEventTrigger
 from .trigger import ScheduleTrigger
+from .tumbling_window import TumblingWindowTrigger
 from .workspace import DatabricksWorkspace
 from .workspace_access import WorkspaceAccess
 
@@ -48,6 +50,8 @@ COMPONENTS: tuple[type[pulumi.ComponentResource], ...] = (
     NotebookJob,
     NotebookPipeline,
     ScheduleTrigger,
+    TumblingWindowTrigger,
+    StorageEventTrigger,
     Monitoring,
     PrivateNetwork,
     WorkspaceEndpoints,

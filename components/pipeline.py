@@ -4,6 +4,7 @@
 check both (paths relative to the pipeline: `activities[0].timeout`).
 """
 
+import functools
 import graphlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypedDict
@@ -17,7 +18,9 @@ from .enums import DependencyCondition, ParameterType
 from .job import JobSpec
 from .names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
 from .notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH, local_notebook_exists
+from .storage_event import StorageEventSpec
 from .trigger import ScheduleSpec, argument_problem
+from .tumbling_window import TumblingWindowSpec
 from .validation import check, checks, describe, rule, rules
 
 TEXT = rule("a non-empty string", pattern=r"\S")
@@ -294,6 +297,14 @@ class PipelineSpec(TypedDict):
     schedule: NotRequired[ScheduleSpec]
     """When the pipeline runs: AdfDatabricks creates a ScheduleTrigger from it (and none without
     it). NotebookPipeline checks it against the pipeline (its parameters) and creates no trigger."""
+    tumbling_window: NotRequired[TumblingWindowSpec]
+    """Windows the pipeline runs for, each once (backfill included): AdfDatabricks creates a
+    TumblingWindowTrigger named `<pipeline>-window` from it. NotebookPipeline checks it against
+    the pipeline's parameters and creates no trigger."""
+    storage_event: NotRequired[StorageEventSpec]
+    """Blob events the pipeline runs on: AdfDatabricks creates a StorageEventTrigger named
+    `<pipeline>-storage-event` from it. NotebookPipeline checks it against the pipeline's
+    parameters and creates no trigger."""
 
 
 @checks(PipelineSpec, "activities")
@@ -410,10 +421,74 @@ def _schedule_passes_declared_parameters(pipeline: Mapping[str, Any]) -> Iterato
             yield path, problem
 
 
-def has_secret_arguments(spec: PipelineSpec, schedule: ScheduleSpec) -> bool:
-    """The pipeline's schedule passes a value to a SecureString parameter. Validation has
-    checked that each argument is one of the pipeline's parameters
-    (`_schedule_passes_declared_parameters`), so a schedule with arguments means declared ones."""
+def trigger_parameter_refused(name: str, kind: ParameterType, trigger: str) -> str:
+    """Why a trigger of another kind than a schedule (`trigger`: "a tumbling window") cannot set
+    parameter `name` of `kind`: pulumi-azure's and azure-native's triggers send string arguments
+    that Data Factory does not convert (SCHEDULE_PARAMETER_TYPES)."""
+    return (
+        f"{trigger} cannot set a {kind.value} parameter: its trigger sends every argument as a string"
+        f" and Data Factory does not convert it to the parameter's type (Azure/Azure-DataFactory#518,"
+        f" #529); set the value as parameters.{name}.default instead, or declare the parameter String"
+        " and convert it in the pipeline (@int(), @float(), @bool(), @json())"
+    )
+
+
+def _trigger_passes_declared_parameters(
+    key: str, trigger: str, kind_of_trigger: expressions.TriggerType, pipeline: Mapping[str, Any]
+) -> Iterator[tuple[str, str]]:
+    """A trigger's arguments set declared String or SecureString parameters, and are expressions
+    that resolve where the trigger evaluates them (as a schedule's)."""
+    spec = pipeline.get(key)
+    arguments = spec.get("parameters") if isinstance(spec, dict) else None
+    if not isinstance(arguments, dict):
+        return
+    declared: Mapping[str, Any] = pipeline.get("parameters", {})
+    for name, value in arguments.items():
+        path = f"{key}.parameters.{name}"
+        if name not in declared:
+            yield path, validation.unknown_key(name, list(declared))
+        elif (kind := ParameterType(declared[name]["type"])) not in SCHEDULE_PARAMETER_TYPES:
+            yield path, trigger_parameter_refused(name, kind, trigger)
+        elif problem := parameter_value_problem(kind, value) or expressions.problem(
+            value,
+            expressions.Context(
+                scope=expressions.Scope.TRIGGER,
+                trigger=kind_of_trigger,
+                secret=kind is ParameterType.SECURE_STRING,
+            ),
+        ):
+            yield path, problem
+
+
+check(
+    PipelineSpec,
+    functools.partial(
+        _trigger_passes_declared_parameters,
+        "tumblingWindow",
+        "a tumbling window",
+        expressions.TriggerType.TUMBLING_WINDOW,
+    ),
+    "parameters",
+    "tumblingWindow.parameters",
+)
+check(
+    PipelineSpec,
+    functools.partial(
+        _trigger_passes_declared_parameters,
+        "storageEvent",
+        "a storage event",
+        expressions.TriggerType.BLOB_EVENTS,
+    ),
+    "parameters",
+    "storageEvent.parameters",
+)
+
+
+def has_secret_arguments(spec: PipelineSpec, schedule: Mapping[str, Any]) -> bool:
+    """The pipeline's trigger (its schedule, tumbling window, storage event) passes a value to a
+    SecureString parameter. Validation has checked that each argument is one of the pipeline's
+    parameters (`_schedule_passes_declared_parameters` and its kin), so a trigger with arguments
+    means declared ones."""
     return any(
         ParameterType(spec["parameters"][key]["type"]) is ParameterType.SECURE_STRING  # pyright: ignore[reportTypedDictNotRequiredAccess] - see above
         for key in schedule.get("parameters", {})

@@ -5,6 +5,7 @@ are the other components' own args), so the same definitions check a stack file,
 program's args and another language's, and become the stack-file schema and the package schema.
 """
 
+import graphlib
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import PurePath
@@ -42,7 +43,15 @@ from .pipeline import (
     runs_a_job,
 )
 from .run_identity import RunIdentity, RunIdentityArgs
-from .trigger import ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
+from .storage_event import StorageEventTrigger, StorageEventTriggerArgs, event_trigger_name
+from .trigger import UTC, ScheduleSpec, ScheduleTrigger, ScheduleTriggerArgs
+from .tumbling_window import (
+    TumblingWindowSpec,
+    TumblingWindowTrigger,
+    TumblingWindowTriggerArgs,
+    describe_window,
+    window_trigger_name,
+)
 from .validation import checks, rule, rules
 from .workspace import DatabricksWorkspace, DatabricksWorkspaceArgs, WorkspaceSpec, register_network_rules
 from .workspace_access import AuthSpec, auth_mode, keeps_token_in_vault
@@ -149,6 +158,39 @@ def _local_notebook(activity: Mapping[str, Any]) -> tuple[str, str | None]:
     if isinstance(job, Mapping) and "notebook" in job:
         return "job.notebook", job["notebook"]
     return "notebook", activity.get("notebook")
+
+
+@checks(AdfDatabricksArgs, "pipelines")
+def _windows_depend_on_windows(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A tumbling window depends on tumbling-window triggers ("Only tumbling window triggers are
+    supported", TumblingWindowTrigger.depends_on): the stack's own, `<pipeline>-window`, without a
+    cycle (each is created after those it names)."""
+    windows = [window_trigger_name(p["name"]) for p in args["pipelines"] if "tumblingWindow" in p]
+    graph: dict[str, list[str]] = {}
+    for i, pipeline in enumerate(args["pipelines"]):
+        if "tumblingWindow" not in pipeline:
+            continue
+        own = window_trigger_name(pipeline["name"])
+        graph[own] = []
+        for j, dependency in enumerate(pipeline["tumblingWindow"].get("dependsOn", [])):
+            trigger = dependency.get("trigger")
+            path = f"pipelines[{i}].tumblingWindow.dependsOn[{j}].trigger"
+            if trigger is None:
+                continue
+            if trigger == own:
+                yield path, f"names this pipeline's own trigger {own!r}: a self-dependency is self: true"
+            elif trigger not in windows:
+                others = ", ".join(w for w in windows if w != own) or "none"
+                yield (
+                    path,
+                    f"expected the tumbling-window trigger of another pipeline ({others}), got {trigger!r}",
+                )
+            else:
+                graph[own].append(trigger)
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as err:
+        yield "pipelines", f"tumbling windows depend on each other in a cycle: {' -> '.join(err.args[1])}"
 
 
 @checks(AdfDatabricksArgs, "auth", "pipelines")
@@ -465,8 +507,15 @@ class AdfDatabricks(pulumi.ComponentResource):
         self._jobs: dict[str, NotebookJob] = {}
         self._pipelines: dict[str, NotebookPipeline] = {}
         self._triggers: dict[str, ScheduleTrigger] = {}
+        self._windows: dict[str, TumblingWindowTrigger] = {}
+        self._events: dict[str, StorageEventTrigger] = {}
+        windowed: list[tuple[PipelineSpec, NotebookPipeline, list[pulumi.Resource]]] = []
         trigger_opts = pulumi.ResourceOptions(parent=self)
-        if any("schedule" in p for p in a["pipelines"]):
+        # A UTC schedule and a tumbling window are pulumi-azure's (components.trigger,
+        # components.tumbling_window): without one, no provider.
+        if any(
+            p.get("schedule", {}).get("time_zone") == UTC or "tumbling_window" in p for p in a["pipelines"]
+        ):
             # pulumi-azure 6 insists on a subscription id; take the one azure-native deploys
             # to, so `az login` (or OIDC in CI) is all either provider needs.
             client = authorization.get_client_config_output(opts=pulumi.InvokeOutputOptions(parent=self))
@@ -524,6 +573,27 @@ class AdfDatabricks(pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self),
             )
             self._pipelines[spec["name"]] = pipeline
+            if "tumbling_window" in spec:
+                windowed.append((spec, pipeline, [*trigger_waits, *run_grants]))
+            event = spec.get("storage_event")
+            if event is not None:
+                # azure-native's trigger, started by hooks (components.lifecycle): no pulumi-azure.
+                trigger_name = event_trigger_name(spec["name"])
+                self._events[trigger_name] = StorageEventTrigger(
+                    f"{name}-storage-event-{spec['name']}",
+                    validation.checked(
+                        StorageEventTriggerArgs,
+                        {
+                            "spec": event,
+                            "trigger_name": trigger_name,
+                            "factory_id": factory.id,
+                            "pipeline_name": pipeline.pipeline_name,
+                            "description": f"Runs {spec['name']} on blob events",
+                            "secret_parameters": has_secret_arguments(spec, event),
+                        },
+                    ),
+                    opts=pulumi.ResourceOptions(parent=self, depends_on=[*trigger_waits, *run_grants]),
+                )
             schedule = spec.get("schedule")
             if schedule is not None:
                 trigger_name = f"{spec['name']}-schedule"
@@ -544,6 +614,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                         trigger_opts, pulumi.ResourceOptions(depends_on=[*trigger_waits, *run_grants])
                     ),
                 )
+        self._declare_windows(name, factory.id, windowed, trigger_opts)
         monitoring: Monitoring | None = None
         try:
             monitoring = self._monitor(name, a, group_name, location, tags) if "monitoring" in a else None
@@ -560,11 +631,10 @@ class AdfDatabricks(pulumi.ComponentResource):
         self.monitor_url = self._data_factory.monitor_url
         self.auth_mode = pulumi.Output.from_input(mode.value)
         self.pipeline_names = pulumi.Output.from_input(list(self._pipelines))
+        started = {n: t.activated for n, t in {**self._triggers, **self._windows, **self._events}.items()}
         self.trigger_states = (
-            pulumi.Output.all(**{n: t.activated for n, t in self._triggers.items()}).apply(
-                lambda states: {n: bool(s) for n, s in states.items()}
-            )
-            if self._triggers
+            pulumi.Output.all(**started).apply(lambda states: {n: bool(s) for n, s in states.items()})
+            if started
             else pulumi.Output.from_input({})
         )
         self.notebook_paths = pulumi.Output.all(*uploaded.values()).apply(list)
@@ -598,6 +668,54 @@ class AdfDatabricks(pulumi.ComponentResource):
     def triggers(self) -> dict[str, ScheduleTrigger]:
         """Schedule triggers by trigger name."""
         return self._triggers
+
+    @property
+    def windows(self) -> dict[str, TumblingWindowTrigger]:
+        """Tumbling-window triggers by trigger name."""
+        return self._windows
+
+    @property
+    def storage_events(self) -> dict[str, StorageEventTrigger]:
+        """Storage-event triggers by trigger name."""
+        return self._events
+
+    def _declare_windows(
+        self,
+        name: str,
+        factory_id: pulumi.Input[str],
+        windowed: list[tuple[PipelineSpec, NotebookPipeline, list[pulumi.Resource]]],
+        trigger_opts: pulumi.ResourceOptions,
+    ) -> None:
+        """The tumbling-window triggers, each after the triggers it depends on: Data Factory
+        takes a dependency on a trigger that exists (the rules refused a cycle)."""
+        by_trigger = {
+            window_trigger_name(spec["name"]): (spec, pipeline, waits) for spec, pipeline, waits in windowed
+        }
+        graph = {
+            trigger: [d["trigger"] for d in spec["tumbling_window"].get("depends_on", []) if "trigger" in d]  # pyright: ignore[reportTypedDictNotRequiredAccess]
+            for trigger, (spec, _, _) in by_trigger.items()
+        }
+        for trigger in graphlib.TopologicalSorter(graph).static_order():
+            spec, pipeline, waits = by_trigger[trigger]
+            window = spec["tumbling_window"]  # pyright: ignore[reportTypedDictNotRequiredAccess]
+            after = [self._windows[other].trigger for other in dict.fromkeys(graph[trigger])]
+            self._windows[trigger] = TumblingWindowTrigger(
+                f"{name}-window-{spec['name']}",
+                validation.checked(
+                    TumblingWindowTriggerArgs,
+                    {
+                        "spec": window,
+                        "trigger_name": trigger,
+                        "factory_id": factory_id,
+                        "pipeline_name": pipeline.pipeline_name,
+                        "description": f"Runs {spec['name']} for {describe_window(validation.to_document(TumblingWindowSpec, window))}",
+                        "secret_parameters": has_secret_arguments(spec, window),
+                    },
+                ),
+                opts=pulumi.ResourceOptions.merge(
+                    trigger_opts, pulumi.ResourceOptions(depends_on=[*waits, *after])
+                ),
+            )
 
     @property
     def monitoring(self) -> Monitoring | None:
@@ -657,10 +775,20 @@ class AdfDatabricks(pulumi.ComponentResource):
                         {
                             "pipeline_name": p["name"],
                             "schedule": p["schedule"],
-                            "trigger_id": self._triggers[f"{p['name']}-schedule"].trigger.id,
+                            "trigger_id": self._triggers[f"{p['name']}-schedule"].trigger_id,
                         }
                         for p in a["pipelines"]
                         if "schedule" in p
+                    ],
+                    # Storage events are not watched: an event trigger has no time it is due at.
+                    "windowed_pipelines": [
+                        {
+                            "pipeline_name": p["name"],
+                            "tumbling_window": p["tumbling_window"],
+                            "trigger_id": self._windows[window_trigger_name(p["name"])].trigger.id,
+                        }
+                        for p in a["pipelines"]
+                        if "tumbling_window" in p
                     ],
                 },
             ),

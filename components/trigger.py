@@ -14,10 +14,11 @@ from typing import Any, TypedDict
 
 import pulumi
 import pulumi_azure.datafactory as azure_datafactory
+import pulumi_azure_native.datafactory as datafactory
 from typing_extensions import NotRequired
 from tzlocal import windows_tz
 
-from . import expressions, outputs, validation
+from . import expressions, lifecycle, outputs, validation
 from .enums import Frequency, WeekDay
 from .names import DATA_FACTORY_NAME
 from .validation import check, checks, describe, rule, rules
@@ -27,9 +28,25 @@ UTC = "UTC"
 WALL_CLOCK = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}"
 """Data Factory's yyyy-MM-ddTHH:mm:ss, whole seconds (azurerm reads back no fraction)."""
 SCHEDULE_TIME = rf"^({WALL_CLOCK})(Z|[+-]\d{{2}}:\d{{2}})?$"
-"""The shape of a schedule time; schedule_time says which of these are UTC times."""
-TIME_FORMAT = "a UTC time as yyyy-MM-ddTHH:mm:ssZ (whole seconds), e.g. 2026-12-01T06:00:00Z"
-"""How messages name a valid schedule time."""
+"""The shape of a schedule time; schedule_time and local_time say which fit the time zone."""
+UTC_TIME_FORMAT = "a UTC time as yyyy-MM-ddTHH:mm:ssZ (whole seconds), e.g. 2026-12-01T06:00:00Z"
+"""How messages name a valid time of a UTC schedule."""
+LOCAL_TIME_FORMAT = (
+    "a local time as yyyy-MM-ddTHH:mm:ss without Z or an offset (whole seconds), e.g. 2026-12-01T06:30:00"
+)
+"""How messages name a valid time of a schedule in another time zone."""
+TIME_FORMAT = (
+    "yyyy-MM-ddTHH:mm:ss (whole seconds): with Z in UTC (2026-12-01T06:00:00Z), without a zone"
+    " in another timeZone (2026-12-01T06:30:00)"
+)
+"""How messages name a valid schedule time before the time zone is known."""
+ZONE_FORMAT = "a Windows time zone id, e.g. UTC, W. Europe Standard Time, Pacific Standard Time"
+"""How messages name a valid time zone."""
+ZONED_TIMES = (
+    "Data Factory reads a time with Z or an offset as UTC and then ignores timeZone (Microsoft's"
+    ' announcement of time zone support: a Z "will render timeZone field useless")'
+)
+"""Why a schedule in another time zone takes only zoneless times."""
 
 # Windows time zone ids and the IANA names they map to, from Unicode CLDR's windowsZones.xml as
 # tzlocal generates it: the ids Data Factory's schedule triggers take (Learn,
@@ -37,12 +54,6 @@ TIME_FORMAT = "a UTC time as yyyy-MM-ddTHH:mm:ssZ (whole seconds), e.g. 2026-12-
 # trigger's start with InvalidWorkflowTriggerRecurrence "invalid time zone").
 WINDOWS_ZONES: Mapping[str, str] = windows_tz.win_tz
 IANA_ZONES: Mapping[str, str] = windows_tz.tz_win
-ONLY_UTC = (
-    "only UTC: Data Factory reads a time zone other than UTC from zoneless times"
-    " (2026-12-01T06:00:00), but the trigger that can be started (pulumi-azure's TriggerSchedule)"
-    " sends RFC 3339 times with Z or an offset, and with those Data Factory ignores timeZone and"
-    " fires in UTC; write the schedule (startTime, hours, minutes) in UTC"
-)
 
 # Which recurrence keys each frequency takes (Learn, data-factory/how-to-create-schedule-trigger,
 # "Schema defaults, limits, and examples": hours and minutes need Day, Week or Month (minutes
@@ -60,26 +71,19 @@ _NOT_ZERO: dict[str, Any] = {"not": {"const": 0}}
 
 
 def time_zone(value: Any) -> str:
-    """The schedule's time zone: UTC, the one zone pulumi-azure's trigger can honour.
+    """The schedule's time zone: a Windows time zone id, as Data Factory takes it.
 
-    Data Factory takes times of zones other than UTC only without an offset
-    (`yyyy-MM-ddTHH:mm:ss`; Learn, how-to-create-schedule-trigger, "Schema overview"). azurerm's
-    start_time/end_time pass validation.IsRFC3339Time and go out as Go times, always with Z or
-    an offset (terraform-provider-azurerm data_factory_trigger_schedule_resource.go), and with
-    a Z Data Factory reads the time as UTC whatever timeZone says (Azure/azure-sdk-for-go#6244,
-    "Want PST but read as UTC"; Microsoft's announcement of time zone support: a Z suffix
-    "will render timeZone field useless"). A Windows id other than UTC is therefore refused
-    with that reason, an IANA name or a misspelt id with its Windows spelling first.
+    Data Factory fires a schedule in a zone other than UTC at its local wall-clock times, and
+    moves with daylight saving time (Learn, how-to-create-schedule-trigger, "Time zone option").
+    An IANA name or a misspelt id is refused with its Windows spelling first.
     """
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected a non-empty string, got {describe(value)}")
-    if value == UTC:
+    if value == UTC or value in WINDOWS_ZONES:
         return value
     by_case = {zone.lower(): zone for zone in WINDOWS_ZONES}
     iana = {zone.lower(): windows for zone, windows in IANA_ZONES.items()}
-    if value in WINDOWS_ZONES:
-        hint = ""
-    elif value.lower() in by_case:
+    if value.lower() in by_case:
         hint = f" (Windows spells it {by_case[value.lower()]!r})"
     elif value.lower() in iana:
         hint = f" (an IANA name; Data Factory's id for it is {iana[value.lower()]!r})"
@@ -92,7 +96,13 @@ def time_zone(value: Any) -> str:
             if close
             else " (not a Windows time zone id)"
         )
-    raise ValueError(f"expected {ONLY_UTC}; got {describe(value)}{hint}")
+    raise ValueError(f"expected {ZONE_FORMAT}, got {describe(value)}{hint}")
+
+
+def iana_zone(zone: str) -> str:
+    """The IANA name of a Windows time zone id (for Kusto's datetime_utc_to_local and
+    Python's zoneinfo), from the same CLDR table."""
+    return "Etc/UTC" if zone == UTC else WINDOWS_ZONES[zone]
 
 
 def schedule_time(value: Any) -> str:
@@ -110,11 +120,40 @@ def schedule_time(value: Any) -> str:
         except ValueError:
             parsed = None
     if match is None or parsed is None:
-        raise ValueError(f"expected {TIME_FORMAT}, got {describe(value)}")
+        raise ValueError(f"expected {UTC_TIME_FORMAT}, got {describe(value)}")
     wall, offset = match.groups()
     if offset is None or parsed.utcoffset() != timedelta(0):
         raise ValueError(f"expected a UTC time (ending in Z), got {describe(value)}")
     return f"{wall}Z"
+
+
+def local_time(value: Any) -> str:
+    """A time of a schedule in another time zone: `yyyy-MM-ddTHH:mm:ss`, no Z, no offset.
+
+    Data Factory takes a zone other than UTC only with zoneless times (Learn,
+    how-to-create-schedule-trigger, "Schema overview"); with a Z or an offset it reads the time
+    as UTC and ignores the zone. Whole seconds, as for UTC times.
+    """
+    match = re.fullmatch(SCHEDULE_TIME, value) if isinstance(value, str) else None
+    parsed = None
+    if match:
+        try:
+            parsed = _parse_time(value)
+        except ValueError:
+            parsed = None
+    if match is None or parsed is None:
+        raise ValueError(f"expected {LOCAL_TIME_FORMAT}, got {describe(value)}")
+    wall, offset = match.groups()
+    if offset is not None:
+        raise ValueError(
+            f"expected a local time without Z or an offset: {ZONED_TIMES}; got {describe(value)}"
+        )
+    return wall
+
+
+def zone_time(zone: str, value: Any) -> str:
+    """A schedule time as the trigger of a schedule in `zone` sends it."""
+    return schedule_time(value) if zone == UTC else local_time(value)
 
 
 def _parse_time(value: str) -> datetime:
@@ -140,16 +179,18 @@ class ScheduleSpec(TypedDict):
     interval: NotRequired[int]
     """Run every `interval` units."""
     start_time: str
-    """First run, a UTC time in whole seconds, `2026-12-01T06:00:00Z` (`+00:00` is taken and sent
-    as Z: Data Factory refuses to start a UTC trigger without the Z); never the clock, so
+    """First run, in whole seconds: in UTC with Z, `2026-12-01T06:00:00Z` (`+00:00` is taken and
+    sent as Z: Data Factory refuses to start a UTC trigger without the Z); in another timeZone
+    as its local wall-clock time without a zone, `2026-12-01T06:30:00`. Never the clock, so
     previews stay unchanged."""
     end_time: NotRequired[str]
     """No runs after this time, which is after startTime; written like startTime."""
     time_zone: NotRequired[str]
-    """Time zone the schedule is read in: only `UTC` (pulumi-azure's trigger sends times with
-    Z, which Data Factory reads as UTC whatever the zone). Another zone is refused with that
-    reason; an IANA name (`Europe/Berlin`) or a misspelt Windows id also gets Data Factory's id
-    for it (`W. Europe Standard Time`)."""
+    """Time zone the schedule is read in, a Windows id as Data Factory takes it (`W. Europe
+    Standard Time`): hours and minutes are its local wall-clock times, and Data Factory moves
+    them with daylight saving time. An IANA name (`Europe/Berlin`) or a misspelt id is refused
+    with Data Factory's id for it. Moving a schedule between UTC and another zone replaces its
+    trigger (another resource starts it)."""
     hours: NotRequired[list[int]]
     """Hours of the day to run at (Day, Week, Month)."""
     minutes: NotRequired[list[int]]
@@ -168,13 +209,16 @@ class ScheduleSpec(TypedDict):
     """Started (fires) when true; created stopped when false."""
 
 
-@checks(ScheduleSpec, "startTime", "endTime")
-def _times_are_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+@checks(ScheduleSpec, "startTime", "endTime", "timeZone")
+def _times_fit_the_zone(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    zone = schedule["timeZone"]  # filled by the rules (default UTC)
+    if zone != UTC and zone not in WINDOWS_ZONES:
+        return  # _time_zone_is_known says why
     times: dict[str, str] = {}
     for key in ("startTime", "endTime"):
         if isinstance(schedule.get(key), str):
             try:
-                times[key] = schedule_time(schedule[key])
+                times[key] = zone_time(zone, schedule[key])
             except ValueError as err:
                 yield key, str(err)
     if len(times) == 2 and _parse_time(times["endTime"]) <= _parse_time(times["startTime"]):
@@ -239,7 +283,7 @@ def _deferred_argument(trigger: str, key: str, value: Any) -> str:
 
 
 @checks(ScheduleSpec, "timeZone")
-def _time_zone_is_utc(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+def _time_zone_is_known(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     try:
         time_zone(schedule["timeZone"])
     except ValueError as err:
@@ -277,19 +321,31 @@ class ScheduleTriggerArgs(TypedDict):
     """The schedule's parameters include a SecureString parameter's value: keep them all secret."""
 
 
+NATIVE_TRIGGER = "azure-native:datafactory:Trigger"
+"""The type of the trigger of a schedule in another time zone."""
+CLASSIC_TRIGGER = "azure:datafactory/triggerSchedule:TriggerSchedule"
+"""The type of the trigger of a UTC schedule."""
+
+
 class ScheduleTrigger(pulumi.ComponentResource):
     """A schedule trigger that really fires.
 
     azure-native cannot start triggers (starting is a separate POST, pulumi-azure-native
-    issue #3540), so this uses pulumi-azure's TriggerSchedule, whose `activated` flag starts
-    the trigger after create, stops it around updates and restarts it, and stops it before
-    delete. pulumi-azure 6 needs a subscription id: pass a `pulumi_azure.Provider` with
-    `opts=ResourceOptions(providers=[...])`, or set `azure:subscriptionId`. The trigger waits
-    for what `opts.depends_on` names.
+    issue #3540). A UTC schedule is pulumi-azure's TriggerSchedule, whose `activated` flag
+    starts the trigger after create, stops it around updates and restarts it, and stops it
+    before delete; pulumi-azure 6 needs a subscription id: pass a `pulumi_azure.Provider` with
+    `opts=ResourceOptions(providers=[...])`, or set `azure:subscriptionId`. A schedule in another
+    time zone is azure-native's Trigger with zoneless local times, which pulumi-azure cannot
+    send, started and stopped by resource hooks (components.lifecycle: `pulumi destroy` needs
+    `--run-program`). The trigger waits for what `opts.depends_on` names.
     """
 
-    trigger: azure_datafactory.TriggerSchedule
-    """The trigger."""
+    trigger: azure_datafactory.TriggerSchedule | None
+    """The trigger of a UTC schedule (pulumi-azure)."""
+    zoned_trigger: datafactory.Trigger | None
+    """The trigger of a schedule in another time zone (azure-native, started by hooks)."""
+    trigger_id: pulumi.Output[str]
+    """ARM id of the trigger."""
     activated: pulumi.Output[bool | None]
     """Whether the trigger is started."""
 
@@ -320,32 +376,92 @@ class ScheduleTrigger(pulumi.ComponentResource):
         if parameters and args.get("secret_parameters"):
             parameters = pulumi.Output.secret(parameters)
         end_time = spec.get("end_time")
-        self.trigger = azure_datafactory.TriggerSchedule(
-            f"{name}-trigger",
-            name=args["trigger_name"],
-            data_factory_id=args["factory_id"],
-            description=args.get("description"),
-            pipelines=[
-                azure_datafactory.TriggerSchedulePipelineArgs(
-                    name=args["pipeline_name"], parameters=parameters
+        zone = spec["time_zone"]  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it (UTC)
+        self.trigger = None
+        self.zoned_trigger = None
+        if zone == UTC:
+            self.trigger = azure_datafactory.TriggerSchedule(
+                f"{name}-trigger",
+                name=args["trigger_name"],
+                data_factory_id=args["factory_id"],
+                description=args.get("description"),
+                pipelines=[
+                    azure_datafactory.TriggerSchedulePipelineArgs(
+                        name=args["pipeline_name"], parameters=parameters
+                    )
+                ],
+                frequency=Frequency(spec["frequency"]).value,
+                interval=spec.get("interval"),
+                # Validated as UTC; sent with Z, as Data Factory takes UTC times.
+                start_time=schedule_time(spec["start_time"]),
+                end_time=schedule_time(end_time) if end_time else None,
+                time_zone=zone,
+                schedule=azure_datafactory.TriggerScheduleScheduleArgs(
+                    hours=hours or None,
+                    minutes=minutes or None,
+                    days_of_weeks=week_days or None,
+                    days_of_months=month_days or None,
                 )
-            ],
-            frequency=Frequency(spec["frequency"]).value,
-            interval=spec.get("interval"),
-            # Validated as UTC; sent with Z, as Data Factory takes UTC times.
-            start_time=schedule_time(spec["start_time"]),
-            end_time=schedule_time(end_time) if end_time else None,
-            time_zone=spec.get("time_zone"),
-            schedule=azure_datafactory.TriggerScheduleScheduleArgs(
-                hours=hours or None,
-                minutes=minutes or None,
-                days_of_weeks=week_days or None,
-                days_of_months=month_days or None,
+                if hours or minutes or week_days or month_days
+                else None,
+                activated=spec.get("enabled"),
+                opts=pulumi.ResourceOptions(
+                    parent=self,
+                    depends_on=waits,
+                    # A schedule moved here from another time zone: its azure-native trigger
+                    # (same name in the factory) is deleted first, then this one is created.
+                    aliases=[pulumi.Alias(type_=NATIVE_TRIGGER)],
+                    delete_before_replace=True,
+                ),
             )
-            if hours or minutes or week_days or month_days
-            else None,
-            activated=spec.get("enabled"),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=waits),
-        )
-        self.activated = self.trigger.activated
+            self.trigger_id = self.trigger.id
+            self.activated = self.trigger.activated
+        else:
+            schedule = {
+                key: value
+                for key, value in {
+                    "hours": hours,
+                    "minutes": minutes,
+                    "week_days": week_days,
+                    "month_days": month_days,
+                }.items()
+                if value
+            }
+            recurrence: dict[str, Any] = {
+                "frequency": Frequency(spec["frequency"]).value,
+                "interval": spec.get("interval"),
+                # Zoneless local times: Data Factory reads them in time_zone (local_time).
+                "start_time": local_time(spec["start_time"]),
+                "time_zone": zone,
+            }
+            if end_time:
+                recurrence["end_time"] = local_time(end_time)
+            if schedule:
+                recurrence["schedule"] = schedule
+            pipeline: dict[str, Any] = {
+                "pipeline_reference": {"reference_name": args["pipeline_name"], "type": "PipelineReference"}
+            }
+            if parameters:
+                pipeline["parameters"] = parameters
+            properties: dict[str, Any] = {
+                "type": "ScheduleTrigger",
+                "recurrence": recurrence,
+                "pipelines": [pipeline],
+            }
+            if description := args.get("description"):
+                properties["description"] = description
+            started = lifecycle.StartedTrigger(
+                name,
+                trigger_name=args["trigger_name"],
+                factory_id=args["factory_id"],
+                properties=properties,
+                enabled=spec["enabled"],  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it
+                parent=self,
+                depends_on=waits,
+                # A schedule moved here from UTC: its pulumi-azure trigger goes first.
+                aliases=[pulumi.Alias(type_=CLASSIC_TRIGGER)],
+            )
+            self.zoned_trigger = started.trigger
+            self.trigger_id = started.trigger.id
+            self.activated = started.activated
         outputs.register(self)

@@ -161,6 +161,45 @@ def native_schedule_trigger() -> dict[str, Any]:
     }
 
 
+def trigger_tumbling_window() -> dict[str, Any]:
+    return {
+        "dataFactoryId": "[unknown]",
+        "name": "load-window",
+        "description": "hourly",
+        "pipeline": {"name": "load", "parameters": {"windowStart": "@trigger().outputs.windowStartTime"}},
+        "frequency": "Hour",
+        "interval": 1,
+        "startTime": "2026-01-01T00:00:00Z",
+        "endTime": "2027-01-01T00:00:00Z",
+        "delay": "00:10:00",
+        "maxConcurrency": 10,
+        "retry": {"count": 2, "interval": 60},
+        "triggerDependencies": [
+            {"offset": "-01:00:00", "size": "01:00:00"},
+            {"triggerName": "extract-window", "offset": "01:00:00", "size": "02:00:00"},
+        ],
+        "activated": True,
+    }
+
+
+def native_blob_events_trigger() -> dict[str, Any]:
+    return {
+        "factoryName": "f",
+        "resourceGroupName": "rg",
+        "triggerName": "on-arrival-storage-event",
+        "properties": {
+            "type": "BlobEventsTrigger",
+            "scope": "/subscriptions/0/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/landing01",
+            "events": ["Microsoft.Storage.BlobCreated"],
+            "blobPathBeginsWith": "/landing/blobs/incoming/",
+            "ignoreEmptyBlobs": True,
+            "pipelines": [
+                {"pipelineReference": {"referenceName": "on-arrival", "type": "PipelineReference"}}
+            ],
+        },
+    }
+
+
 BUILDERS = {
     "databricks_msi": (LINKED_SERVICE, databricks_msi),
     "databricks_key_vault_token": (LINKED_SERVICE, databricks_key_vault_token),
@@ -168,7 +207,9 @@ BUILDERS = {
     "pipeline": (PIPELINE, pipeline),
     "factory": (FACTORY, factory),
     "trigger_schedule": (SCHEDULE, trigger_schedule),
+    "trigger_tumbling_window": (contract.TRIGGER_TUMBLING_WINDOW, trigger_tumbling_window),
     "native_schedule_trigger": (TRIGGER, native_schedule_trigger),
+    "native_blob_events_trigger": (TRIGGER, native_blob_events_trigger),
 }
 
 
@@ -410,6 +451,120 @@ BROKEN: list[tuple[str, str, Any, str]] = [
         "startTime",
         "tomorrow",
         'startTime: expected an ISO 8601 timestamp, got str "tomorrow"',
+    ),
+    # pulumi-azure TriggerTumblingWindow, by the TumblingWindowTrigger models' rules
+    (
+        "trigger_tumbling_window",
+        "frequency",
+        "Day",
+        "frequency: 'Day' is not one of Minute, Hour, Month",
+    ),
+    ("trigger_tumbling_window", "frequency", "Minute", "interval: 1 minutes is below the minimum of 15"),
+    ("trigger_tumbling_window", "maxConcurrency", 51, "maxConcurrency: 51 is above maximum 50"),
+    ("trigger_tumbling_window", "maxConcurrency", 0, "maxConcurrency: 0 is below minimum 1"),
+    ("trigger_tumbling_window", "retry.interval", 29, "retry.interval: 29 is below minimum 30"),
+    ("trigger_tumbling_window", "retry.interval", 86401, "retry.interval: 86401 is above maximum 86400"),
+    (
+        "trigger_tumbling_window",
+        "delay",
+        "10m",
+        "delay: expected an ADF timespan [d.]hh:mm:ss such as '0.12:00:00', got '10m'",
+    ),
+    (
+        "trigger_tumbling_window",
+        "triggerDependencies.0.offset",
+        "01:00:00",
+        'triggerDependencies[0].offset: "01:00:00" does not match pattern'
+        " -((\\d+)\\.)?(\\d\\d):(60|([0-5][0-9])):(60|([0-5][0-9]))",
+    ),
+    (
+        "trigger_tumbling_window",
+        "triggerDependencies.0.offset",
+        DELETE,
+        "triggerDependencies[0]: missing required self-dependency input 'offset'",
+    ),
+    (
+        "trigger_tumbling_window",
+        "triggerDependencies.1.size",
+        "-02:00:00",
+        'triggerDependencies[1].size: "-02:00:00" does not match pattern'
+        " ((\\d+)\\.)?(\\d\\d):(60|([0-5][0-9])):(60|([0-5][0-9]))",
+    ),
+    (
+        "trigger_tumbling_window",
+        "triggerDependencies.1.size",
+        "1234567.02:00:00",
+        "triggerDependencies[1].size: length 16 is above max_length 15",
+    ),
+    (
+        "trigger_tumbling_window",
+        "endTime",
+        "2025-01-01T00:00:00Z",
+        "endTime: end time '2025-01-01T00:00:00Z' is not after start time '2026-01-01T00:00:00Z'",
+    ),
+    (
+        "trigger_tumbling_window",
+        "startTime",
+        "2026-01-01T00:00:00",
+        "startTime: time zone UTC takes times ending in Z, got '2026-01-01T00:00:00'",
+    ),
+    (
+        "trigger_tumbling_window",
+        "pipeline",
+        DELETE,
+        "missing required TriggerTumblingWindow input 'pipeline'",
+    ),
+    # azure-native BlobEventsTrigger, by the model and Learn's rules for storage events
+    (
+        "native_blob_events_trigger",
+        "properties.events.0",
+        "Microsoft.Storage.BlobChanged",
+        "properties.events[0]: 'Microsoft.Storage.BlobChanged' is not one of Microsoft.Storage.BlobCreated,"
+        " Microsoft.Storage.BlobDeleted",
+    ),
+    (
+        "native_blob_events_trigger",
+        "properties.scope",
+        DELETE,
+        "properties: missing required property 'scope' (BlobEventsTrigger)",
+    ),
+    (
+        "native_blob_events_trigger",
+        "properties.blobPathBeginsWith",
+        DELETE,
+        "properties: a BlobEventsTrigger needs blobPathBeginsWith, blobPathEndsWith or both",
+    ),
+    (
+        "native_blob_events_trigger",
+        "properties.blobPathBeginsWith",
+        "/landing/incoming/",
+        "properties.blobPathBeginsWith: expected /<container>/blobs/... after the container, got '/landing/incoming/'",
+    ),
+    (
+        "native_blob_events_trigger",
+        "properties.blobPathBeginsWith",
+        "incoming/",
+        "properties.blobPathBeginsWith: expected a path from its container, /<container>/..., got 'incoming/'",
+    ),
+    (
+        "native_blob_events_trigger",
+        "properties.ignoreEmptyBlobs",
+        "yes",
+        'properties.ignoreEmptyBlobs: expected bool, got str "yes"',
+    ),
+    # Microsoft's announcement of time zone support: Z for UTC, zoneless for other zones.
+    (
+        "trigger_schedule",
+        "startTime",
+        "2026-01-01T06:00:00",
+        "startTime: time zone UTC takes times ending in Z, got '2026-01-01T06:00:00'",
+    ),
+    (
+        "native_schedule_trigger",
+        "properties.recurrence.timeZone",
+        "W. Europe Standard Time",
+        "properties.recurrence.startTime: time zone 'W. Europe Standard Time' takes zoneless local times,"
+        " got '2026-01-01T06:00:00Z'",
     ),
     ("trigger_schedule", "interval", 0, "interval: 0 is below minimum 1"),
     ("trigger_schedule", "interval", "1", 'interval: expected int, got str "1"'),
@@ -695,6 +850,19 @@ def test_every_trigger_schedule_input_pulumi_azure_sends_is_known() -> None:
     inputs["schedule"] = unknowns(sdk.TriggerScheduleScheduleArgs)
     inputs["schedule"]["monthlies"] = [unknowns(sdk.TriggerScheduleScheduleMonthlyArgs)]
     assert contract.check_trigger_schedule(inputs) == []
+
+
+def test_every_trigger_tumbling_window_input_pulumi_azure_sends_is_known() -> None:
+    import pulumi_azure.datafactory as sdk
+
+    def unknowns(args: type) -> dict[str, Any]:
+        return dict.fromkeys(_pulumi_names(args), "[unknown]")
+
+    inputs = unknowns(sdk.TriggerTumblingWindowArgs)
+    inputs["pipeline"] = unknowns(sdk.TriggerTumblingWindowPipelineArgs)
+    inputs["retry"] = unknowns(sdk.TriggerTumblingWindowRetryArgs)
+    inputs["triggerDependencies"] = [unknowns(sdk.TriggerTumblingWindowTriggerDependencyArgs)]
+    assert contract.check_trigger_tumbling_window(inputs) == []
 
 
 def _pulumi_names(args: type) -> dict[str, str]:

@@ -239,12 +239,13 @@ KUSTO: dict[str, Any] = {
 }
 
 
-def kusto(conditions: list[str]) -> Callable[[datetime, datetime], bool]:
-    """The conditions, which use a Python-compatible part of Kusto, as a function of slot and start."""
+def kusto(conditions: list[str], clock: str = "slot") -> Callable[[datetime, datetime], bool]:
+    """The conditions, which use a Python-compatible part of Kusto, as a function of the time they
+    read (`clock`: slot, or a zoned schedule's local) and start."""
     source = " and ".join(f"({c})" for c in conditions) or "True"
     source = re.sub(r"/ 1d\b", "/ ONE_DAY", source)
     code = compile(source, "<kql>", "eval")
-    return lambda slot, start: bool(eval(code, {"__builtins__": {}}, {**KUSTO, "slot": slot, "start": start}))
+    return lambda slot, start: bool(eval(code, {"__builtins__": {}}, {**KUSTO, clock: slot, "start": start}))
 
 
 @pytest.mark.parametrize(
@@ -506,4 +507,145 @@ def test_defaults_come_from_the_start_time() -> None:
         "2026-11-15 06:00",
         "2027-04-15 06:00",
         "2027-09-15 06:00",
+    ]
+
+
+# ---------------------------------------------------------------- a schedule in another time zone
+
+BERLIN = "W. Europe Standard Time"
+
+
+def berlin(frequency: str, start: str = "2026-03-23T06:30:00", **keys: Any) -> Recurrence:
+    return missed_runs.recurrence(
+        {"frequency": Frequency(frequency), "start_time": start, "time_zone": BERLIN, **keys}
+    )
+
+
+def test_a_berlin_schedule_fires_on_berlins_clock_across_daylight_saving() -> None:
+    # Mon/Wed/Fri 06:30 in Berlin: 05:30 UTC in winter time, 04:30 UTC from 2026-03-29 (CEST).
+    r = berlin("Week", hours=[6], minutes=[30], week_days=["Monday", "Wednesday", "Friday"])
+    assert runs(r, "2026-04-03 23:59") == [
+        "2026-03-23 05:30",
+        "2026-03-25 05:30",
+        "2026-03-27 05:30",
+        "2026-03-30 04:30",
+        "2026-04-01 04:30",
+        "2026-04-03 04:30",
+    ]
+
+
+def test_a_local_time_the_clocks_skip_is_never_due_and_one_they_repeat_is_due_once() -> None:
+    # 02:30 does not exist in Berlin on 2026-03-29 and exists twice on 2026-10-25.
+    spring = berlin("Day", "2026-03-28T02:30:00")
+    assert runs(spring, "2026-03-30 23:59") == ["2026-03-28 01:30", "2026-03-30 00:30"]
+    autumn = berlin("Day", "2026-10-24T02:30:00")
+    # Its second occurrence, 01:30 UTC, as the query's max(slot) reads it.
+    assert runs(autumn, "2026-10-26 23:59") == ["2026-10-24 00:30", "2026-10-25 01:30", "2026-10-26 01:30"]
+
+
+def test_the_end_of_a_berlin_schedule_is_a_berlin_time() -> None:
+    r = berlin("Day", "2026-06-01T06:30:00", end_time="2026-06-03T06:30:00")
+    assert runs(r, "2026-06-10 23:59") == ["2026-06-01 04:30", "2026-06-02 04:30", "2026-06-03 04:30"]
+
+
+def _berlin_local(t: datetime) -> datetime:
+    """Kusto's datetime_utc_to_local(t, "Europe/Berlin"): the wall clock, without a zone."""
+    from zoneinfo import ZoneInfo
+
+    return t.astimezone(ZoneInfo("Europe/Berlin")).replace(tzinfo=None)
+
+
+@pytest.mark.parametrize(
+    "r",
+    [
+        berlin("Day", hours=[2, 6], minutes=[30]),
+        berlin("Week", interval=2, hours=[6], minutes=[30], week_days=["Monday", "Wednesday", "Friday"]),
+        berlin("Month", month_days=[1, -1], hours=[23], minutes=[30]),
+        berlin("Hour", interval=3, minutes=[0]),
+    ],
+    ids=lambda r: missed_runs.describe(r),
+)
+def test_kusto_conditions_on_the_local_clock_hold_exactly_where_the_schedule_fires(r: Recurrence) -> None:
+    """The query reads a zoned schedule on `local` (datetime_utc_to_local of each UTC slot): its
+    conditions, evaluated on Berlin's wall clock, hold exactly where the model fires, across both
+    changes of the clocks."""
+    holds = kusto(missed_runs.kql_predicate(r, "local"), clock="local")
+    start = r.start.replace(tzinfo=None)
+    first = r.start.astimezone(UTC).replace(minute=0)
+    for step in range(0, 366 * 24 * 4):
+        t = first + timedelta(minutes=15 * step)
+        local = _berlin_local(t)
+        assert holds(local, start) == missed_runs.fires(r, t), t
+
+
+def test_query_of_a_berlin_schedule_reads_the_local_clock() -> None:
+    query = missed_runs.missed_run_query(
+        berlin("Week", hours=[6], minutes=[30], week_days=["Monday"], end_time="2026-12-31T23:59:59"),
+        pipeline="p",
+        factory_id=FACTORY,
+        grace=timedelta(minutes=60),
+        watched_from="datetime(2026-01-15T09:30:00Z)",
+    )
+    lines = query.splitlines()
+    # startTime and endTime are Berlin's wall clock; the slots stay UTC.
+    assert lines[0] == "let start = datetime(2026-03-23T06:30:00);"
+    assert lines[3] == '    | extend local = datetime_utc_to_local(slot, "Europe/Berlin")'
+    assert lines[4] == "    | where local >= start and slot >= datetime(2026-01-15T09:30:00Z)"
+    assert "    | where local <= datetime(2026-12-31T23:59:59)" in lines
+    assert "    | where toint(dayofweek(local) / 1d) == 1" in lines
+    assert "    | where hourofday(local) == 6" in lines
+    assert "    | summarize max(slot));" in lines
+
+
+def test_a_berlin_schedule_in_words() -> None:
+    r = berlin("Week", hours=[6], minutes=[30], week_days=["Monday", "Wednesday", "Friday"])
+    assert (
+        missed_runs.describe(r) == "every week on Monday, Wednesday, Friday at 06:30 W. Europe Standard Time"
+    )
+
+
+# ---------------------------------------------------------------- a tumbling window
+
+
+def window(frequency: str, interval: int, **keys: Any) -> Recurrence:
+    return missed_runs.window_recurrence(
+        {"frequency": frequency, "interval": interval, "start_time": "2026-01-01T00:00:00Z", **keys}
+    )
+
+
+def test_a_windows_run_is_due_at_its_end_plus_the_delay() -> None:
+    # Hourly windows from midnight, 10 minutes' delay: the first window (00:00, 01:00) runs at 01:10.
+    assert runs(window("Hour", 1, delay="00:10:00"), "2026-01-01 04:00") == [
+        "2026-01-01 01:10",
+        "2026-01-01 02:10",
+        "2026-01-01 03:10",
+    ]
+
+
+def test_windows_of_minutes_and_months() -> None:
+    assert runs(window("Minute", 15), "2026-01-01 01:00") == [
+        "2026-01-01 00:15",
+        "2026-01-01 00:30",
+        "2026-01-01 00:45",
+        "2026-01-01 01:00",
+    ]
+    assert runs(window("Month", 1, delay="1.02:00:00"), "2026-04-30 00:00") == [
+        "2026-02-02 02:00",
+        "2026-03-02 02:00",
+        "2026-04-02 02:00",
+    ]
+
+
+def test_no_window_is_due_after_the_end() -> None:
+    # Windows end at 01:00, 02:00, 03:00; endTime 03:00 is the last one's end, due at 03:05.
+    r = window("Hour", 1, delay="00:05:00", end_time="2026-01-01T03:00:00Z")
+    assert runs(r, "2026-01-01 10:00") == ["2026-01-01 01:05", "2026-01-01 02:05", "2026-01-01 03:05"]
+
+
+def test_a_windows_query_looks_back_over_one_window_plus_grace() -> None:
+    r = window("Hour", 2, delay="00:10:00")
+    assert missed_runs.longest_gap(r) == timedelta(hours=2)
+    assert missed_runs.kql_predicate(r) == [
+        "datetime_diff('hour', slot, start) % 2 == 0",
+        "datetime_part('minute', slot) == 10",
     ]

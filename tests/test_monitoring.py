@@ -895,3 +895,97 @@ def test_rules_between_monitoring_keys_say_so_in_full(monitoring: dict[str, Any]
     with pytest.raises(ConfigError) as caught:
         check(monitored(**monitoring))
     assert str(caught.value) == message
+
+
+def test_a_berlin_schedule_is_watched_on_berlins_clock(render: Render) -> None:
+    """A schedule in another zone fires at its local times across daylight saving time: the
+    query reads each UTC slot on that clock (components.missed_runs), and watching starts once
+    its azure-native trigger exists."""
+    schedule = {
+        "frequency": "Week",
+        "startTime": "2026-01-05T06:30:00",
+        "timeZone": "W. Europe Standard Time",
+        "hours": [6],
+        "minutes": [30],
+        "weekDays": ["Monday", "Wednesday", "Friday"],
+    }
+    result = render(base(monitoring=ALERTING, pipelines=[pipeline(schedule=schedule)]))
+    rule = _rules(result)["process-data"]
+    query = rule["criteria"]["allOf"][0]["query"]
+    assert query.startswith("let start = datetime(2026-01-05T06:30:00);")
+    assert '    | extend local = datetime_utc_to_local(slot, "Europe/Berlin")\n' in query
+    assert "    | where hourofday(local) == 6\n" in query
+    assert "at 06:30 W. Europe Standard Time" in rule["description"]
+    since = next(r for r in result.of_type(STATIC) if r.name.endswith("-missed-run-process-data-since"))
+    trigger = result.one("azure-native:datafactory:Trigger")
+    assert (
+        since.raw_inputs["triggers"]["trigger"]
+        == trigger.id
+        == f"{FACTORY_ID}/triggers/process-data-schedule"
+    )
+
+
+def test_a_tumbling_window_is_watched_for_windows_that_did_not_run(render: Render) -> None:
+    """A window's run is due at its end plus its delay; a storage event is not watched (it has no
+    time it is due at)."""
+    loads = pipeline(
+        name="load",
+        schedule=None,
+        tumblingWindow={
+            "frequency": "Hour",
+            "interval": 1,
+            "startTime": "2026-01-01T00:00:00Z",
+            "delay": "00:10:00",
+        },
+    )
+    quiet = pipeline(
+        name="quiet", schedule=None, tumblingWindow={**loads["tumblingWindow"], "enabled": False}
+    )
+    events = pipeline(
+        name="on-arrival",
+        schedule=None,
+        storageEvent={
+            "storageAccountId": f"/subscriptions/{engine.SUBSCRIPTION}/resourceGroups/data/providers"
+            "/Microsoft.Storage/storageAccounts/landing01",
+            "blobPathEndsWith": ".csv",
+        },
+    )
+    result = render(base(monitoring=ALERTING, pipelines=[loads, quiet, events]))
+    rules = _rules(result)
+    assert sorted(rules) == ["load"]
+    rule = rules["load"]
+    assert rule["ruleName"] == "adf-databricks-test-load-missed-window"
+    assert "(its windows' ends plus delay: every hour at minute 10, 60 minutes grace)" in rule["description"]
+    query = rule["criteria"]["allOf"][0]["query"]
+    assert query.startswith("let start = datetime(2026-01-01T01:10:00Z);")
+    assert "    | where datetime_part('minute', slot) == 10\n" in query
+    since = next(r for r in result.of_type(STATIC) if r.name.endswith("-missed-window-load-since"))
+    window = next(
+        r
+        for r in result.of_type("azure:datafactory/triggerTumblingWindow:TriggerTumblingWindow")
+        if r.inputs["name"] == "load-window"
+    )
+    assert since.raw_inputs["triggers"]["trigger"] == window.id
+
+
+def test_monitoring_properties_name_the_window_alerts(tmp_path: Path) -> None:
+    """Another program's windowed pipelines get their missed-window alert, reached by pipeline."""
+    program = MONITORING_PROGRAM.replace(
+        '\nMonitoring(\n    "ops"', '\nops = Monitoring(\n    "ops"'
+    ).replace(
+        '        "scheduled_pipelines": [',
+        '        "windowed_pipelines": [\n'
+        '            {"pipeline_name": "hourly", "tumbling_window":'
+        ' {"frequency": "Hour", "interval": 1, "startTime": "2026-01-01T00:00:00Z"}},\n'
+        "        ],\n"
+        '        "scheduled_pipelines": [',
+    ) + (
+        "pulumi.export('windows', {p: a.urn for p, a in ops.missed_window_alerts.items()})\n"
+        "pulumi.export('runs', sorted(ops.missed_run_alerts))\n"
+    )
+    result = run_program(tmp_path, program % (SHARED_WORKSPACE, FACTORY_ID))
+    window = next(
+        r for r in result.of_type(QUERY_RULE) if r.raw_inputs["ruleName"] == "etl-prod-hourly-missed-window"
+    )
+    assert result.outputs["windows"] == {"hourly": window.urn}
+    assert result.outputs["runs"] == ["load"]

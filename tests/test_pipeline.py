@@ -327,8 +327,8 @@ def test_component_refuses_bad_args_with_every_problem() -> None:
         "spec.parameters.n.default: expected an integer (Int parameter), got '5'",
         "spec.parameters.s.type: expected one of String, Int, Float, Bool, Array, Object, SecureString,"
         " got 'Text'",
-        "spec.schedule.startTime: expected a UTC time as yyyy-MM-ddTHH:mm:ssZ (whole seconds),"
-        " e.g. 2026-12-01T06:00:00Z, got 'tomorrow'",
+        "spec.schedule.startTime: expected yyyy-MM-ddTHH:mm:ss (whole seconds): with Z in UTC"
+        " (2026-12-01T06:00:00Z), without a zone in another timeZone (2026-12-01T06:30:00), got 'tomorrow'",
     ]
     assert str(caught.value).splitlines()[0].startswith("NotebookPipeline p: spec.name: ")
 
@@ -646,7 +646,17 @@ def test_component_refuses_a_local_notebook() -> None:
 
 
 CONFIG_KEYS = {
-    "PipelineSpec": ["name", "description", "folder", "concurrency", "parameters", "activities", "schedule"],
+    "PipelineSpec": [
+        "name",
+        "description",
+        "folder",
+        "concurrency",
+        "parameters",
+        "activities",
+        "schedule",
+        "tumblingWindow",
+        "storageEvent",
+    ],
     "NotebookActivity": [
         "name",
         "description",
@@ -721,5 +731,5 @@ def test_components_are_usable_from_other_languages() -> None:
         "description",
         "secretParameters",
     ]
-    assert list(trigger_component.outputs) == ["trigger", "activated"]
+    assert list(trigger_component.outputs) == ["trigger", "zonedTrigger", "triggerId", "activated"]
     assert all(p.description for c in components.values() for p in [*c.inputs.values(), *c.outputs.values()])

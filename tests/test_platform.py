@@ -478,11 +478,21 @@ def test_python_programs_reach_the_children_by_name(tmp_path: Path) -> None:
         )
         .replace('"location": "westeurope",', '"location": "westeurope", "auth": {"mode": "token"},')
         .replace("AdfDatabricks(\n", "etl = AdfDatabricks(\n")
+        .replace(
+            '"schedule": {"frequency": "Day", "start_time": "2026-01-01T06:00:00Z"},',
+            '"schedule": {"frequency": "Day", "start_time": "2026-01-01T06:00:00Z"},'
+            ' "tumbling_window": {"frequency": "Hour", "interval": 1, "start_time": "2026-01-01T00:00:00Z"},'
+            ' "storage_event": {"storage_account_id": "/subscriptions/00000000-0000-0000-0000-000000000000'
+            '/resourceGroups/data/providers/Microsoft.Storage/storageAccounts/landing01",'
+            ' "blob_path_ends_with": ".csv"},',
+        )
     )
     program += (
         "pulumi.export('pipeline', etl.pipelines['load'].pipeline_name)\n"
         "pulumi.export('job', etl.jobs['load/Job'].job_id)\n"
         "pulumi.export('trigger', etl.triggers['load-schedule'].activated)\n"
+        "pulumi.export('window', etl.windows['load-window'].trigger.name)\n"
+        "pulumi.export('event', etl.storage_events['load-storage-event'].activated)\n"
         "pulumi.export('workspace', etl.workspace.url)\n"
         "pulumi.export('factory', etl.data_factory.factory.name)\n"
         "pulumi.export('monitoring', etl.monitoring is None)\n"
@@ -492,6 +502,8 @@ def test_python_programs_reach_the_children_by_name(tmp_path: Path) -> None:
         "pipeline": "load",
         "job": result.one("databricks:index/job:Job").id,
         "trigger": True,
+        "window": "load-window",
+        "event": True,
         "workspace": f"https://{engine.WORKSPACE_HOST}",
         "factory": result.one("azure-native:datafactory:Factory").name + "-0a1b2c3",
         "monitoring": True,

@@ -202,8 +202,9 @@ def test_an_unquoted_start_time_is_a_config_error_in_the_plan_not_a_crash(
     out, err = capsys.readouterr()
     assert out == ""
     assert err.splitlines() == [
-        "error: adf-databricks:pipelines[0].schedule.startTime: expected a UTC time as "
-        "yyyy-MM-ddTHH:mm:ssZ (whole seconds), e.g. 2026-12-01T06:00:00Z, got '2026-01-01 06:00:00 +0000 UTC'"
+        "error: adf-databricks:pipelines[0].schedule.startTime: expected yyyy-MM-ddTHH:mm:ss (whole seconds):"
+        " with Z in UTC (2026-12-01T06:00:00Z), without a zone in another timeZone (2026-12-01T06:30:00),"
+        " got '2026-01-01 06:00:00 +0000 UTC'"
     ]
 
 

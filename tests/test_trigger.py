@@ -10,12 +10,12 @@ import pulumi
 import pulumi_azure_native.resources as resources
 import pytest
 
-from components import trigger
+from components import lifecycle, trigger
 from components.enums import Frequency
 from components.trigger import ScheduleTrigger
 from components.validation import InvalidArgs
 from tests.conftest import Render, base, pipeline
-from tools import engine
+from tools import contract, engine
 
 TRIGGER = "azure:datafactory/triggerSchedule:TriggerSchedule"
 
@@ -203,16 +203,14 @@ def test_schedule_time_refuses(value: Any, fragment: str) -> None:
     assert fragment in str(caught.value)
 
 
-def test_time_zone_accepts_utc() -> None:
-    assert trigger.time_zone("UTC") == "UTC"
+@pytest.mark.parametrize("zone", ["UTC", "W. Europe Standard Time", "Pacific Standard Time", "UTC+12"])
+def test_time_zone_accepts_windows_ids(zone: str) -> None:
+    assert trigger.time_zone(zone) == zone
 
 
 @pytest.mark.parametrize(
     ("value", "fragment"),
     [
-        # A real Windows id: refused for the reason alone (Data Factory would fire in UTC).
-        ("W. Europe Standard Time", "; got 'W. Europe Standard Time'"),
-        ("UTC+12", "; got 'UTC+12'"),
         ("Europe/Berlin", "(an IANA name; Data Factory's id for it is 'W. Europe Standard Time')"),
         ("America/New_York", "Data Factory's id for it is 'Eastern Standard Time'"),
         ("Asia/Calcutta", "Data Factory's id for it is 'India Standard Time'"),
@@ -236,14 +234,17 @@ def test_time_zone_refuses(value: str, fragment: str) -> None:
     message = str(caught.value)
     assert fragment in message
     if value:
-        assert "Data Factory ignores timeZone and fires in UTC" in message
+        assert message.startswith(f"expected {trigger.ZONE_FORMAT}, got {value!r}")
 
 
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        # A real Windows id: the reason alone, no hint.
-        ("W. Europe Standard Time", f"expected {trigger.ONLY_UTC}; got 'W. Europe Standard Time'"),
+        (
+            "Europe/Berlin",
+            f"expected {trigger.ZONE_FORMAT}, got 'Europe/Berlin'"
+            " (an IANA name; Data Factory's id for it is 'W. Europe Standard Time')",
+        ),
         ("", "expected a non-empty string, got ''"),
         (5, "expected a non-empty string, got 5"),
     ],
@@ -252,6 +253,39 @@ def test_time_zone_message_in_full(value: Any, message: str) -> None:
     with pytest.raises(ValueError) as caught:
         trigger.time_zone(value)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("value", "sent"),
+    [("2026-01-05T06:30:00", "2026-01-05T06:30:00"), ("2026-12-31T23:59:59", "2026-12-31T23:59:59")],
+)
+def test_local_time_accepts(value: str, sent: str) -> None:
+    assert trigger.local_time(value) == sent
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        # Data Factory would read these as UTC and ignore the zone.
+        ("2026-01-05T06:30:00Z", "expected a local time without Z or an offset: Data Factory reads"),
+        ("2026-01-05T06:30:00+01:00", "and then ignores timeZone"),
+        ("2026-01-05T06:30:00.5", "(whole seconds), e.g. 2026-12-01T06:30:00"),
+        ("2026-01-05T06:30", "e.g. 2026-12-01T06:30:00"),
+        ("2026-02-30T06:30:00", "e.g. 2026-12-01T06:30:00"),
+        (20260105, "got 20260105"),
+    ],
+)
+def test_local_time_refuses(value: Any, fragment: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        trigger.local_time(value)
+    assert fragment in str(caught.value)
+
+
+def test_iana_names_of_windows_ids() -> None:
+    """The missed-run query reads local times with Kusto's datetime_utc_to_local, which takes IANA
+    names: the same CLDR table gives them."""
+    assert trigger.iana_zone("W. Europe Standard Time") == "Europe/Berlin"
+    assert trigger.iana_zone("UTC") == "Etc/UTC"
 
 
 def test_time_zone_hints_cover_data_factorys_documented_list() -> None:
@@ -431,7 +465,8 @@ def test_component_trigger_waits_for_its_depends_on(tmp_path: Path) -> None:
         ("2026-12-01T06:00:00.5Z", "UTC"),
         # Data Factory would read these as UTC and ignore the zone.
         ("2026-12-01T06:00:00Z", "W. Europe Standard Time"),
-        ("2026-12-01T06:00:00", "W. Europe Standard Time"),
+        ("2026-12-01T06:00:00+01:00", "W. Europe Standard Time"),
+        ("Europe/Berlin", "W. Europe Standard Time"),
     ],
 )
 def test_component_refuses_times_it_cannot_send(value: str, zone: str) -> None:
@@ -461,10 +496,9 @@ def test_component_refuses_bad_args_with_every_problem() -> None:
     assert [str(p) for p in caught.value.problems] == [
         "spec.frequency: expected one of Minute, Hour, Day, Week, Month, got 'Daily'",
         # In the order the keys are written: args() writes frequency and start_time first.
-        "spec.startTime: expected a UTC time as yyyy-MM-ddTHH:mm:ssZ (whole seconds),"
-        " e.g. 2026-12-01T06:00:00Z, got 'tomorrow 6am'",
+        f"spec.startTime: expected {trigger.TIME_FORMAT}, got 'tomorrow 6am'",
         "spec.interval: expected an integer >= 1, got 0",
-        "spec.timeZone: expected " + trigger.ONLY_UTC + "; got 'Europe/Berlin'"
+        f"spec.timeZone: expected {trigger.ZONE_FORMAT}, got 'Europe/Berlin'"
         " (an IANA name; Data Factory's id for it is 'W. Europe Standard Time')",
         "spec.hours[0]: expected an integer from 0 to 23, got 24",
         "spec.monthDays[0]: expected days from -31 to 31 other than 0, got 0",
@@ -523,3 +557,139 @@ def test_component_refuses_an_end_before_the_start() -> None:
         InvalidArgs, match=r"spec\.endTime: expected a time after startTime \(2026-01-01T06:00:00Z\)"
     ):
         ScheduleTrigger("t", args(end_time="2026-01-01T05:00:00Z"))
+
+
+# ---------------------------------------------------------------- a schedule in another time zone
+
+NATIVE = "azure-native:datafactory:Trigger"
+STATE = "time:index/static:Static"
+BERLIN = {
+    "frequency": "Week",
+    "startTime": "2026-01-05T06:30:00",
+    "endTime": "2026-12-31T23:59:59",
+    "timeZone": "W. Europe Standard Time",
+    "hours": [6],
+    "minutes": [30],
+    "weekDays": ["Monday", "Wednesday", "Friday"],
+}
+"""Mon/Wed/Fri 06:30 in Berlin, with an end: Data Factory moves it with daylight saving time."""
+
+
+def state_record(result: engine.Result) -> engine.Registration:
+    return next(r for r in result.of_type(STATE) if r.name.endswith("-state"))
+
+
+def test_berlin_schedule_renders_local_times_and_the_zone(render: Render) -> None:
+    result = render(base(pipelines=[pipeline(schedule=BERLIN)]))
+    assert result.of_type(TRIGGER) == []
+    native = result.one(NATIVE)
+    assert native.inputs == {
+        "triggerName": "process-data-schedule",
+        "factoryName": result.outputs["factoryName"],
+        "resourceGroupName": "adf-databricks-test",
+        "properties": {
+            "type": "ScheduleTrigger",
+            "description": "Runs process-data every week",
+            "pipelines": [
+                {"pipelineReference": {"referenceName": "process-data", "type": "PipelineReference"}}
+            ],
+            "recurrence": {
+                "frequency": "Week",
+                "interval": 1,
+                # Zoneless: Data Factory reads them on Berlin's clock (a Z would make them UTC).
+                "startTime": "2026-01-05T06:30:00",
+                "endTime": "2026-12-31T23:59:59",
+                "timeZone": "W. Europe Standard Time",
+                "schedule": {"hours": [6], "minutes": [30], "weekDays": ["Monday", "Wednesday", "Friday"]},
+            },
+        },
+    }
+    assert contract.check_resource(native.type, native.inputs) == []
+    # Started by the lifecycle (components.lifecycle), once the grants have propagated.
+    assert result.one("time:index/sleep:Sleep").urn in native.dependencies
+    assert result.outputs["triggers"] == {"process-data-schedule": True}
+    # No UTC schedule, so no pulumi-azure provider either.
+    assert result.of_type("pulumi:providers:azure") == []
+
+
+def test_zoned_trigger_is_stopped_before_an_update_or_a_delete(render: Render) -> None:
+    native = render(base(pipelines=[pipeline(schedule=BERLIN)])).one(NATIVE)
+    assert native.hooks == {
+        "before_update": [lifecycle.STOP_HOOK],
+        "before_delete": [lifecycle.STOP_HOOK],
+    }
+    # Same name in the factory: the old trigger goes (stopped) before its replacement.
+    assert native.delete_before_replace
+    # A schedule moved from UTC replaces the pulumi-azure trigger it had.
+    assert any(
+        alias.endswith(f"${TRIGGER}::adf-databricks-trigger-process-data-trigger") for alias in native.aliases
+    )
+
+
+def test_zoned_trigger_is_started_by_its_state_record(render: Render) -> None:
+    result = render(base(pipelines=[pipeline(schedule=BERLIN)]))
+    native, record = result.one(NATIVE), state_record(result)
+    assert record.hooks == {"before_create": [lifecycle.ENSURE_HOOK]}
+    triggers = record.inputs["triggers"]
+    assert triggers["trigger"] == native.id
+    assert triggers["state"] == "Started"
+    # Found as it should be (here: not there yet).
+    assert triggers["found"] == ""
+    assert len(triggers["definition"]) == 16
+
+
+def test_a_disabled_zoned_trigger_is_kept_stopped(render: Render) -> None:
+    result = render(base(pipelines=[pipeline(schedule={**BERLIN, "enabled": False})]))
+    assert state_record(result).inputs["triggers"]["state"] == "Stopped"
+    assert result.outputs["triggers"] == {"process-data-schedule": False}
+
+
+@pytest.mark.parametrize(
+    ("found", "enabled", "noted"),
+    [
+        ("Stopped", True, "Stopped"),
+        ("Started", True, ""),
+        ("Started", False, "Started"),
+        ("Stopped", False, ""),
+    ],
+)
+def test_a_trigger_found_otherwise_replaces_its_state_record(
+    render: Render, monkeypatch: pytest.MonkeyPatch, found: str, enabled: bool, noted: str
+) -> None:
+    """Stopped (or started) by hand: the state record notes it, so it is replaced, and its hook
+    starts (or stops) the trigger again."""
+    monkeypatch.setitem(engine.TRIGGER_STATES, "process-data-schedule", found)
+    result = render(base(pipelines=[pipeline(schedule={**BERLIN, "enabled": enabled})]))
+    assert state_record(result).inputs["triggers"]["found"] == noted
+
+
+def test_the_definition_digest_follows_what_is_sent(render: Render) -> None:
+    """An update stops the trigger (its before_update hook): the changed digest replaces the state
+    record, whose hook starts it again. The same schedule gives the same digest."""
+    digest = state_record(render(base(pipelines=[pipeline(schedule=BERLIN)]))).inputs["triggers"][
+        "definition"
+    ]
+    again = state_record(render(base(pipelines=[pipeline(schedule=BERLIN)]))).inputs["triggers"]["definition"]
+    later = state_record(render(base(pipelines=[pipeline(schedule={**BERLIN, "hours": [7]})])))
+    assert digest == again
+    assert later.inputs["triggers"]["definition"] != digest
+
+
+def test_a_zoned_trigger_keeps_secret_arguments_secret(render: Render) -> None:
+    p = pipeline(
+        parameters={"folder": {"type": "String"}, "key": {"type": "SecureString"}},
+        schedule={**BERLIN, "parameters": {"key": "s3cr3t-value"}},
+    )
+    result = render(base(pipelines=[p]))
+    native = result.one(NATIVE)
+    assert native.inputs["properties"]["pipelines"][0]["parameters"] == engine.SECRET
+    # Derived from the secret, so secret too.
+    assert state_record(result).inputs["triggers"]["definition"] == engine.SECRET
+
+
+def test_a_utc_schedule_moved_from_another_zone_replaces_its_trigger(render: Render) -> None:
+    classic = render(base()).one(TRIGGER)
+    assert classic.delete_before_replace
+    assert any(
+        alias.endswith(f"${NATIVE}::adf-databricks-trigger-process-data-trigger") for alias in classic.aliases
+    )

@@ -53,6 +53,7 @@ ADF_TIMESPAN = re.compile(r"^((\d+)\.)?(\d\d):(60|([0-5][0-9])):(60|([0-5][0-9])
 _TIMESPAN_MESSAGE = "expected an ADF timespan [d.]hh:mm:ss such as '0.12:00:00', got {value!r}"
 
 TRIGGER_SCHEDULE = "azure:datafactory/triggerSchedule:TriggerSchedule"
+TRIGGER_TUMBLING_WINDOW = "azure:datafactory/triggerTumblingWindow:TriggerTumblingWindow"
 
 # Plan steps whose inputs are not going to be sent to Data Factory.
 _SKIPPED_OPS = frozenset(
@@ -618,6 +619,7 @@ class Recurrence:
     frequency: Any = None
     start: Any = None
     end: Any = None
+    time_zone: Any = None
     week_days: Any = None
     month_days: Any = None
     monthly: Any = None
@@ -632,6 +634,7 @@ def check_recurrence(rec: Recurrence) -> Errors:
     # A naive and an offset-aware time cannot be ordered without the time zone database.
     if start and end and (start.tzinfo is None) == (end.tzinfo is None) and end <= start:
         errors.append(_err(rec.paths["end"], f"end time {rec.end!r} is not after start time {rec.start!r}"))
+    errors += _times_of_the_zone(rec, {"start": start, "end": end})
     frequency = rec.frequency
     # An unknown frequency is reported by its enum check; pairing it with days would be noise.
     if frequency in _model_field("ScheduleTriggerRecurrence", "frequency").enum:
@@ -643,6 +646,32 @@ def check_recurrence(rec: Recurrence) -> Errors:
     return errors
 
 
+def _times_of_the_zone(rec: Recurrence, parsed: Mapping[str, dt.datetime | None]) -> Errors:
+    """ "When timeZone is set to 'UTC', timestamps are expected in format 'yyyy-MM-ddTHH:mm:ssZ'";
+    for any other zone "'yyyy-MM-ddTHH:mm:ss'" without the Z, which would make Data Factory read
+    the time as UTC and ignore the zone (Microsoft's announcement of time zone support for
+    schedule triggers, Azure Data Factory blog, October 2020)."""
+    zone = rec.time_zone
+    if not isinstance(zone, str) or _is_opaque(zone):
+        return []
+    errors: Errors = []
+    for key, value in parsed.items():
+        if value is None:
+            continue
+        if zone == "UTC" and value.tzinfo is None:
+            errors.append(
+                _err(rec.paths[key], f"time zone UTC takes times ending in Z, got {getattr(rec, key)!r}")
+            )
+        elif zone != "UTC" and value.tzinfo is not None:
+            errors.append(
+                _err(
+                    rec.paths[key],
+                    f"time zone {zone!r} takes zoneless local times, got {getattr(rec, key)!r}",
+                )
+            )
+    return errors
+
+
 def _schedule_trigger_recurrence_hook(value: Mapping[str, Any], path: str) -> Errors:
     schedule = _as_object(value.get("schedule"))
     spath = _join(path, "schedule")
@@ -651,10 +680,12 @@ def _schedule_trigger_recurrence_hook(value: Mapping[str, Any], path: str) -> Er
             frequency=value.get("frequency"),
             start=value.get("startTime"),
             end=value.get("endTime"),
+            time_zone=value.get("timeZone"),
             week_days=schedule.get("weekDays"),
             month_days=schedule.get("monthDays"),
             monthly=schedule.get("monthlyOccurrences"),
             paths={
+                "start": _join(path, "startTime"),
                 "end": _join(path, "endTime"),
                 "week_days": _join(spath, "weekDays"),
                 "month_days": _join(spath, "monthDays"),
@@ -664,8 +695,32 @@ def _schedule_trigger_recurrence_hook(value: Mapping[str, Any], path: str) -> Er
     )
 
 
+def _blob_events_trigger_hook(value: Mapping[str, Any], path: str) -> Errors:
+    """ "You have to provide a value for at least one of these properties: blobPathBeginsWith or
+    blobPathEndsWith"; a path naming a container has the "/blobs/" segment after it (Learn,
+    data-factory/how-to-create-event-trigger.md, "JSON schema" and its examples)."""
+    begins, ends = value.get("blobPathBeginsWith"), value.get("blobPathEndsWith")
+    errors: Errors = []
+    if begins is None and ends is None:
+        errors.append(_err(path, "a BlobEventsTrigger needs blobPathBeginsWith, blobPathEndsWith or both"))
+    for key, text in (("blobPathBeginsWith", begins), ("blobPathEndsWith", ends)):
+        if not isinstance(text, str) or _is_opaque(text):
+            continue
+        parts = text.split("/")
+        if key == "blobPathBeginsWith" and not text.startswith("/"):
+            errors.append(
+                _err(_join(path, key), f"expected a path from its container, /<container>/..., got {text!r}")
+            )
+        elif text.startswith("/") and len(parts) > 2 and parts[2] not in ("", "blobs"):
+            errors.append(
+                _err(_join(path, key), f"expected /<container>/blobs/... after the container, got {text!r}")
+            )
+    return errors
+
+
 _MODEL_HOOKS: Mapping[str, Callable[[Mapping[str, Any], str], Errors]] = {
     "ScheduleTriggerRecurrence": _schedule_trigger_recurrence_hook,
+    "BlobEventsTrigger": _blob_events_trigger_hook,
 }
 
 
@@ -788,7 +843,10 @@ def _native_resource_name(type_token: str) -> str | None:
 
 
 def is_datafactory(type_token: str) -> bool:
-    return _native_resource_name(type_token) is not None or type_token == TRIGGER_SCHEDULE
+    return _native_resource_name(type_token) is not None or type_token in (
+        TRIGGER_SCHEDULE,
+        TRIGGER_TUMBLING_WINDOW,
+    )
 
 
 def check_resource(type_token: str, inputs: Mapping[str, Any], *, label: str | None = None) -> Errors:
@@ -796,6 +854,8 @@ def check_resource(type_token: str, inputs: Mapping[str, Any], *, label: str | N
     label = label or type_token
     if type_token == TRIGGER_SCHEDULE:
         return check_trigger_schedule(inputs, label=label)
+    if type_token == TRIGGER_TUMBLING_WINDOW:
+        return check_trigger_tumbling_window(inputs, label=label)
     name = _native_resource_name(type_token)
     shape = RESOURCES.get(name or "")
     if shape is None:
@@ -943,15 +1003,89 @@ def check_trigger_schedule(inputs: Mapping[str, Any], *, label: str = TRIGGER_SC
             frequency=inputs.get("frequency"),
             start=inputs.get("startTime"),
             end=inputs.get("endTime"),
+            time_zone=inputs.get("timeZone"),
             week_days=schedule.get("daysOfWeeks"),
             month_days=schedule.get("daysOfMonths"),
             monthly=schedule.get("monthlies"),
             paths={
+                "start": "startTime",
                 "end": "endTime",
                 "week_days": "schedule.daysOfWeeks",
                 "month_days": "schedule.daysOfMonths",
                 "monthly": "schedule.monthlies",
             },
+        )
+    )
+    return [f"{label}: {e}" for e in errors]
+
+
+# --- pulumi-azure's TriggerTumblingWindow ----------------------------------------------------
+
+# pulumi-azure input -> the (model, attribute) of TumblingWindowTrigger it becomes on the wire
+# (terraform-provider-azurerm data_factory_trigger_tumbling_window_resource.go, CreateUpdate).
+_WINDOW_FIELDS: Mapping[str, tuple[str, str]] = {
+    "description": ("TumblingWindowTrigger", "description"),
+    "annotations": ("TumblingWindowTrigger", "annotations"),
+    "frequency": ("TumblingWindowTrigger", "frequency"),
+    "interval": ("TumblingWindowTrigger", "interval"),
+    "startTime": ("TumblingWindowTrigger", "start_time"),
+    "endTime": ("TumblingWindowTrigger", "end_time"),
+    "delay": ("TumblingWindowTrigger", "delay"),
+    "maxConcurrency": ("TumblingWindowTrigger", "max_concurrency"),
+}
+_WINDOW_ENVELOPE: Mapping[str, str] = {
+    "dataFactoryId": "str",
+    "name": "str",
+    "activated": "bool",
+    "additionalProperties": "{str}",
+}
+# Required by the model; azurerm sends maxConcurrency 50 when it is not given.
+_WINDOW_REQUIRED = ("dataFactoryId", "frequency", "interval", "pipeline", "startTime")
+_WINDOW_RETRY_FIELDS: Mapping[str, tuple[str, str]] = {
+    "count": ("RetryPolicy", "count"),
+    "interval": ("RetryPolicy", "interval_in_seconds"),
+}
+_WINDOW_OTHER_DEPENDENCY: Mapping[str, tuple[str, str]] = {
+    "triggerName": ("TriggerReference", "reference_name"),
+    "offset": ("TumblingWindowTriggerDependencyReference", "offset"),
+    "size": ("TumblingWindowTriggerDependencyReference", "size"),
+}
+# Without a trigger name azurerm sends a SelfDependencyTumblingWindowTriggerReference.
+_WINDOW_SELF_DEPENDENCY: Mapping[str, tuple[str, str]] = {
+    "offset": ("SelfDependencyTumblingWindowTriggerReference", "offset"),
+    "size": ("SelfDependencyTumblingWindowTriggerReference", "size"),
+}
+_WINDOW_MIN_MINUTES = 15
+# "The minimum interval allowed is 15 Minutes" (TumblingWindowTrigger.interval's docstring).
+
+
+def _check_window_dependency(value: Any, path: str) -> Errors:
+    if isinstance(value, dict) and value.get("triggerName") is None:
+        return _check_mapped(value, path, _WINDOW_SELF_DEPENDENCY, ("offset",), "self-dependency")
+    return _check_mapped(value, path, _WINDOW_OTHER_DEPENDENCY, ("triggerName",), "trigger dependency")
+
+
+def check_trigger_tumbling_window(
+    inputs: Mapping[str, Any], *, label: str = TRIGGER_TUMBLING_WINDOW
+) -> Errors:
+    """Errors for a pulumi-azure TriggerTumblingWindow, judged by the TumblingWindowTrigger models."""
+    extra: dict[str, Callable[[Any, str], Errors]] = {
+        k: _check_scalar(t) for k, t in _WINDOW_ENVELOPE.items()
+    }
+    extra["pipeline"] = _check_trigger_pipeline
+    extra["retry"] = lambda value, path: _check_mapped(value, path, _WINDOW_RETRY_FIELDS, ("count",), "retry")
+    extra["triggerDependencies"] = _list_of(_check_window_dependency)
+    errors = _check_mapped(inputs, "", _WINDOW_FIELDS, _WINDOW_REQUIRED, "TriggerTumblingWindow", extra)
+    frequency, interval = inputs.get("frequency"), inputs.get("interval")
+    if frequency == "Minute" and isinstance(interval, int | float) and interval < _WINDOW_MIN_MINUTES:
+        errors.append(_err("interval", f"{_show(interval)} minutes is below the minimum of 15"))
+    errors += check_recurrence(
+        Recurrence(
+            start=inputs.get("startTime"),
+            end=inputs.get("endTime"),
+            # "Only UTC time is currently supported" (TumblingWindowTrigger.start_time).
+            time_zone="UTC",
+            paths={"start": "startTime", "end": "endTime"},
         )
     )
     return [f"{label}: {e}" for e in errors]

@@ -86,6 +86,8 @@ class Registration:
     retain_on_delete: bool = False
     id: str = ""
     """The id the mocks gave it (empty for components and in a preview)."""
+    hooks: dict[str, list[str]] = field(default_factory=dict)
+    """The resource hooks bound to it, by kind (`before_update`: hook names)."""
 
 
 @dataclass
@@ -215,6 +217,15 @@ class RecordingMonitor(mocks.MockMonitor):
                 type_ = f"{parent_type}${type_}"
         return f"urn:pulumi:{settings.get_stack()}::{settings.get_project()}::{type_}::{name}"
 
+    def _alias_urn(self, request: Any, alias: Any) -> str:
+        """The URN an alias stands for: given whole, or as a spec of what differs (name, type,
+        parent), the rest being the resource's own."""
+        if alias.urn:
+            return alias.urn
+        spec = alias.spec
+        parent = "" if spec.noParent else spec.parentUrn or request.parent
+        return self.make_urn(parent, spec.type or request.type, spec.name or request.name)
+
     def SupportsFeature(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         """As the stock mock, but without alias specs: the SDK then sends every alias as the
         full URN it stands for (a parent's aliases included), which is what a test compares."""
@@ -288,14 +299,52 @@ class RecordingMonitor(mocks.MockMonitor):
                 replace_on_changes=list(request.replaceOnChanges),
                 additional_secret_outputs=list(request.additionalSecretOutputs),
                 ignore_changes=list(request.ignoreChanges),
-                aliases=sorted(a.urn for a in request.aliases if a.urn),
+                aliases=sorted({*(self._alias_urn(request, a) for a in request.aliases), *request.aliasURNs}),
                 retain_on_delete=bool(request.retainOnDelete),
                 id=id_ or "",
+                hooks=_hooks(request),
             )
         )
         state_struct = struct_pb2.Struct()
         state_struct.update(state)
         return resource_pb2.RegisterResourceResponse(urn=urn, id=id_ or "", object=state_struct)
+
+
+HOOK_KINDS = (
+    "before_create",
+    "after_create",
+    "before_update",
+    "after_update",
+    "before_delete",
+    "after_delete",
+)
+
+
+def _hooks(request: Any) -> dict[str, list[str]]:
+    """The hook names a registration binds, by kind (only the kinds it binds)."""
+    if not request.HasField("hooks"):
+        return {}
+    return {kind: list(getattr(request.hooks, kind)) for kind in HOOK_KINDS if getattr(request.hooks, kind)}
+
+
+TRIGGER_STATES: dict[str, str] = {}
+"""What the offline Data Factory reports of a trigger (by name) when the program reads it
+(components.lifecycle.observed); a trigger not named here does not exist yet. Tests set it to
+stand for a trigger stopped by hand."""
+
+
+class OfflineTriggers:
+    """The Data Factory trigger API for offline runs: reads from TRIGGER_STATES, and refuses to
+    start or stop (the mock engine runs no resource hooks, which would)."""
+
+    def state(self, ref: Any) -> str | None:
+        return TRIGGER_STATES.get(ref.name)
+
+    def start(self, ref: Any) -> None:
+        raise AssertionError(f"an offline run started trigger {ref.name}")
+
+    def stop(self, ref: Any) -> None:
+        raise AssertionError(f"an offline run stopped trigger {ref.name}")
 
 
 class _LogCapture(logging.Handler):
@@ -471,6 +520,16 @@ class CloudMocks(_ClientConfigMocks):
             return arm_id(
                 rg, "Microsoft.DataFactory", f"factories/{inputs['factoryName']}/credentials", credential
             ), {**inputs, "name": credential}
+        if typ == "azure-native:datafactory:Trigger":
+            trigger = inputs["triggerName"]
+            return arm_id(
+                rg, "Microsoft.DataFactory", f"factories/{inputs['factoryName']}/triggers", trigger
+            ), {
+                **inputs,
+                "name": trigger,
+                # Data Factory creates a trigger stopped (the lifecycle hooks start it).
+                "properties": {**inputs["properties"], "runtimeState": "Stopped"},
+            }
         if typ == "databricks:index/servicePrincipal:ServicePrincipal":
             return "1234567890123", {
                 **inputs,
@@ -824,10 +883,16 @@ def run(
     settings.ROOT.set(None)
     mocks.set_mocks(mock, project=PROJECT, stack=stack, preview=preview, logger=logger, monitor=monitor)
     pulumi.runtime.set_all_config(dict(config), list(secret_keys or []))
+    # The program reads its triggers' state from Data Factory (components.lifecycle): offline,
+    # from TRIGGER_STATES. Imported here, as the program imports it (the project on sys.path).
+    with _in_project():
+        from components import lifecycle
+    lifecycle.use(OfflineTriggers())
     try:
         with _in_project(), contextlib.redirect_stdout(io.StringIO()):
             _sync_await(_within_limit(_run_program(program or ROOT / "__main__.py", result)))
     finally:
+        lifecycle.use(None)
         loop.close()
         asyncio.set_event_loop(None)
         # The program freezes the GC's view of its heap (gc.freeze in __main__.py); undo

@@ -232,8 +232,10 @@ def deploy_run_destroy(tmp_path: Path, config: dict[str, Any]) -> None:
                 f"runOutput should name the products.csv the notebook wrote, got {run_output!r}"
             )
         finally:
-            # Also when an assertion failed: a failing destroy is a finding of its own.
-            stack.destroy(on_output=print, color="never", show_secrets=False)
+            # Also when an assertion failed: a failing destroy is a finding of its own. With the
+            # program, as README asks: a trigger the lifecycle hooks stop (components.lifecycle)
+            # has a delete hook, which Pulumi runs only then.
+            stack.destroy(on_output=print, color="never", show_secrets=False, run_program=True)
         # The same stack again, minutes after its destroy: Azure still holds the first
         # workspace's managed resource group and the soft-deleted vault, and a new `up` must
         # not meet either (components.workspace.managed_resource_group_name, vault_name).
@@ -243,5 +245,5 @@ def deploy_run_destroy(tmp_path: Path, config: dict[str, Any]) -> None:
         assert again.outputs["factoryName"].value == factory
     finally:
         # A no-op when the stack is already destroyed (a failure before the second `up`).
-        stack.destroy(on_output=print, color="never", show_secrets=False)
+        stack.destroy(on_output=print, color="never", show_secrets=False, run_program=True)
         stack.workspace.remove_stack(stack_name)
