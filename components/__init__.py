@@ -6,6 +6,6 @@ and validates a stack's configuration into their args. Import what you need from
 module; nothing is imported here, so a program loads only the SDKs it uses.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 """The package's version: the Python distribution's (pyproject.toml reads it) and the
 multi-language package schema's (components.package). CHANGELOG.md says what each changed."""

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import components
 from tests.conftest import ROOT
 
 CONSUMER_TEST = '''
@@ -104,5 +105,6 @@ def test_a_program_outside_the_repository_installs_and_builds_the_components(tmp
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "built 0.2.0 [['load'], ['/team-etl/dev/load']]" in run.stdout
+    # The installed package's version is the repository's (one version, components.__version__).
+    assert f"built {components.__version__} [['load'], ['/team-etl/dev/load']]" in run.stdout
     assert not (ROOT / "build").exists() or "build/" in (ROOT / ".gitignore").read_text()
