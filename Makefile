@@ -58,10 +58,10 @@ readme-reference: $(VENV)/.runtime
 ## Both schemas, and the README reference made from the stack schema.
 schemas: package-schema stack-schema readme-reference
 
-## The unit suite on every core (pytest-xdist; pyproject.toml's pytest config leaves
-## tests/integration out).
+## The unit suite, on every core (pyproject.toml's pytest config: pytest-xdist -n auto, and
+## tests/integration left out).
 test: $(VENV)/.dev
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest
 
 ## Deploy a throwaway dev stack to Azure, run its pipeline, destroy it (tests/integration/).
 ## Needs the Pulumi CLI, an Azure login and AZURE_SUBSCRIPTION_ID; skipped without them.
