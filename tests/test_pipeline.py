@@ -243,6 +243,8 @@ def test_an_activity_runs_one_thing() -> None:
     both = {"name": "a", "notebook": "notebooks/process_data.py", "notebookPath": "/Shared/x"}
     assert [str(p) for p in validation.problems(NotebookActivity, both)] == [
         "expected exactly one of notebook (a local file), notebookPath, job or jobId"
+        " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline,"
+        " wait, fail)"
     ]
 
 
@@ -510,7 +512,8 @@ def test_component_refuses_activities_that_cannot_form_a_pipeline() -> None:
         NotebookPipeline("p", bad)
     assert [str(p) for p in caught.value.problems] == [
         "spec.activities[1].dependsOn[0].conditions: expected a list of at least one condition, got a list []",
-        "spec.activities[2]: expected exactly one of notebook (a local file), notebookPath, job or jobId",
+        "spec.activities[2]: expected exactly one of notebook (a local file), notebookPath, job or jobId"
+        " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline, wait, fail)",
     ]
     fixed = args(
         activities=[
@@ -653,6 +656,7 @@ CONFIG_KEYS = {
         "concurrency",
         "parameters",
         "activities",
+        "variables",
         "schedule",
         "tumblingWindow",
         "storageEvent",
@@ -674,7 +678,22 @@ CONFIG_KEYS = {
         "secureOutput",
         "userProperties",
         "dependsOn",
+        "setVariable",
+        "appendVariable",
+        "forEach",
+        "ifCondition",
+        "executePipeline",
+        "wait",
+        "fail",
     ],
+    "ForEachSpec": ["items", "isSequential", "batchCount", "activities"],
+    "IfConditionSpec": ["expression", "ifTrueActivities", "ifFalseActivities"],
+    "ExecutePipelineSpec": ["pipeline", "waitOnCompletion", "parameters"],
+    "SetVariableSpec": ["variable", "value"],
+    "AppendVariableSpec": ["variable", "value"],
+    "WaitSpec": ["waitTimeInSeconds"],
+    "FailSpec": ["message", "errorCode"],
+    "PipelineVariable": ["type", "default"],
     "JobSpec": ["notebook", "notebookPath", "parameters", "compute", "maxConcurrentRuns", "timeoutSeconds"],
     "Dependency": ["activity", "conditions"],
     "Library": ["jar", "egg", "whl", "pypi", "cran", "maven"],
