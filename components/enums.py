@@ -95,6 +95,14 @@ class ParameterType(str, Enum):
     SECURE_STRING = "SecureString"
 
 
+class VariableType(str, Enum):
+    """Data Factory pipeline variable types (azure-native VariableType)."""
+
+    STRING = "String"
+    BOOL = "Bool"
+    ARRAY = "Array"
+
+
 class DependencyCondition(str, Enum):
     """When an activity runs relative to the activity it depends on."""
 

@@ -507,6 +507,11 @@ class Context:
     """The activity the expression belongs to."""
     in_foreach: bool = False
     """The activity runs inside a ForEach activity (item() is its current item)."""
+    hidden: Mapping[str, str] = field(default_factory=dict)
+    """Activities of the pipeline out of this one's scope (inside a container it is not in),
+    with where they are."""
+    enclosing: str | None = None
+    """The container activity this one runs inside (it has not ended while this one runs)."""
     trigger: TriggerType | None = None
     """The trigger whose arguments these are (scope trigger)."""
     secret: bool = False
@@ -648,6 +653,20 @@ class _Resolver:
                 argument.position,
                 f"activity({name!r}) is this activity itself: an activity cannot read its own output",
                 "an activity cannot read its own output",
+            )
+        elif name == context.enclosing:
+            self.add(
+                argument.position,
+                f"activity {name!r} is the container this activity runs in: it has not ended,"
+                " so it has no output yet",
+                "the activity named is the container this one runs in",
+            )
+        elif name in context.hidden:
+            self.add(
+                argument.position,
+                f"activity {name!r} is {context.hidden[name]}: an activity reads only activities of"
+                " its own container and, inside a container, those before the container",
+                "the activity named is out of this one's scope",
             )
         elif name in context.activities:
             if name not in context.preceding:
@@ -800,6 +819,21 @@ def issues(text: str, context: Context) -> list[Issue]:
     for node in template.expressions:
         resolver.visit(node)
     return sorted(resolver.found, key=lambda issue: issue.position)
+
+
+def result_type(text: str, context: Context) -> tuple[str, str] | None:
+    """The type of a string value's result (String, Bool, Array, ...) and how a message names
+    it, when known before the run: text, or text with `@{...}` in it, is a string; a whole
+    expression has its type where the resolver knows it. None for a value that does not parse."""
+    try:
+        template = parse(text)
+    except ExpressionError:
+        return None
+    if not template.whole:
+        return "String", "a string"
+    (node,) = template.parts
+    assert not isinstance(node, str)
+    return _Resolver(context).type_of(node)
 
 
 def problem(value: Any, context: Context) -> str | None:

@@ -6,6 +6,7 @@ check both (paths relative to the pipeline: `activities[0].timeout`).
 
 import functools
 import graphlib
+import typing
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypedDict
 
@@ -14,7 +15,7 @@ import pulumi_azure_native.datafactory as datafactory
 from typing_extensions import NotRequired
 
 from . import expressions, outputs, validation
-from .enums import DependencyCondition, ParameterType
+from .enums import DependencyCondition, ParameterType, VariableType
 from .job import JobSpec
 from .names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
 from .notebooks import NOTEBOOK_SOURCE, WORKSPACE_PATH, local_notebook_exists
@@ -86,6 +87,115 @@ class Library(TypedDict):
     """An artifact from Maven."""
 
 
+# ---------------------------------------------------------------- control activities
+#
+# Each is one key of an activity (beside notebook, notebookPath, job and jobId), rendered with
+# azure-native's arg classes (pulumi_azure_native/datafactory/_inputs.py: SetVariableActivityArgs,
+# AppendVariableActivityArgs, ForEachActivityArgs, IfConditionActivityArgs,
+# ExecutePipelineActivityArgs, WaitActivityArgs, FailActivityArgs).
+
+EXPRESSION = rule("an expression: a string that starts with @", pattern=r"^@(?!@)")
+"""A value Data Factory takes as an Expression object (`{"value": ..., "type": "Expression"}`)."""
+
+VARIABLE_NAME = rule("a variable name of letters, digits and _", pattern=NAME_PATTERN)
+
+MAX_BATCH_COUNT = 50
+"""ForEach runs at most 50 iterations at once ("Integer (maximum 50)", Learn
+control-flow-for-each-activity.md, "Type properties" and "Limitations and workarounds")."""
+
+
+@rules(variable=VARIABLE_NAME)
+class SetVariableSpec(TypedDict):
+    """Set a pipeline variable (a SetVariable activity)."""
+
+    variable: str
+    """The variable, one of the pipeline's variables."""
+    value: Any
+    """Its new value: of the variable's type (a string, true or false, a list), or an expression
+    (checked before deploy, and its type where it is known)."""
+
+
+@rules(variable=VARIABLE_NAME)
+class AppendVariableSpec(TypedDict):
+    """Append a value to an Array variable (an AppendVariable activity)."""
+
+    variable: str
+    """The variable, one of the pipeline's Array variables."""
+    value: Any
+    """The value appended, or an expression (checked before deploy)."""
+
+
+@rules(
+    items=EXPRESSION,
+    is_sequential=rule(default=False),
+    batch_count=rule(minimum=1, maximum=MAX_BATCH_COUNT),
+    activities=rule("a list of at least one activity", minItems=1),
+)
+class ForEachSpec(TypedDict):
+    """Run activities once per item of an array (a ForEach activity)."""
+
+    items: str
+    """An expression that returns an array: `@pipeline().parameters.tables`."""
+    is_sequential: NotRequired[bool]
+    """Run the iterations one after another (default: in parallel)."""
+    batch_count: NotRequired[int]
+    """Most iterations at once when parallel (1 to 50; Data Factory's default is 20)."""
+    activities: typing.List["NotebookActivity"]  # noqa: UP006 - the analyzer resolves typing.List's ForwardRef, not list["..."]'s string
+    """The activities each iteration runs (item() is the current item). No ForEach or
+    IfCondition among them: Data Factory nests one level deep."""
+
+
+@rules(expression=EXPRESSION)
+class IfConditionSpec(TypedDict):
+    """Run one set of activities or another on a condition (an IfCondition activity)."""
+
+    expression: str
+    """An expression that returns true or false."""
+    if_true_activities: NotRequired[typing.List["NotebookActivity"]]  # noqa: UP006 - see ForEachSpec.activities
+    """The activities run when it is true. No ForEach or IfCondition among them."""
+    if_false_activities: NotRequired[typing.List["NotebookActivity"]]  # noqa: UP006 - see ForEachSpec.activities
+    """The activities run when it is false. No ForEach or IfCondition among them."""
+
+
+@rules(pipeline=DATA_FACTORY_NAME, wait_on_completion=rule(default=True))
+class ExecutePipelineSpec(TypedDict):
+    """Run another pipeline (an ExecutePipeline activity)."""
+
+    pipeline: pulumi.Input[str]
+    """Name of the pipeline to run. In a stack, another pipeline of the stack (created first),
+    whose parameters `parameters` is checked against; NotebookPipeline alone checks only that
+    it is a valid name."""
+    wait_on_completion: NotRequired[bool]
+    """Wait until the pipeline run ends (the activity then fails when it fails)."""
+    parameters: NotRequired[dict[str, Any]]
+    """Values of the called pipeline's parameters: of each one's type, or expressions (checked
+    before deploy)."""
+
+
+@rules(
+    wait_time_in_seconds=rule(
+        "a number of seconds (a positive integer) or an expression",
+        replace=True,
+        oneOf=[{"type": "integer", "minimum": 1}, {"type": "string", "pattern": r"^@(?!@)"}],
+    )
+)
+class WaitSpec(TypedDict):
+    """Pause the pipeline (a Wait activity)."""
+
+    wait_time_in_seconds: Any
+    """Seconds to wait, or an expression that returns an integer."""
+
+
+@rules(message=TEXT, error_code=TEXT)
+class FailSpec(TypedDict):
+    """Fail the pipeline run with a message and an error code (a Fail activity)."""
+
+    message: str
+    """The error message; an expression allowed."""
+    error_code: str
+    """The error code; an expression allowed."""
+
+
 @rules(
     activity=TEXT,
     conditions=rule("a list of at least one condition", minItems=1, default=[DependencyCondition.SUCCEEDED]),
@@ -117,11 +227,12 @@ class Dependency(TypedDict):
             maxProperties=1,
         )
     ),
-    timeout=rule("d.hh:mm:ss (at most 7 days)", pattern=TIMEOUT, default="0.12:00:00"),
-    retries=rule(minimum=0, default=0),
-    retry_interval_seconds=rule(minimum=30, maximum=86400, default=30),
-    secure_input=rule(default=False),
-    secure_output=rule(default=False),
+    # Shown, not filled: a control activity has no such policy, so a rule must see them set.
+    timeout=validation.shown_default(rule("d.hh:mm:ss (at most 7 days)", pattern=TIMEOUT), "0.12:00:00"),
+    retries=validation.shown_default(rule(minimum=0), 0),
+    retry_interval_seconds=validation.shown_default(rule(minimum=30, maximum=86400), 30),
+    secure_input=validation.shown_default(rule(), False),
+    secure_output=validation.shown_default(rule(), False),
     user_properties=rule("a map of strings"),
     job_id=rule(
         "a job id (a positive integer, or its digits) or an ADF expression",
@@ -177,16 +288,43 @@ class NotebookActivity(TypedDict):
     """Custom properties shown in ADF's monitoring views."""
     depends_on: NotRequired[list[Dependency]]
     """Activities of the same pipeline that must end first."""
+    set_variable: NotRequired[SetVariableSpec]
+    """Set a variable (a SetVariable activity)."""
+    append_variable: NotRequired[AppendVariableSpec]
+    """Append to an Array variable (an AppendVariable activity)."""
+    for_each: NotRequired[ForEachSpec]
+    """Run activities per item of an array (a ForEach activity)."""
+    if_condition: NotRequired[IfConditionSpec]
+    """Run activities on a condition (an IfCondition activity)."""
+    execute_pipeline: NotRequired[ExecutePipelineSpec]
+    """Run another pipeline (an ExecutePipeline activity)."""
+    wait: NotRequired[WaitSpec]
+    """Pause (a Wait activity)."""
+    fail: NotRequired[FailSpec]
+    """Fail the run with a message (a Fail activity)."""
 
 
 RUNS = ("notebook", "notebookPath", "job", "jobId")
 """What an activity runs: exactly one of these keys."""
 
+CONTROL = ("setVariable", "appendVariable", "forEach", "ifCondition", "executePipeline", "wait", "fail")
+"""The control activities' keys, each one more thing an activity may run."""
+RUNS = (*RUNS, *CONTROL)
+
+CONTAINERS = ("forEach", "ifCondition")
+"""The control activities that hold activities."""
+
 
 @checks(NotebookActivity, *RUNS)
 def _runs_one_thing(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if sum(key in activity for key in RUNS) != 1:
-        yield "", "expected exactly one of notebook (a local file), notebookPath, job or jobId"
+        yield (
+            "",
+            (
+                "expected exactly one of notebook (a local file), notebookPath, job or jobId"
+                f" (or a control activity: {', '.join(CONTROL)})"
+            ),
+        )
 
 
 check(NotebookActivity, local_notebook_exists, "notebook")
@@ -220,6 +358,129 @@ def _job_keys(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
                     f"expected a parameter the job declares in job.parameters"
                     f" ({', '.join(declared) or 'none'}), got {key!r}",
                 )
+
+
+# What a control activity's policy takes (azure-native _inputs.py): ExecutePipeline has
+# ExecutePipelineActivityPolicyArgs (secure_input), SetVariable SecureInputOutputPolicyArgs
+# (secure_input, secure_output); AppendVariable, ForEach, IfCondition, Wait and Fail take no
+# policy at all.
+_POLICY = ("timeout", "retries", "retryIntervalSeconds", "secureInput", "secureOutput")
+_CONTROL_POLICY: Mapping[str, tuple[str, ...]] = {
+    "executePipeline": ("secureInput",),
+    "setVariable": ("secureInput", "secureOutput"),
+}
+_DATABRICKS_ONLY = ("baseParameters", "libraries", "jobParameters")
+
+
+def control_kind(activity: Mapping[str, Any]) -> str | None:
+    """The control activity's key (camelCase) the activity runs, in a document or in args."""
+    for key in CONTROL:
+        if key in activity or camel_to_snake(key) in activity:
+            return key
+    return None
+
+
+def camel_to_snake(key: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
+
+
+@checks(NotebookActivity, *CONTROL, *_POLICY, *_DATABRICKS_ONLY)
+def _control_keys(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    kind = control_kind(activity)
+    if kind is None:
+        return
+    for key in _DATABRICKS_ONLY:
+        if key in activity:
+            yield key, f"applies only to Databricks activities, not a {kind} activity"
+    allowed = _CONTROL_POLICY.get(kind, ())
+    for key in _POLICY:
+        if key in activity and key not in allowed:
+            has = f" (it takes only {', '.join(allowed)})" if allowed else ""
+            yield key, f"a {kind} activity has no such policy setting in Data Factory{has}"
+
+
+def inner_lists(activity: Mapping[str, Any]) -> Iterator[tuple[str, list[Any]]]:
+    """The activity lists a container holds, with their paths relative to it
+    (`forEach.activities`), in a document (camelCase) or in args (snake_case)."""
+    for kind, lists in (
+        ("forEach", ("activities",)),
+        ("ifCondition", ("ifTrueActivities", "ifFalseActivities")),
+    ):
+        spec = activity.get(kind, activity.get(camel_to_snake(kind)))
+        if not isinstance(spec, Mapping):
+            continue
+        for key in lists:
+            inner = spec.get(key, spec.get(camel_to_snake(key)))
+            if isinstance(inner, list):
+                yield f"{kind}.{key}", inner
+
+
+def walk(
+    activities: list[Any], path: str = "activities", container: str | None = None
+) -> Iterator[tuple[str, Mapping[str, Any], str | None]]:
+    """Every activity, nested ones included, as (key path, activity, the container holding it:
+    None at the top, else `<activity>.<list key>`), outer activities before their inner ones."""
+    for i, activity in enumerate(activities):
+        if not isinstance(activity, Mapping):
+            continue
+        here = f"{path}[{i}]"
+        yield here, activity, container
+        for key, inner in inner_lists(activity):
+            yield from walk(inner, f"{here}.{key}", f"{activity.get('name')}.{key}")
+
+
+def map_activities(activities: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
+    """The activities (args, snake_case) with `fn` applied to each, nested ones included, the
+    containers rebuilt around their mapped activities (nothing is changed in place)."""
+    result = []
+    for activity in activities:
+        for kind, lists in (
+            ("for_each", ("activities",)),
+            ("if_condition", ("if_true_activities", "if_false_activities")),
+        ):
+            if kind in activity:
+                spec = dict(activity[kind])
+                for key in lists:
+                    if key in spec:
+                        spec[key] = map_activities(spec[key], fn)
+                activity = {**activity, kind: spec}
+        result.append(fn(activity))
+    return result
+
+
+@checks(ForEachSpec, "activities", "isSequential", "batchCount")
+def _for_each_body(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if spec["isSequential"] and "batchCount" in spec:
+        yield "batchCount", "applies only to a parallel ForEach (isSequential false)"
+    for i, activity in enumerate(spec["activities"]):
+        yield from _nested_container(activity, f"activities[{i}]")
+        if not spec["isSequential"] and "setVariable" in activity:
+            # Learn control-flow-for-each-activity.md, "Limitations and workarounds".
+            yield (
+                f"activities[{i}].setVariable",
+                "SetVariable can't be used inside a ForEach that runs in parallel: variables are"
+                " global to the pipeline (Learn, ForEach activity, Limitations); set isSequential:"
+                " true, use appendVariable, or call a pipeline with executePipeline",
+            )
+
+
+@checks(IfConditionSpec, "ifTrueActivities", "ifFalseActivities")
+def _if_branches(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    for key in ("ifTrueActivities", "ifFalseActivities"):
+        for i, activity in enumerate(spec.get(key, [])):
+            yield from _nested_container(activity, f"{key}[{i}]")
+
+
+def _nested_container(activity: Mapping[str, Any], path: str) -> Iterator[tuple[str, str]]:
+    for kind in CONTAINERS:
+        if kind in activity:
+            # Learn concepts-nested-activities.md, "Nested activity embedding limitations".
+            yield (
+                f"{path}.{kind}",
+                "activities that hold activities (ForEach, IfCondition) can't be nested inside"
+                " another one: Data Factory nests one level deep (Learn, Nested activities); call"
+                " a pipeline that holds it with executePipeline",
+            )
 
 
 def runs_a_job(activity: Mapping[str, Any]) -> bool:
@@ -269,6 +530,36 @@ def _default_of_the_type(parameter: Mapping[str, Any]) -> Iterator[tuple[str, st
             yield "default", problem
 
 
+class PipelineVariable(TypedDict):
+    """A pipeline variable and its initial value."""
+
+    type: VariableType
+    """Data Factory variable type: String, Bool or Array."""
+    default: NotRequired[Any]
+    """Initial value, of the declared type."""
+
+
+_VARIABLE_VALUES: Mapping[str, tuple[str, Callable[[Any], bool]]] = {
+    "String": ("a string", lambda v: isinstance(v, str)),
+    "Bool": ("true or false", lambda v: isinstance(v, bool)),
+    "Array": ("a list", lambda v: isinstance(v, list)),
+}
+
+
+def variable_value_problem(kind: str, value: Any) -> str | None:
+    """What is wrong with a literal `value` for a variable of type `kind`, or None."""
+    expected, accepts = _VARIABLE_VALUES[VariableType(kind).value]
+    if isinstance(value, pulumi.Output) or accepts(value):
+        return None
+    return f"expected {expected} ({VariableType(kind).value} variable), got {describe(value)}"
+
+
+@checks(PipelineVariable, "type", "default")
+def _variable_default_of_the_type(variable: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if "default" in variable and (problem := variable_value_problem(variable["type"], variable["default"])):
+        yield "default", problem
+
+
 @rules(
     name=DATA_FACTORY_NAME,
     description=TEXT,
@@ -278,6 +569,9 @@ def _default_of_the_type(parameter: Mapping[str, Any]) -> Iterator[tuple[str, st
         propertyNames={"pattern": NAME_PATTERN, "x-expected": "a parameter name of letters, digits and _"}
     ),
     activities=rule("a list of at least one activity", minItems=1),
+    variables=rule(
+        propertyNames={"pattern": NAME_PATTERN, "x-expected": "a variable name of letters, digits and _"}
+    ),
 )
 class PipelineSpec(TypedDict):
     """A Data Factory pipeline of Databricks Notebook and Job activities, and when it runs."""
@@ -293,7 +587,10 @@ class PipelineSpec(TypedDict):
     parameters: NotRequired[dict[str, PipelineParameter]]
     """Pipeline parameters by name."""
     activities: list[NotebookActivity]
-    """At least one activity: a notebook or a job to run."""
+    """At least one activity: a notebook or a job to run, or a control activity."""
+    variables: NotRequired[dict[str, PipelineVariable]]
+    """Pipeline variables by name, which setVariable and appendVariable set and
+    `@variables('name')` reads."""
     schedule: NotRequired[ScheduleSpec]
     """When the pipeline runs: AdfDatabricks creates a ScheduleTrigger from it (and none without
     it). NotebookPipeline checks it against the pipeline (its parameters) and creates no trigger."""
@@ -307,36 +604,55 @@ class PipelineSpec(TypedDict):
     parameters and creates no trigger."""
 
 
+def _containers(activities: list[Any]) -> dict[str | None, list[tuple[str, Mapping[str, Any]]]]:
+    """The pipeline's activities by the container that holds them (None: the pipeline)."""
+    found: dict[str | None, list[tuple[str, Mapping[str, Any]]]] = {}
+    for path, activity, container in walk(activities):
+        found.setdefault(container, []).append((path, activity))
+    return found
+
+
 @checks(PipelineSpec, "activities")
 def _activities_form_a_graph(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    activities = pipeline["activities"]
-    first: dict[str, int] = {}
-    for i, activity in enumerate(activities):
+    """Names are unique in the whole pipeline, nested activities included (Data Factory refers
+    to an activity by its name alone); an activity depends only on activities of its own
+    container, without a cycle."""
+    first: dict[str, str] = {}
+    for path, activity, _ in walk(pipeline["activities"]):
         name = activity["name"]
         if name in first:
-            yield f"activities[{i}].name", f"duplicate of activities[{first[name]}].name {name!r}"
+            yield f"{path}.name", f"duplicate of {first[name]}.name {name!r}"
         else:
-            first[name] = i
-    dangling = [
-        (
-            f"activities[{i}].dependsOn[{j}].activity",
-            f"expected another activity of this pipeline ({', '.join(first)}), got {dependency['activity']!r}",
-        )
-        for i, activity in enumerate(activities)
-        for j, dependency in enumerate(activity.get("dependsOn", []))
-        if dependency["activity"] not in first or dependency["activity"] == activity["name"]
-    ]
-    yield from dangling
-    if dangling or len(first) < len(activities):
-        return
-    # Lists, not sets: the cycle reported is the same in every run.
-    graph = {
-        a["name"]: list(dict.fromkeys(d["activity"] for d in a.get("dependsOn", []))) for a in activities
-    }
-    try:
-        tuple(graphlib.TopologicalSorter(graph).static_order())
-    except graphlib.CycleError as err:
-        yield "activities", f"dependsOn forms a cycle: {' -> '.join(err.args[1])}"
+            first[name] = path
+    for container, members in _containers(pipeline["activities"]).items():
+        names = [a["name"] for _, a in members]
+        where = "of this pipeline" if container is None else f"of the same container ({container})"
+        dangling = [
+            (
+                f"{path}.dependsOn[{j}].activity",
+                f"expected another activity {where} ({', '.join(dict.fromkeys(names))}), got {d['activity']!r}"
+                + (
+                    " (an activity depends only on activities of its own container)"
+                    if d["activity"] in first and d["activity"] not in names
+                    else ""
+                ),
+            )
+            for path, a in members
+            for j, d in enumerate(a.get("dependsOn", []))
+            if d["activity"] not in names or d["activity"] == a["name"]
+        ]
+        yield from dangling
+        if dangling or len(set(names)) < len(names):
+            continue
+        # Lists, not sets: the cycle reported is the same in every run.
+        graph = {
+            a["name"]: list(dict.fromkeys(d["activity"] for d in a.get("dependsOn", []))) for _, a in members
+        }
+        try:
+            tuple(graphlib.TopologicalSorter(graph).static_order())
+        except graphlib.CycleError as err:
+            at = "activities" if container is None else members[0][0].rsplit("[", 1)[0]
+            yield at, f"dependsOn forms a cycle: {' -> '.join(err.args[1])}"
 
 
 EXPRESSION_FIELDS = ("baseParameters", "jobParameters", "userProperties")
@@ -346,32 +662,141 @@ base and job parameters: Learn, transform-data-databricks-notebook.md and -job.m
 `@pipeline().parameters.<name>`). A string jobId is one too (DatabricksJobActivity.job_id)."""
 
 
-@checks(PipelineSpec, "parameters", "activities")
+def _expression_values(activity: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """An activity's expression-valued fields, with their paths relative to it: a control
+    activity's own (ForEach items, If expression, variable values, ExecutePipeline parameters,
+    Fail message and code: "string (or Expression with resultType string)", Wait time:
+    "integer (or Expression with resultType integer)", azure-native _inputs.py)."""
+    values = [("jobId", activity.get("jobId"))] + [
+        (f"{key}.{name}", value) for key in EXPRESSION_FIELDS for name, value in activity.get(key, {}).items()
+    ]
+    for key, fields in (
+        ("forEach", ("items",)),
+        ("ifCondition", ("expression",)),
+        ("setVariable", ("value",)),
+        ("appendVariable", ("value",)),
+        ("wait", ("waitTimeInSeconds",)),
+        ("fail", ("message", "errorCode")),
+    ):
+        spec = activity.get(key)
+        if isinstance(spec, Mapping):
+            values += [(f"{key}.{f}", spec.get(f)) for f in fields]
+    call = activity.get("executePipeline")
+    if isinstance(call, Mapping):
+        values += [(f"executePipeline.parameters.{k}", v) for k, v in call.get("parameters", {}).items()]
+    return values
+
+
+def _context_of(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any], expressions.Context]]:
+    """Each activity (nested ones too) with the expression context it runs in. An activity in a
+    container reads the activities that end before its container starts and those before it in
+    its own container; nothing reads an activity inside a container from outside it (its
+    output is the container's to hold, a ForEach's one per iteration)."""
+    parameters = {name: p["type"] for name, p in pipeline.get("parameters", {}).items()}
+    variables = {name: v["type"] for name, v in pipeline.get("variables", {}).items()}
+    containers = _containers(pipeline["activities"])
+    where: dict[str, str] = {}
+    for container, members in containers.items():
+        for _, a in members:
+            if container is not None:
+                where[a["name"]] = container
+    outer_preceding: dict[str | None, frozenset[str]] = {None: frozenset()}
+    enclosing: dict[str | None, str] = {}
+    for container, members in containers.items():
+        depends_on: dict[str, list[str]] = {}
+        for _, a in members:
+            depends_on.setdefault(a["name"], []).extend(d["activity"] for d in a.get("dependsOn", []))
+        top = [a["name"] for _, a in containers[None]]
+        for path, a in members:
+            own = expressions.preceding(a["name"], depends_on)
+            if container is None:
+                outer_preceding[a["name"]] = own
+                in_scope = list(depends_on)
+            else:
+                owner = container.split(".", 1)[0]
+                enclosing[container] = owner
+                own = own | outer_preceding.get(owner, frozenset())
+                in_scope = top + list(depends_on)
+            hidden = {
+                n: f"inside {c.split('.', 1)[0]} ({c}), out of scope here"
+                for n, c in where.items()
+                if n not in in_scope
+            }
+            for_each = container is not None and container.endswith("forEach.activities")
+            yield (
+                path,
+                a,
+                expressions.Context(
+                    parameters=parameters,
+                    variables=variables,
+                    activities=in_scope,
+                    preceding=own,
+                    current=a["name"],
+                    in_foreach=for_each,
+                    hidden=hidden,
+                    enclosing=enclosing.get(container),
+                ),
+            )
+
+
+@checks(PipelineSpec, "parameters", "variables", "activities")
 def _expressions_resolve(pipeline: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Each expression parses, calls Data Factory's functions, and names what exists where it
-    runs: the pipeline's parameters, and activities that end before its own (expressions)."""
-    activities = pipeline["activities"]
-    depends_on: dict[str, list[str]] = {}
-    for activity in activities:
-        depends_on.setdefault(activity["name"], []).extend(
-            d["activity"] for d in activity.get("dependsOn", [])
-        )
-    parameters = {name: p["type"] for name, p in pipeline.get("parameters", {}).items()}
-    for i, activity in enumerate(activities):
-        context = expressions.Context(
-            parameters=parameters,
-            activities=list(depends_on),
-            preceding=expressions.preceding(activity["name"], depends_on),
-            current=activity["name"],
-        )
-        values = [("jobId", activity.get("jobId"))] + [
-            (f"{key}.{name}", value)
-            for key in EXPRESSION_FIELDS
-            for name, value in activity.get(key, {}).items()
-        ]
-        for path, value in values:
+    runs: the pipeline's parameters and variables, item() inside a ForEach, and activities that
+    end before its own and are in scope (expressions); where a type is known, it fits."""
+    for path, activity, context in _context_of(pipeline):
+        for key, value in _expression_values(activity):
             if message := expressions.problem(value, context):
-                yield f"activities[{i}].{path}", message
+                yield f"{path}.{key}", message
+        yield from ((f"{path}.{k}", m) for k, m in _typed_values(activity, context))
+
+
+def _typed_values(activity: Mapping[str, Any], context: expressions.Context) -> Iterator[tuple[str, str]]:
+    """Types where they are knowable: a ForEach's items are an array, an If's condition is true
+    or false, a Wait's time an integer, and a variable's value is of its type."""
+    for key, field, wanted, words in (
+        ("forEach", "items", ("Array",), "an array"),
+        ("ifCondition", "expression", ("Bool",), "true or false"),
+        ("wait", "waitTimeInSeconds", ("Int",), "an integer"),
+    ):
+        spec = activity.get(key)
+        value = spec.get(field) if isinstance(spec, Mapping) else None
+        if isinstance(value, str) and expressions.problem(value, context) is None:
+            known = expressions.result_type(value, context)
+            if known is not None and known[0] not in wanted:
+                yield f"{key}.{field}", f"expected an expression that returns {words}, got {known[1]}"
+    for key in ("setVariable", "appendVariable"):
+        spec = activity.get(key)
+        if not isinstance(spec, Mapping) or not isinstance(spec.get("variable"), str):
+            continue
+        name = spec["variable"]
+        if name not in context.variables:
+            yield (
+                f"{key}.variable",
+                validation.unknown_key(name, list(context.variables)).replace(
+                    "unknown key", f"no variable {name!r} is declared in variables"
+                ),
+            )
+            continue
+        kind = VariableType(context.variables[name]).value
+        if key == "appendVariable":
+            if kind != "Array":
+                yield (
+                    f"{key}.variable",
+                    f"appendVariable appends only to an Array variable, {name!r} is {kind}",
+                )
+            continue
+        value = spec.get("value")
+        if isinstance(value, str) and value.startswith("@") and not value.startswith("@@"):
+            known = (
+                expressions.result_type(value, context)
+                if expressions.problem(value, context) is None
+                else None
+            )
+            if known is not None and known[0] != kind:
+                yield f"{key}.value", f"expected a {kind} value for variable {name!r}, got {known[1]}"
+        elif "value" in spec and (problem := variable_value_problem(kind, value)):
+            yield f"{key}.value", problem
 
 
 SCHEDULE_PARAMETER_TYPES = (ParameterType.STRING, ParameterType.SECURE_STRING)
@@ -513,21 +938,21 @@ class NotebookPipelineArgs(TypedDict):
 
 @checks(NotebookPipelineArgs, "spec", "jobLinkedServiceName")
 def _runs_what_exists(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    for i, activity in enumerate(args["spec"]["activities"]):
+    for path, activity, _ in walk(args["spec"]["activities"]):
         if "notebook" in activity:
             yield (
-                f"spec.activities[{i}].notebook",
+                f"spec.{path}.notebook",
                 "expected notebookPath instead: NotebookPipeline runs notebooks already in the"
                 f" workspace (AdfDatabricks uploads local ones), got {describe(activity['notebook'])}",
             )
         if "job" in activity:
             yield (
-                f"spec.activities[{i}].job",
+                f"spec.{path}.job",
                 "expected jobId instead: NotebookPipeline runs jobs that exist (AdfDatabricks creates"
                 " them from job)",
             )
         elif "jobId" in activity and "jobLinkedServiceName" not in args:
-            yield "jobLinkedServiceName", f"is required: spec.activities[{i}] runs a Databricks job"
+            yield "jobLinkedServiceName", f"is required: spec.{path} runs a Databricks job"
 
 
 def _parameter(param: PipelineParameter) -> datafactory.ParameterSpecificationArgs:
@@ -542,7 +967,16 @@ def _activity(
     activity: NotebookActivity,
     linked_service_name: pulumi.Input[str],
     job_linked_service_name: pulumi.Input[str] | None,
-) -> datafactory.DatabricksNotebookActivityArgs | datafactory.DatabricksJobActivityArgs:
+) -> Any:
+    if control_kind(activity) is not None:
+        return _control(
+            activity,
+            functools.partial(
+                _activity,
+                linked_service_name=linked_service_name,
+                job_linked_service_name=job_linked_service_name,
+            ),
+        )
     if "job_id" in activity:
         job_id = activity["job_id"]
         assert job_linked_service_name is not None  # refused by _runs_what_exists
@@ -565,22 +999,89 @@ def _activity(
     )
 
 
+def _expression(value: str) -> datafactory.ExpressionArgs:
+    return datafactory.ExpressionArgs(type="Expression", value=value)
+
+
+def _control(activity: Mapping[str, Any], render: Callable[[Any], Any]) -> Any:
+    """A control activity with azure-native's args of its type (_inputs.py); only the policy
+    settings its type has (the rules refused others)."""
+    common = {k: v for k, v in _common(activity).items() if k != "policy"}  # pyright: ignore[reportArgumentType]
+    if "set_variable" in activity:
+        spec = activity["set_variable"]
+        secure = {k: activity[k] for k in ("secure_input", "secure_output") if k in activity}
+        return datafactory.SetVariableActivityArgs(
+            type="SetVariable",
+            variable_name=spec["variable"],
+            value=spec["value"],
+            policy=datafactory.SecureInputOutputPolicyArgs(**secure) if secure else None,
+            **common,
+        )
+    if "append_variable" in activity:
+        spec = activity["append_variable"]
+        return datafactory.AppendVariableActivityArgs(
+            type="AppendVariable", variable_name=spec["variable"], value=spec["value"], **common
+        )
+    if "for_each" in activity:
+        spec = activity["for_each"]
+        return datafactory.ForEachActivityArgs(
+            type="ForEach",
+            items=_expression(spec["items"]),
+            is_sequential=spec.get("is_sequential"),
+            batch_count=spec.get("batch_count"),
+            activities=[render(a) for a in spec["activities"]],
+            **common,
+        )
+    if "if_condition" in activity:
+        spec = activity["if_condition"]
+        return datafactory.IfConditionActivityArgs(
+            type="IfCondition",
+            expression=_expression(spec["expression"]),
+            if_true_activities=[render(a) for a in spec.get("if_true_activities", [])] or None,
+            if_false_activities=[render(a) for a in spec.get("if_false_activities", [])] or None,
+            **common,
+        )
+    if "execute_pipeline" in activity:
+        spec = activity["execute_pipeline"]
+        return datafactory.ExecutePipelineActivityArgs(
+            type="ExecutePipeline",
+            pipeline=datafactory.PipelineReferenceArgs(
+                reference_name=spec["pipeline"], type="PipelineReference"
+            ),
+            wait_on_completion=spec.get("wait_on_completion"),
+            parameters=dict(spec.get("parameters", {})) or None,
+            policy=datafactory.ExecutePipelineActivityPolicyArgs(secure_input=activity["secure_input"])
+            if "secure_input" in activity
+            else None,
+            **common,
+        )
+    if "wait" in activity:
+        return datafactory.WaitActivityArgs(
+            type="Wait", wait_time_in_seconds=activity["wait"]["wait_time_in_seconds"], **common
+        )
+    spec = activity["fail"]
+    return datafactory.FailActivityArgs(
+        type="Fail", message=spec["message"], error_code=spec["error_code"], **common
+    )
+
+
 def _linked_service(name: pulumi.Input[str]) -> datafactory.LinkedServiceReferenceArgs:
     return datafactory.LinkedServiceReferenceArgs(reference_name=name, type="LinkedServiceReference")
 
 
-def _common(activity: NotebookActivity) -> dict[str, Any]:
+def _common(activity: Mapping[str, Any]) -> dict[str, Any]:
     """What every Databricks activity takes alike: name, description, policy, user properties
     and dependencies."""
     return dict(
         name=activity["name"],
         description=activity.get("description"),
+        # The rules' defaults, shown in the schema and filled here (NotebookActivity's rules).
         policy=datafactory.ActivityPolicyArgs(
-            timeout=activity.get("timeout"),
-            retry=activity.get("retries"),
-            retry_interval_in_seconds=activity.get("retry_interval_seconds"),
-            secure_input=activity.get("secure_input"),
-            secure_output=activity.get("secure_output"),
+            timeout=activity.get("timeout", "0.12:00:00"),
+            retry=activity.get("retries", 0),
+            retry_interval_in_seconds=activity.get("retry_interval_seconds", 30),
+            secure_input=activity.get("secure_input", False),
+            secure_output=activity.get("secure_output", False),
         ),
         user_properties=[
             datafactory.UserPropertyArgs(name=key, value=value)
@@ -623,6 +1124,13 @@ class NotebookPipeline(pulumi.ComponentResource):
             folder=datafactory.PipelineFolderArgs(name=folder) if folder else None,
             concurrency=spec.get("concurrency"),
             parameters={k: _parameter(p) for k, p in spec.get("parameters", {}).items()} or None,
+            variables={
+                k: datafactory.VariableSpecificationArgs(
+                    type=VariableType(v["type"]).value, default_value=v.get("default")
+                )
+                for k, v in spec.get("variables", {}).items()
+            }
+            or None,
             activities=[
                 _activity(a, args["linked_service_name"], args.get("job_linked_service_name"))
                 for a in spec["activities"]

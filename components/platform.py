@@ -17,7 +17,7 @@ import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.resources as resources
 from typing_extensions import NotRequired
 
-from . import outputs, validation
+from . import expressions, outputs, validation
 from .arm import RESOURCE_GROUP_NAME, TAGS
 from .catalog import CatalogVolume, CatalogVolumeArgs, CatalogVolumeSpec, workspace_catalog_name
 from .compute import ComputeArgs, ComputeSpec, DatabricksCompute
@@ -40,7 +40,10 @@ from .pipeline import (
     NotebookPipelineArgs,
     PipelineSpec,
     has_secret_arguments,
+    map_activities,
+    parameter_value_problem,
     runs_a_job,
+    walk,
 )
 from .run_identity import RunIdentity, RunIdentityArgs
 from .storage_event import StorageEventTrigger, StorageEventTriggerArgs, event_trigger_name
@@ -140,14 +143,14 @@ def _distinct_pipelines(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         first = names.setdefault(pipeline["name"], i)
         if first != i:
             yield f"pipelines[{i}].name", f"duplicate of pipelines[{first}].name"
-        for j, activity in enumerate(pipeline["activities"]):
+        for at, activity, _ in walk(pipeline["activities"]):
             key, notebook = _local_notebook(activity)
             if notebook is None:
                 continue
             taken = sources.setdefault(PurePath(notebook).stem, notebook)
             if taken != notebook:
                 yield (
-                    f"pipelines[{i}].activities[{j}].{key}",
+                    f"pipelines[{i}].{at}.{key}",
                     f"{notebook!r} would overwrite {taken!r} in the workspace folder",
                 )
 
@@ -193,6 +196,63 @@ def _windows_depend_on_windows(args: Mapping[str, Any]) -> Iterator[tuple[str, s
         yield "pipelines", f"tumbling windows depend on each other in a cycle: {' -> '.join(err.args[1])}"
 
 
+def _types_agree(expected: str, known: str) -> bool:
+    """A value of type `known` fits a parameter of type `expected` (Number: Int or Float)."""
+    if expected == "SecureString":
+        expected = "String"
+    return known == expected or (known == "Number" and expected in ("Int", "Float"))
+
+
+@checks(AdfDatabricksArgs, "pipelines")
+def _calls_pipelines_of_the_stack(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """An ExecutePipeline activity runs another pipeline of the stack, with parameters it
+    declares, of their types where known, and pipelines do not call each other in a cycle."""
+    declared = {p["name"]: p for p in args["pipelines"]}
+    graph: dict[str, list[str]] = {}
+    for i, pipeline in enumerate(args["pipelines"]):
+        calls = graph.setdefault(pipeline["name"], [])
+        for at, activity, _ in walk(pipeline["activities"]):
+            call = activity.get("executePipeline")
+            if not isinstance(call, Mapping) or not isinstance(call.get("pipeline"), str):
+                continue
+            path = f"pipelines[{i}].{at}.executePipeline"
+            callee = declared.get(call["pipeline"])
+            if callee is None or call["pipeline"] == pipeline["name"]:
+                others = ", ".join(n for n in declared if n != pipeline["name"]) or "none"
+                yield (
+                    f"{path}.pipeline",
+                    f"expected another pipeline of this stack ({others}), got {call['pipeline']!r}",
+                )
+                continue
+            calls.append(call["pipeline"])
+            parameters: Mapping[str, Any] = callee.get("parameters", {})
+            for name, value in call.get("parameters", {}).items():
+                if name not in parameters:
+                    yield (
+                        f"{path}.parameters.{name}",
+                        f"{call['pipeline']} declares no parameter {name!r}"
+                        f" ({', '.join(parameters) or 'none are declared'})",
+                    )
+                    continue
+                kind = parameters[name]["type"]
+                if isinstance(value, str) and value.startswith("@") and not value.startswith("@@"):
+                    known = expressions.result_type(value, expressions.Context())
+                    if known is not None and not _types_agree(kind, known[0]):
+                        yield (
+                            f"{path}.parameters.{name}",
+                            f"expected a {kind} value ({call['pipeline']}'s parameter), got {known[1]}",
+                        )
+                elif problem := parameter_value_problem(kind, value):
+                    yield f"{path}.parameters.{name}", problem
+    try:
+        tuple(graphlib.TopologicalSorter(graph).static_order())
+    except graphlib.CycleError as err:
+        yield (
+            "pipelines",
+            f"pipelines call each other (executePipeline) in a cycle: {' -> '.join(err.args[1])}",
+        )
+
+
 @checks(AdfDatabricksArgs, "auth", "pipelines")
 def _account_for_run_as(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """In mode msi a job runs as the factory's identity, which the deployer may name only as a
@@ -201,11 +261,11 @@ def _account_for_run_as(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     if auth_mode(auth) is not AuthMode.MSI or "accountId" in auth:
         return
     for i, pipeline in enumerate(args["pipelines"]):
-        for j, activity in enumerate(pipeline["activities"]):
+        for at, activity, _ in walk(pipeline["activities"]):
             if "job" in activity:
                 yield (
                     "auth.accountId",
-                    f"is required with auth.mode msi: pipelines[{i}].activities[{j}].job runs as the"
+                    f"is required with auth.mode msi: pipelines[{i}].{at}.job runs as the"
                     " factory's identity, and the deployer may set that only as its Service Principal"
                     " User, a role granted in the Databricks account",
                 )
@@ -442,7 +502,7 @@ class AdfDatabricks(pulumi.ComponentResource):
             ),
             opts=on_workspace,
         )
-        activities = [act for p in a["pipelines"] for act in p["activities"]]
+        activities = [act for p in a["pipelines"] for _, act, _ in walk(p["activities"])]
         sources = [s for act in activities if (s := _local_notebook(act)[1]) is not None]
         uploaded = (
             Notebooks(
@@ -531,14 +591,29 @@ class AdfDatabricks(pulumi.ComponentResource):
                 opts=trigger_opts,
             )
             trigger_opts = pulumi.ResourceOptions(parent=self, providers=[classic])
-        for configured in a["pipelines"]:
+        # A called pipeline is created before its callers, which name it by its Output (so
+        # Data Factory has it when a caller references it); the rules refused call cycles.
+        by_name = {p["name"]: p for p in a["pipelines"]}
+        order: list[str] = []
+
+        def visit(pipeline_name: str) -> None:
+            if pipeline_name in order:
+                return
+            for _, act, _ in walk(by_name[pipeline_name]["activities"]):
+                if "execute_pipeline" in act:
+                    visit(act["execute_pipeline"]["pipeline"])
+            order.append(pipeline_name)
+
+        for p in a["pipelines"]:
+            visit(p["name"])
+        for configured in (by_name[n] for n in order):
             # Activities with a local notebook run the uploaded copy and get the stack's volume
             # as their `volume` widget unless they set one; a job activity's job is created
-            # here, and the activity runs it by id.
+            # here, and the activity runs it by id; nested activities alike.
             spec = configured.copy()
-            spec["activities"] = []
             run_grants: list[pulumi.Resource] = []
-            for act in configured["activities"]:
+
+            def ran(act: Any, spec: Any = spec, run_grants: list[pulumi.Resource] = run_grants) -> Any:
                 if "job" in act:
                     job = NotebookJob(
                         f"{name}-job-{spec['name']}-{act['name']}",
@@ -556,7 +631,15 @@ class AdfDatabricks(pulumi.ComponentResource):
                     if job.permissions is not None:
                         run_grants.append(job.permissions)
                     act = {k: v for k, v in act.items() if k != "job"} | {"job_id": job.job_id}
-                spec["activities"].append(_uploaded(cast(NotebookActivity, act), uploaded, data.volume_path))
+                if "execute_pipeline" in act:
+                    callee = self._pipelines[act["execute_pipeline"]["pipeline"]]
+                    act = {
+                        **act,
+                        "execute_pipeline": {**act["execute_pipeline"], "pipeline": callee.pipeline_name},
+                    }
+                return _uploaded(cast(NotebookActivity, act), uploaded, data.volume_path)
+
+            spec["activities"] = map_activities(configured["activities"], ran)
             serverless = self._data_factory.serverless_linked_service
             pipeline = NotebookPipeline(
                 f"{name}-pipeline-{spec['name']}",
@@ -614,6 +697,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                         trigger_opts, pulumi.ResourceOptions(depends_on=[*trigger_waits, *run_grants])
                     ),
                 )
+        self._pipelines = {p["name"]: self._pipelines[p["name"]] for p in a["pipelines"]}
         self._declare_windows(name, factory.id, windowed, trigger_opts)
         monitoring: Monitoring | None = None
         try:

@@ -21,11 +21,12 @@ import difflib
 import functools
 import inspect
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from types import MappingProxyType
-from typing import Any, TypeVar, is_typeddict
+from typing import Any, ForwardRef, TypeVar, is_typeddict
 
 import pulumi
 from jsonschema import Draft202012Validator, ValidationError
@@ -173,6 +174,10 @@ def fields(cls: type) -> Mapping[str, Field]:
     """
     optional = cls.__optional_keys__
     own_rules = _RULES.get(cls, {})
+    # A recursive type (a ForEach's activities are activities) names an args class of its
+    # module by a ForwardRef, the form Pulumi's analyzer resolves: resolved here the same way.
+    namespace = vars(sys.modules[cls.__module__])
+    annotations = {name: _resolve(a, namespace) for name, a in inspect.get_annotations(cls).items()}
     return MappingProxyType(
         {
             camel_case(name): Field(
@@ -183,10 +188,23 @@ def fields(cls: type) -> Mapping[str, Field]:
                 owner=cls,
                 rule=own_rules.get(name, Rule()),
             )
-            for name, annotation in inspect.get_annotations(cls).items()
+            for name, annotation in annotations.items()
             if not name.startswith("_")
         }
     )
+
+
+def _resolve(annotation: Any, namespace: Mapping[str, Any]) -> Any:
+    """The annotation with each ForwardRef to a TypedDict of `namespace` replaced by it (others,
+    such as those inside pulumi.Input, are left alone)."""
+    if isinstance(annotation, ForwardRef):
+        target = namespace.get(annotation.__forward_arg__)
+        return target if target is not None and is_typeddict(target) else annotation
+    args = getattr(annotation, "__args__", None)
+    if not args or not hasattr(annotation, "copy_with"):
+        return annotation
+    resolved = tuple(_resolve(a, namespace) for a in args)
+    return annotation if resolved == args else annotation.copy_with(resolved)
 
 
 def _required(name: str, annotation: Any, optional: frozenset[str]) -> bool:

@@ -705,3 +705,41 @@ def test_any_value_gets_issues_or_none_never_a_crash(value: str) -> None:
     for issue in issues(value, PIPELINE):
         assert 1 <= issue.position <= len(value) + 1
         assert issue.message
+
+
+def test_an_activity_out_of_scope_or_the_enclosing_container_is_refused() -> None:
+    context = expressions.Context(
+        activities=["A", "Loop"],
+        preceding=frozenset({"A"}),
+        current="Inner",
+        hidden={"Other": "inside If (If.ifCondition.ifTrueActivities), out of scope here"},
+        enclosing="Loop",
+    )
+    assert expressions.problem("@activity('A').output", context) is None
+    assert expressions.problem("@activity('Other').output", context) == (
+        "at character 11: activity 'Other' is inside If (If.ifCondition.ifTrueActivities), out of scope"
+        " here: an activity reads only activities of its own container and, inside a container, those"
+        " before the container"
+    )
+    assert expressions.problem("@activity('Loop').output", context) == (
+        "at character 11: activity 'Loop' is the container this activity runs in: it has not ended, so"
+        " it has no output yet"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("plain", "String"),
+        ("day @{utcNow()}", "String"),
+        ("@equals(1, 2)", "Bool"),
+        ("@pipeline().parameters.tables", "Array"),
+        ("@variables('seen')", "Array"),
+        ("@json('[1]')", None),
+        ("@concat(", None),
+    ],
+)
+def test_result_type_is_known_where_the_resolver_knows_it(text: str, kind: str | None) -> None:
+    context = expressions.Context(parameters={"tables": "Array"}, variables={"seen": "Array"})
+    known = expressions.result_type(text, context)
+    assert (known[0] if known else None) == kind

@@ -144,3 +144,25 @@ def test_the_plan_command_prints_the_graph_of_what_the_stack_sends(
     assert '  a0 -->|"Completed"| a1\n' in capsys.readouterr().out
     assert plan.main(["--config-file", stack, "--stack", "g", "--graph", "nope"]) == 2
     assert "no pipeline 'nope'; the stack has: process-data" in capsys.readouterr().err
+
+
+def test_the_committed_dev_plan_draws_the_foreach_and_if_containers() -> None:
+    """The committed plan's process-tables pipeline, as the component renders its containers."""
+    import json
+
+    data = json.loads((Path(__file__).resolve().parent.parent / "plans" / "dev.json").read_text())
+    group = graph.pipelines(data)["process-tables"]
+    assert graph.render_text("process-tables", group) == (
+        "pipeline process-tables\n"
+        "  For Each Table [ForEach]\n"
+        "    activities:\n"
+        "      Process Table [DatabricksNotebook]\n"
+        "      Record Table [AppendVariable]  <- Process Table\n"
+        "  Check Tables [DatabricksNotebook]  <- For Each Table\n"
+        "  All Tables Written [IfCondition]  <- Check Tables\n"
+        "    ifFalseActivities:\n"
+        "      Report Missing Tables [Fail]\n"
+    )
+    mermaid = graph.render_mermaid("process-tables", group)
+    assert 'subgraph a0 ["For Each Table [ForEach]"]' in mermaid
+    assert "a0_0_0 --> a0_0_1" in mermaid

@@ -243,6 +243,8 @@ def test_an_activity_runs_one_thing() -> None:
     both = {"name": "a", "notebook": "notebooks/process_data.py", "notebookPath": "/Shared/x"}
     assert [str(p) for p in validation.problems(NotebookActivity, both)] == [
         "expected exactly one of notebook (a local file), notebookPath, job or jobId"
+        " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline,"
+        " wait, fail)"
     ]
 
 
@@ -510,7 +512,8 @@ def test_component_refuses_activities_that_cannot_form_a_pipeline() -> None:
         NotebookPipeline("p", bad)
     assert [str(p) for p in caught.value.problems] == [
         "spec.activities[1].dependsOn[0].conditions: expected a list of at least one condition, got a list []",
-        "spec.activities[2]: expected exactly one of notebook (a local file), notebookPath, job or jobId",
+        "spec.activities[2]: expected exactly one of notebook (a local file), notebookPath, job or jobId"
+        " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline, wait, fail)",
     ]
     fixed = args(
         activities=[
@@ -653,6 +656,7 @@ CONFIG_KEYS = {
         "concurrency",
         "parameters",
         "activities",
+        "variables",
         "schedule",
         "tumblingWindow",
         "storageEvent",
@@ -674,7 +678,22 @@ CONFIG_KEYS = {
         "secureOutput",
         "userProperties",
         "dependsOn",
+        "setVariable",
+        "appendVariable",
+        "forEach",
+        "ifCondition",
+        "executePipeline",
+        "wait",
+        "fail",
     ],
+    "ForEachSpec": ["items", "isSequential", "batchCount", "activities"],
+    "IfConditionSpec": ["expression", "ifTrueActivities", "ifFalseActivities"],
+    "ExecutePipelineSpec": ["pipeline", "waitOnCompletion", "parameters"],
+    "SetVariableSpec": ["variable", "value"],
+    "AppendVariableSpec": ["variable", "value"],
+    "WaitSpec": ["waitTimeInSeconds"],
+    "FailSpec": ["message", "errorCode"],
+    "PipelineVariable": ["type", "default"],
     "JobSpec": ["notebook", "notebookPath", "parameters", "compute", "maxConcurrentRuns", "timeoutSeconds"],
     "Dependency": ["activity", "conditions"],
     "Library": ["jar", "egg", "whl", "pypi", "cran", "maven"],
@@ -733,3 +752,309 @@ def test_components_are_usable_from_other_languages() -> None:
     ]
     assert list(trigger_component.outputs) == ["trigger", "zonedTrigger", "triggerId", "activated"]
     assert all(p.description for c in components.values() for p in [*c.inputs.values(), *c.outputs.values()])
+
+
+# ---------------------------------------------------------------- control flow and variables
+
+NB = {"notebookPath": "/Shared/x"}
+
+
+def spec_problems(**spec: Any) -> list[str]:
+    """The problems of one pipeline spec (paths relative to it)."""
+    document = {"name": "p", "activities": [{"name": "A", **NB}], **spec}
+    return [str(p) for p in validation.problems(PipelineSpec, document)]
+
+
+LOOP = {
+    "name": "Loop",
+    "forEach": {"items": "@pipeline().parameters.tables", "activities": [{"name": "Inner", **NB}]},
+}
+TABLES = {"tables": {"type": "Array", "default": ["a", "b"]}}
+
+
+def test_every_control_activity_renders_its_type_properties_and_passes_the_contract(render: Render) -> None:
+    from tools import contract
+
+    p = pipeline(
+        parameters={**TABLES, "go": {"type": "Bool", "default": True}},
+        variables={"seen": {"type": "Array", "default": []}, "state": {"type": "String"}},
+        activities=[
+            {
+                "name": "Loop",
+                "forEach": {
+                    "items": "@pipeline().parameters.tables",
+                    "isSequential": True,
+                    "activities": [
+                        {"name": "Run", **NB, "baseParameters": {"table": "@item()"}},
+                        {
+                            "name": "Note",
+                            "dependsOn": [{"activity": "Run"}],
+                            "appendVariable": {"variable": "seen", "value": "@item()"},
+                        },
+                    ],
+                },
+            },
+            {
+                "name": "Set",
+                "dependsOn": [{"activity": "Loop"}],
+                "setVariable": {"variable": "state", "value": "done"},
+                "secureOutput": True,
+            },
+            {
+                "name": "Branch",
+                "dependsOn": [{"activity": "Set"}],
+                "ifCondition": {
+                    "expression": "@pipeline().parameters.go",
+                    "ifTrueActivities": [{"name": "Pause", "wait": {"waitTimeInSeconds": 30}}],
+                    "ifFalseActivities": [{"name": "Stop", "fail": {"message": "no", "errorCode": "E1"}}],
+                },
+            },
+        ],
+    )
+    result = render(base(pipelines=[p]))
+    inputs = result.one(PIPELINE).inputs
+    assert inputs["variables"] == {"seen": {"type": "Array", "defaultValue": []}, "state": {"type": "String"}}
+    loop, set_, branch = inputs["activities"]
+    assert loop["type"] == "ForEach" and loop["isSequential"] is True
+    assert loop["items"] == {"type": "Expression", "value": "@pipeline().parameters.tables"}
+    assert [a["type"] for a in loop["activities"]] == ["DatabricksNotebook", "AppendVariable"]
+    assert loop["activities"][1] | {} == {
+        "name": "Note",
+        "type": "AppendVariable",
+        "variableName": "seen",
+        "value": "@item()",
+        "dependsOn": [{"activity": "Run", "dependencyConditions": ["Succeeded"]}],
+    }
+    assert "policy" not in loop
+    assert set_ == {
+        "name": "Set",
+        "type": "SetVariable",
+        "variableName": "state",
+        "value": "done",
+        "policy": {"secureOutput": True},
+        "dependsOn": [{"activity": "Loop", "dependencyConditions": ["Succeeded"]}],
+    }
+    assert branch["expression"] == {"type": "Expression", "value": "@pipeline().parameters.go"}
+    assert branch["ifTrueActivities"] == [{"name": "Pause", "type": "Wait", "waitTimeInSeconds": 30}]
+    assert branch["ifFalseActivities"] == [
+        {"name": "Stop", "type": "Fail", "message": "no", "errorCode": "E1"}
+    ]
+    assert contract.check_resource(PIPELINE, inputs) == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        (
+            {
+                "activities": [
+                    {"name": "A", **NB},
+                    {**LOOP, "forEach": {**LOOP["forEach"], "activities": [{"name": "A", **NB}]}},
+                ]
+            },
+            "activities[1].forEach.activities[0].name: duplicate of activities[0].name 'A'",
+        ),
+        (
+            {
+                "parameters": TABLES,
+                "activities": [{"name": "A", **NB, "dependsOn": [{"activity": "Inner"}]}, LOOP],
+            },
+            "activities[0].dependsOn[0].activity: expected another activity of this pipeline (A, Loop), got"
+            " 'Inner' (an activity depends only on activities of its own container)",
+        ),
+        (
+            {"activities": [{"name": "A", **NB, "baseParameters": {"t": "@item()"}}]},
+            "activities[0].baseParameters.t: at character 2: item() is the current item of a ForEach activity:"
+            " it is available only in the activities inside one",
+        ),
+        (
+            {
+                "parameters": TABLES,
+                "activities": [
+                    LOOP,
+                    {
+                        "name": "After",
+                        **NB,
+                        "dependsOn": [{"activity": "Loop"}],
+                        "baseParameters": {"x": "@activity('Inner').output"},
+                    },
+                ],
+            },
+            "activities[1].baseParameters.x: at character 11: activity 'Inner' is inside Loop"
+            " (Loop.forEach.activities), out of scope here: an activity reads only activities of its own"
+            " container and, inside a container, those before the container",
+        ),
+        (
+            {"activities": [{"name": "S", "setVariable": {"variable": "nope", "value": "x"}}]},
+            "activities[0].setVariable.variable: no variable 'nope' is declared in variables; none are declared here",
+        ),
+        (
+            {
+                "variables": {"v": {"type": "String"}},
+                "activities": [{"name": "S", "appendVariable": {"variable": "v", "value": "x"}}],
+            },
+            "activities[0].appendVariable.variable: appendVariable appends only to an Array variable, 'v' is String",
+        ),
+        (
+            {
+                "variables": {"v": {"type": "Bool"}},
+                "activities": [{"name": "S", "setVariable": {"variable": "v", "value": "@concat('a', 'b')"}}],
+            },
+            "activities[0].setVariable.value: expected a Bool value for variable 'v', got concat(), which returns a String",
+        ),
+        (
+            {
+                "parameters": {"t": {"type": "String"}},
+                "activities": [
+                    {
+                        "name": "L",
+                        "forEach": {"items": "@pipeline().parameters.t", "activities": [{"name": "I", **NB}]},
+                    }
+                ],
+            },
+            "activities[0].forEach.items: expected an expression that returns an array, got pipeline parameter 't' (String)",
+        ),
+        (
+            {"activities": [{"name": "B", "ifCondition": {"expression": "@concat('a', 'b')"}}]},
+            "activities[0].ifCondition.expression: expected an expression that returns true or false, got concat(), which returns a String",
+        ),
+        (
+            {
+                "parameters": TABLES,
+                "activities": [
+                    {
+                        **LOOP,
+                        "forEach": {
+                            **LOOP["forEach"],
+                            "activities": [{"name": "B", "ifCondition": {"expression": "@true"}}],
+                        },
+                    }
+                ],
+            },
+            "activities[0].forEach.activities[0].ifCondition: activities that hold activities (ForEach,"
+            " IfCondition) can't be nested inside another one: Data Factory nests one level deep (Learn,"
+            " Nested activities); call a pipeline that holds it with executePipeline",
+        ),
+        (
+            {
+                "variables": {"v": {"type": "String"}},
+                "parameters": TABLES,
+                "activities": [
+                    {
+                        **LOOP,
+                        "forEach": {
+                            **LOOP["forEach"],
+                            "activities": [{"name": "S", "setVariable": {"variable": "v", "value": "x"}}],
+                        },
+                    }
+                ],
+            },
+            "activities[0].forEach.activities[0].setVariable: SetVariable can't be used inside a ForEach that"
+            " runs in parallel: variables are global to the pipeline (Learn, ForEach activity, Limitations);"
+            " set isSequential: true, use appendVariable, or call a pipeline with executePipeline",
+        ),
+        (
+            {
+                "parameters": TABLES,
+                "activities": [
+                    {**LOOP, "forEach": {**LOOP["forEach"], "isSequential": True, "batchCount": 5}}
+                ],
+            },
+            "activities[0].forEach.batchCount: applies only to a parallel ForEach (isSequential false)",
+        ),
+        (
+            {
+                "parameters": TABLES,
+                "activities": [{**LOOP, "forEach": {**LOOP["forEach"], "batchCount": 51}}],
+            },
+            "activities[0].forEach.batchCount: expected an integer from 1 to 50, got 51",
+        ),
+        (
+            {"activities": [{"name": "W", "wait": {"waitTimeInSeconds": 5}, "timeout": "0.00:10:00"}]},
+            "activities[0].timeout: a wait activity has no such policy setting in Data Factory",
+        ),
+        (
+            {"activities": [{"name": "E", "executePipeline": {"pipeline": "other"}, "secureOutput": True}]},
+            "activities[0].secureOutput: a executePipeline activity has no such policy setting in Data Factory"
+            " (it takes only secureInput)",
+        ),
+        (
+            {
+                "activities": [
+                    {"name": "F", "fail": {"message": "m", "errorCode": "c"}, "baseParameters": {"a": "b"}}
+                ]
+            },
+            "activities[0].baseParameters: applies only to Databricks activities, not a fail activity",
+        ),
+        (
+            {"variables": {"v": {"type": "Bool", "default": "yes"}}},
+            "variables.v.default: expected true or false (Bool variable), got 'yes'",
+        ),
+    ],
+)
+def test_control_flow_rules_refuse_their_mistake_with_its_key_path(
+    spec: dict[str, Any], problem: str
+) -> None:
+    assert problem in spec_problems(**spec)
+
+
+def test_an_inner_activity_reads_what_precedes_its_container_and_its_own() -> None:
+    found = spec_problems(
+        parameters=TABLES,
+        activities=[
+            {"name": "A", **NB},
+            {
+                "name": "Loop",
+                "dependsOn": [{"activity": "A"}],
+                "forEach": {
+                    "items": "@pipeline().parameters.tables",
+                    "activities": [
+                        {"name": "I1", **NB, "baseParameters": {"a": "@activity('A').output.runOutput"}},
+                        {
+                            "name": "I2",
+                            **NB,
+                            "dependsOn": [{"activity": "I1"}],
+                            "baseParameters": {
+                                "a": "@activity('I1').output.runOutput",
+                                "l": "@activity('Loop').output",
+                            },
+                        },
+                    ],
+                },
+            },
+        ],
+    )
+    assert found == [
+        "activities[1].forEach.activities[1].baseParameters.l: at character 11: activity 'Loop' is the"
+        " container this activity runs in: it has not ended, so it has no output yet"
+    ]
+
+
+def test_a_stack_calls_only_its_own_pipelines_with_their_parameters() -> None:
+    from components import platform
+
+    callee = {"name": "child", "parameters": {"n": {"type": "Int"}}, "activities": [{"name": "C", **NB}]}
+
+    def caller(**call: Any) -> dict[str, Any]:
+        return {"name": "parent", "activities": [{"name": "Call", "executePipeline": call}]}
+
+    def found(*pipelines: dict[str, Any]) -> list[str]:
+        document = base(pipelines=list(pipelines))
+        return [str(p) for p in platform.problems(document, "adf-databricks", "test")]
+
+    assert found(callee, caller(pipeline="child", parameters={"n": 3})) == []
+    assert found(callee, caller(pipeline="kid")) == [
+        "pipelines[1].activities[0].executePipeline.pipeline: expected another pipeline of this stack (child), got 'kid'"
+    ]
+    assert found(callee, caller(pipeline="child", parameters={"m": 1, "n": "three"})) == [
+        "pipelines[1].activities[0].executePipeline.parameters.m: child declares no parameter 'm' (n)",
+        "pipelines[1].activities[0].executePipeline.parameters.n: expected an integer (Int parameter), got 'three'",
+    ]
+    assert found(callee, caller(pipeline="child", parameters={"n": "@concat('a', 'b')"})) == [
+        "pipelines[1].activities[0].executePipeline.parameters.n: expected a Int value (child's parameter),"
+        " got concat(), which returns a String"
+    ]
+    looped = {**callee, "activities": [{"name": "Back", "executePipeline": {"pipeline": "parent"}}]}
+    assert found(looped, caller(pipeline="child")) == [
+        "pipelines: pipelines call each other (executePipeline) in a cycle: child -> parent -> child"
+    ]

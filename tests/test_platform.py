@@ -641,3 +641,74 @@ def platform_problems(document: dict[str, Any]) -> list[validation.Problem]:
     from components import platform
 
     return platform.problems(document, "adf-databricks", "test")
+
+
+def test_activities_inside_containers_are_uploaded_and_get_their_jobs(render: Render) -> None:
+    """A local notebook and a job inside a ForEach or an If branch get what top-level ones get:
+    the uploaded copy with the `volume` widget, a created job run by id, the serverless linked
+    service for the job."""
+    p = pipeline(
+        parameters={"tables": {"type": "Array", "default": ["a"]}},
+        activities=[
+            {
+                "name": "Loop",
+                "forEach": {
+                    "items": "@pipeline().parameters.tables",
+                    "activities": [
+                        {
+                            "name": "Inner",
+                            "notebook": "notebooks/process_data.py",
+                            "baseParameters": {"t": "@item()"},
+                        }
+                    ],
+                },
+            },
+            {
+                "name": "Branch",
+                "dependsOn": [{"activity": "Loop"}],
+                "ifCondition": {
+                    "expression": "@true",
+                    "ifTrueActivities": [{"name": "Job", "job": {"notebook": "notebooks/process_data.py"}}],
+                },
+            },
+        ],
+    )
+    result = render(
+        base(auth={"mode": "msi", "accountId": "00000000-0000-0000-0000-000000000001"}, pipelines=[p])
+    )
+    loop, branch = result.one("azure-native:datafactory:Pipeline").inputs["activities"]
+    inner = loop["activities"][0]
+    assert inner["notebookPath"].endswith("/process_data")
+    assert set(inner["baseParameters"]) == {"volume", "t"}
+    (job_activity,) = branch["ifTrueActivities"]
+    assert job_activity["type"] == "DatabricksJob"
+    assert len(result.of_type("databricks:index/job:Job")) == 1
+    assert len(result.of_type("databricks:index/notebook:Notebook")) == 1
+    linked = {
+        r.inputs.get("linkedServiceName") for r in result.of_type("azure-native:datafactory:LinkedService")
+    }
+    assert "AzureDatabricksServerless" in linked  # detected from the nested job
+    assert job_activity["linkedServiceName"]["referenceName"] == "AzureDatabricksServerless"
+
+
+def test_a_nested_job_needs_the_account_in_msi_mode() -> None:
+    p = pipeline(
+        activities=[
+            {
+                "name": "B",
+                "ifCondition": {
+                    "expression": "@true",
+                    "ifFalseActivities": [{"name": "J", "job": {"notebookPath": "/Shared/x"}}],
+                },
+            }
+        ]
+    )
+    found = [
+        str(x) for x in platform.problems(base(auth={"mode": "msi"}, pipelines=[p]), "adf-databricks", "test")
+    ]
+    assert any(
+        f.startswith(
+            "auth.accountId: is required with auth.mode msi: pipelines[0].activities[0].ifCondition.ifFalseActivities[0].job"
+        )
+        for f in found
+    ), found

@@ -36,20 +36,25 @@ def test_committed_readme_reference_is_fresh() -> None:
     )
 
 
-def _key_paths(node: Any, path: str, defs: dict[str, Any]) -> list[str]:
-    """Every key a stack file may hold under `path`, in field order, read from schema/stack.json."""
+def _key_paths(node: Any, path: str, defs: dict[str, Any], above: tuple[str, ...] = ()) -> list[str]:
+    """Every key a stack file may hold under `path`, in field order, read from schema/stack.json;
+    a recursive type (a ForEach's activities are activities) is documented once, where it first
+    appears."""
     while "$ref" in node:  # config.<key> refers on to its type
+        if node["$ref"] in above:
+            return []
+        above = (*above, node["$ref"])
         node = defs[node["$ref"].split("/")[-1]]
     if "properties" in node:
         found: list[str] = []
         for key, prop in node["properties"].items():
             here = f"{path}.{key}" if path else key
-            found += [here, *_key_paths(prop, here, defs)]
+            found += [here, *_key_paths(prop, here, defs, above)]
         return found
     if isinstance(node.get("items"), dict):
-        return _key_paths(node["items"], f"{path}[]", defs)
+        return _key_paths(node["items"], f"{path}[]", defs, above)
     if isinstance(node.get("additionalProperties"), dict) and node["additionalProperties"]:
-        return _key_paths(node["additionalProperties"], f"{path}.<name>", defs)
+        return _key_paths(node["additionalProperties"], f"{path}.<name>", defs, above)
     return []
 
 

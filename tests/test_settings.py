@@ -81,7 +81,8 @@ def test_an_explicit_null_counts_as_absent_at_any_depth() -> None:
     acts = check(base(pipelines=[pipeline(activities=[activity(timeout=None)])]))["pipelines"][0][
         "activities"
     ]
-    assert acts[0].get("timeout") == "0.12:00:00"
+    # Absent: the pipeline sends the default (0.12:00:00) for a Databricks activity.
+    assert "timeout" not in acts[0]
 
 
 # ---------------------------------------------------------------- key paths
@@ -283,17 +284,23 @@ def _resolved(schema: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _schema_paths(schema: dict[str, Any], path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+def _schema_paths(
+    schema: dict[str, Any], path: tuple[Any, ...] = (), above: tuple[str, ...] = ()
+) -> list[tuple[tuple[Any, ...], Any]]:
     """Every key path of the configuration (a list's first item, a map's key "k"), with the
-    schema of its value."""
+    schema of its value; a recursive type (a ForEach's activities) is followed once."""
+    ref = schema.get("$ref")
+    if ref in above:
+        return []
+    above = (*above, ref) if ref else above
     schema = _resolved(schema)
     found = [(path, schema)] if path else []
     for key, sub in schema.get("properties", {}).items():
-        found += _schema_paths(sub, (*path, key))
+        found += _schema_paths(sub, (*path, key), above)
     if isinstance(schema.get("items"), dict):
-        found += _schema_paths(schema["items"], (*path, 0))
+        found += _schema_paths(schema["items"], (*path, 0), above)
     if isinstance(schema.get("additionalProperties"), dict):
-        found += _schema_paths(schema["additionalProperties"], (*path, "k"))
+        found += _schema_paths(schema["additionalProperties"], (*path, "k"), above)
     return found
 
 

@@ -42,6 +42,8 @@ class Section:
     description: str
     """The object type's own (its class docstring), not the key's that holds it."""
     depth: int
+    ref: str | None = None
+    """The `$defs` entry it is, if any."""
 
 
 def _resolve(node: Mapping[str, Any], defs: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -73,17 +75,28 @@ def sections(schema: Mapping[str, Any]) -> list[Section]:
     defs = schema.get("$defs", {})
     found: list[Section] = []
 
-    def walk(path: str, node: Mapping[str, Any], depth: int) -> None:
+    def walk(path: str, node: Mapping[str, Any], depth: int, above: tuple[str, ...]) -> None:
         resolved = _object(node, defs)
         assert resolved is not None
         own = defs[node["$ref"].split("/")[-1]] if "$ref" in node else node
-        found.append(Section(path, resolved, own.get("description", ""), depth))
+        found.append(Section(path, resolved, own.get("description", ""), depth, node.get("$ref")))
         for key, prop in resolved["properties"].items():
             for child, value in _children(_join(path, key), prop, defs):
-                walk(child, value, depth + 1)
+                ref = _resolve_ref(value)
+                # A recursive type (a ForEach's activities are activities) is shown once: its
+                # section above already lists its keys.
+                if ref is None or ref not in above:
+                    walk(child, value, depth + 1, (*above, *([ref] if ref else [])))
 
-    walk("", schema, 0)
+    walk("", schema, 0, ())
     return found
+
+
+def _resolve_ref(node: Mapping[str, Any]) -> str | None:
+    """The `$ref` a subschema or its items name, if any."""
+    items = node.get("items")
+    ref = node.get("$ref") or (items.get("$ref") if isinstance(items, Mapping) else None)
+    return ref if isinstance(ref, str) else None
 
 
 def _join(path: str, key: str) -> str:
@@ -210,7 +223,13 @@ def render(schema: Mapping[str, Any] | None = None) -> str:
     schema = config_schema() if schema is None else schema
     defs = schema.get("$defs", {})
     lines = [BEGIN]
-    for section in sections(schema):
+    found = sections(schema)
+    shown = {s.path for s in found}
+    first: dict[str, str] = {}
+    for s in found:
+        if s.ref:
+            first.setdefault(s.ref, s.path)
+    for section in found:
         lines += ["", f"{'###' if section.depth < 2 else '####'} {heading(section)}", ""]
         if section.description:
             lines += [escape(section.description), ""]
@@ -218,7 +237,14 @@ def render(schema: Mapping[str, Any] | None = None) -> str:
         required = section.schema.get("required", [])
         for key, prop in section.schema["properties"].items():
             path = _join(section.path, key)
-            child = next((anchor(f"`{p}`") for p, _ in _children(path, prop, defs)), None)
+            # A recursive type's key links to the section its type has above.
+            child = next(
+                (
+                    anchor(f"`{p if p in shown else first.get(_resolve_ref(value) or '', p)}`")
+                    for p, value in _children(path, prop, defs)
+                ),
+                None,
+            )
             row = [
                 _code(path),
                 _kind(prop, defs, child),
