@@ -11,6 +11,13 @@ from components.settings import from_pulumi_config
 # Freezing them keeps the cyclic GC from re-scanning them in every full collection while
 # resources are declared: about a third of the cost of each added pipeline (BENCHMARKS.md).
 gc.freeze()
+# What the program declares lives as long as the program too, so a full collection, which
+# re-scans all of it, finds almost nothing while costing more with every pipeline (the
+# cost per pipeline grew by half from 200 to 1,000 pipelines). The young generations, where
+# the SDK's short-lived cyclic garbage dies, are still collected as usual: peak memory stays
+# that of the default thresholds (BENCHMARKS.md).
+young, middle, _ = gc.get_threshold()
+gc.set_threshold(young, middle, 1000)
 
 settings = from_pulumi_config()
 platform = AdfDatabricks(settings.project, settings.args)

@@ -374,14 +374,17 @@ _DATABRICKS_ONLY = ("baseParameters", "libraries", "jobParameters")
 
 def control_kind(activity: Mapping[str, Any]) -> str | None:
     """The control activity's key (camelCase) the activity runs, in a document or in args."""
-    for key in CONTROL:
-        if key in activity or camel_to_snake(key) in activity:
+    for key, snake in _CONTROL_FORMS:
+        if key in activity or snake in activity:
             return key
     return None
 
 
 def camel_to_snake(key: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in key)
+
+
+_CONTROL_FORMS = tuple((key, camel_to_snake(key)) for key in CONTROL)
 
 
 @checks(NotebookActivity, *CONTROL, *_POLICY, *_DATABRICKS_ONLY)
@@ -402,17 +405,23 @@ def _control_keys(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
 def inner_lists(activity: Mapping[str, Any]) -> Iterator[tuple[str, list[Any]]]:
     """The activity lists a container holds, with their paths relative to it
     (`forEach.activities`), in a document (camelCase) or in args (snake_case)."""
+    for kind, snake_kind, lists in _INNER_LISTS:
+        spec = activity.get(kind, activity.get(snake_kind))
+        if not isinstance(spec, Mapping):
+            continue
+        for key, snake_key in lists:
+            inner = spec.get(key, spec.get(snake_key))
+            if isinstance(inner, list):
+                yield f"{kind}.{key}", inner
+
+
+_INNER_LISTS = tuple(
+    (kind, camel_to_snake(kind), tuple((key, camel_to_snake(key)) for key in lists))
     for kind, lists in (
         ("forEach", ("activities",)),
         ("ifCondition", ("ifTrueActivities", "ifFalseActivities")),
-    ):
-        spec = activity.get(kind, activity.get(camel_to_snake(kind)))
-        if not isinstance(spec, Mapping):
-            continue
-        for key in lists:
-            inner = spec.get(key, spec.get(camel_to_snake(key)))
-            if isinstance(inner, list):
-                yield f"{kind}.{key}", inner
+    )
+)
 
 
 def walk(

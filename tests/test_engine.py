@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,3 +37,31 @@ def test_a_run_waiting_for_an_output_that_never_resolves_times_out(
         )
     # The engine is usable again afterwards.
     assert run_program(tmp_path, "import pulumi\npulumi.export('x', 1)\n").outputs == {"x": 1}
+
+
+def test_the_program_defers_full_collections_and_the_engine_restores_the_collector(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """__main__.py freezes the imported SDKs and defers full collections while resources are
+    declared (BENCHMARKS.md); the engine puts the collector back for the next run in this
+    process."""
+    import gc
+
+    from tests.conftest import BASE, cli_config
+
+    seen: list[tuple[tuple[int, int, int], int]] = []
+    new_resource = engine.PlanMocks.new_resource
+
+    def observed(self: engine.PlanMocks, args: Any) -> Any:
+        seen.append((gc.get_threshold(), gc.get_freeze_count()))
+        return new_resource(self, args)
+
+    monkeypatch.setattr(engine.PlanMocks, "new_resource", observed)
+    before = gc.get_threshold()
+    engine.run(cli_config(BASE), "test", preview=True)
+    assert seen
+    young, middle, _ = before
+    assert {threshold for threshold, _ in seen} == {(young, middle, 1000)}
+    assert all(frozen > 0 for _, frozen in seen)
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0

@@ -865,6 +865,7 @@ def run(
     program fails.
     """
     result = result if result is not None else Result()
+    thresholds = gc.get_threshold()
     loop = asyncio.new_event_loop()
     # The SDK calls the monitor from executor threads; one thread is enough for an
     # in-process monitor, and several only contend for the GIL (about 10% slower).
@@ -895,9 +896,11 @@ def run(
         lifecycle.use(None)
         loop.close()
         asyncio.set_event_loop(None)
-        # The program freezes the GC's view of its heap (gc.freeze in __main__.py); undo
-        # that so this process's next run can collect what this one left behind.
+        # The program freezes the GC's view of its heap and defers full collections
+        # (__main__.py); undo both so this process's next run can collect what this one
+        # left behind.
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
     return result
 
 
