@@ -239,12 +239,14 @@ class Dependency(TypedDict):
         replace=True,
         oneOf=[{"type": "integer", "minimum": 1}, {"type": "string", "pattern": JOB_ID}],
     ),
+    # Jobs API 2.2, JobSettings.name: "The maximum length is 4096 bytes in UTF-8 encoding."
+    job_name=rule("a job's name in the workspace", minLength=1, maxLength=4096),
     job_parameters=rule("a map of strings"),
 )
 class NotebookActivity(TypedDict):
     """A Databricks Notebook activity with every setting of the Learn module's table, or a
     Databricks Job activity with the same activity settings. It runs exactly one of notebook or
-    notebookPath (a Notebook activity), job or jobId (a Job activity)."""
+    notebookPath (a Notebook activity), job, jobId or jobName (a Job activity)."""
 
     name: str
     """Unique in the pipeline, at most 55 characters."""
@@ -263,8 +265,14 @@ class NotebookActivity(TypedDict):
     DatabricksJob activity; NotebookPipeline itself runs existing jobs (jobId)."""
     job_id: NotRequired[Any]
     """Id of an existing Databricks job to run with a DatabricksJob activity."""
+    job_name: NotRequired[str]
+    """Name of an existing Databricks job to run with a DatabricksJob activity, such as one a
+    Databricks Asset Bundle deploys: AdfDatabricks looks its id up in the workspace at deploy
+    time, so the job must exist first (`databricks bundle deploy` before `pulumi up`), and its
+    name should be unique in the workspace (the lookup takes the first job of the name). The identity ADF runs as needs Can Manage Run on it, granted where
+    the job is defined (README, "Jobs a bundle deploys"). NotebookPipeline itself takes jobId."""
     job_parameters: NotRequired[dict[str, pulumi.Input[str]]]
-    """Values for the job's parameters (job or jobId); ADF expressions allowed, checked before
+    """Values for the job's parameters (job, jobId or jobName); ADF expressions allowed, checked before
     deploy (README, "Expressions, checked at preview"). With job, each must be one of
     job.parameters."""
     base_parameters: NotRequired[dict[str, pulumi.Input[str]]]
@@ -304,7 +312,7 @@ class NotebookActivity(TypedDict):
     """Fail the run with a message (a Fail activity)."""
 
 
-RUNS = ("notebook", "notebookPath", "job", "jobId")
+RUNS = ("notebook", "notebookPath", "job", "jobId", "jobName")
 """What an activity runs: exactly one of these keys."""
 
 CONTROL = ("setVariable", "appendVariable", "forEach", "ifCondition", "executePipeline", "wait", "fail")
@@ -321,7 +329,7 @@ def _runs_one_thing(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield (
             "",
             (
-                "expected exactly one of notebook (a local file), notebookPath, job or jobId"
+                "expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
                 f" (or a control activity: {', '.join(CONTROL)})"
             ),
         )
@@ -340,11 +348,15 @@ _NOT_FOR_JOBS = {
 }
 
 
-@checks(NotebookActivity, "job", "jobId", "jobParameters", *_NOT_FOR_JOBS)
+_JOBS = ("job", "jobId", "jobName")
+"""The keys of a DatabricksJob activity's job."""
+
+
+@checks(NotebookActivity, *_JOBS, "jobParameters", *_NOT_FOR_JOBS)
 def _job_keys(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    if "job" not in activity and "jobId" not in activity:
+    if not any(key in activity for key in _JOBS):
         if "jobParameters" in activity:
-            yield "jobParameters", "applies only with job or jobId"
+            yield "jobParameters", "applies only with job, jobId or jobName"
         return
     for key, reason in _NOT_FOR_JOBS.items():
         if key in activity:
@@ -495,7 +507,7 @@ def _nested_container(activity: Mapping[str, Any], path: str) -> Iterator[tuple[
 def runs_a_job(activity: Mapping[str, Any]) -> bool:
     """The activity (as args, in snake case) is a DatabricksJob activity: one the stack creates a
     job for, or one that runs an existing job."""
-    return "job" in activity or "job_id" in activity
+    return "job" in activity or "job_id" in activity or "job_name" in activity
 
 
 class PipelineParameter(TypedDict):
@@ -959,6 +971,12 @@ def _runs_what_exists(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
                 f"spec.{path}.job",
                 "expected jobId instead: NotebookPipeline runs jobs that exist (AdfDatabricks creates"
                 " them from job)",
+            )
+        if "jobName" in activity:
+            yield (
+                f"spec.{path}.jobName",
+                "expected jobId instead: NotebookPipeline has no workspace to look a job up in by name"
+                " (AdfDatabricks resolves jobName)",
             )
         elif "jobId" in activity and "jobLinkedServiceName" not in args:
             yield "jobLinkedServiceName", f"is required: spec.{path} runs a Databricks job"

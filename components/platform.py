@@ -15,6 +15,7 @@ import pulumi
 import pulumi_azure as azure
 import pulumi_azure_native.authorization as authorization
 import pulumi_azure_native.resources as resources
+import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
 from . import expressions, outputs, validation
@@ -565,6 +566,7 @@ class AdfDatabricks(pulumi.ComponentResource):
         # A job names the identity it runs as once the deployer may (RunIdentity.job_run_as).
         job_run_as = run_identity.job_run_as if mode is not AuthMode.TOKEN else None
         self._jobs: dict[str, NotebookJob] = {}
+        self._named_jobs: dict[str, pulumi.Output[str]] = {}
         self._pipelines: dict[str, NotebookPipeline] = {}
         self._triggers: dict[str, ScheduleTrigger] = {}
         self._windows: dict[str, TumblingWindowTrigger] = {}
@@ -631,6 +633,10 @@ class AdfDatabricks(pulumi.ComponentResource):
                     if job.permissions is not None:
                         run_grants.append(job.permissions)
                     act = {k: v for k, v in act.items() if k != "job"} | {"job_id": job.job_id}
+                if "job_name" in act:
+                    act = {k: v for k, v in act.items() if k != "job_name"} | {
+                        "job_id": self._job_named(act["job_name"])
+                    }
                 if "execute_pipeline" in act:
                     callee = self._pipelines[act["execute_pipeline"]["pipeline"]]
                     act = {
@@ -725,6 +731,20 @@ class AdfDatabricks(pulumi.ComponentResource):
         self.log_analytics_workspace_id = self._monitoring.workspace_id if self._monitoring else None
         self.failed_runs_query = self._monitoring.failed_runs_query if self._monitoring else None
         outputs.register(self)
+
+    def _job_named(self, job_name: str) -> pulumi.Output[str]:
+        """The id of the workspace's job of this name (one a bundle deploys), looked up at deploy
+        time through the workspace's provider; once per name."""
+        if job_name not in self._named_jobs:
+            # The databricks_job data source (terraform-provider-databricks jobs/data_job.go)
+            # lists the workspace's jobs and takes the first of that name, or fails the deploy
+            # with "no job found with specified name or id".
+            found = databricks.get_job_output(
+                job_name=job_name,
+                opts=pulumi.InvokeOutputOptions(parent=self, provider=self._workspace.provider),
+            )
+            self._named_jobs[job_name] = found.job_id
+        return self._named_jobs[job_name]
 
     # Python-only access to the children (the package schema has the outputs above).
 

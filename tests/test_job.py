@@ -196,6 +196,77 @@ def test_an_existing_job_alone_gets_the_serverless_linked_service(render: Render
     )
 
 
+def test_a_job_a_bundle_deploys_is_found_by_name_once_and_run_by_its_id(render: Render) -> None:
+    """jobName: the workspace's provider looks the job up (databricks_job data source) once per
+    name, however many activities run it, nested ones included; each activity runs it by id on
+    the serverless linked service, and the stack creates and grants nothing on a job it does
+    not own (a Permissions resource would replace the bundle's own grants and owner)."""
+    by_name = {
+        "name": "Bundle",
+        "jobName": "[prod] nightly etl",
+        "jobParameters": {"day": "@pipeline().RunId"},
+    }
+    loop = {
+        "name": "Each",
+        "forEach": {
+            "items": "@createArray(1, 2)",
+            "activities": [{"name": "Again", "jobName": "[prod] nightly etl"}],
+        },
+    }
+    result = render(base(pipelines=[pipeline(activities=[by_name, loop])]))
+    lookups = [i for i in result.invokes if i.token == "databricks:index/getJob:getJob"]
+    assert [i.args["jobName"] for i in lookups] == ["[prod] nightly etl"]
+    workspace_provider = result.one("pulumi:providers:databricks").urn
+    assert lookups[0].provider == workspace_provider
+    outer, each = result.one(PIPELINE).inputs["activities"]
+    inner = each["activities"][0]
+    assert outer["type"] == inner["type"] == "DatabricksJob"
+    assert outer["jobId"] == inner["jobId"]
+    assert outer["jobId"].isdigit()
+    assert outer["jobParameters"] == {"day": "@pipeline().RunId"}
+    assert outer["linkedServiceName"]["referenceName"] == "AzureDatabricksServerless"
+    assert result.of_type(JOB) == []
+    assert not [r for r in result.of_type(PERMISSIONS) if "jobId" in r.inputs]
+
+
+@pytest.mark.parametrize(
+    ("activity_", "problem"),
+    [
+        ({"name": "a", "jobName": ""}, "jobName: expected a job's name in the workspace, got ''"),
+        (
+            {"name": "a", "jobName": "etl", "jobId": 7},
+            "expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
+            " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline,"
+            " wait, fail)",
+        ),
+        (
+            {"name": "a", "jobName": "etl", "baseParameters": {"x": "1"}},
+            "baseParameters: applies only to notebook activities: a job activity passes jobParameters,"
+            " which Databricks hands the job's notebook as widget values",
+        ),
+    ],
+)
+def test_a_job_by_name_is_refused_where_it_cannot_run(activity_: dict[str, Any], problem: str) -> None:
+    from components.pipeline import NotebookActivity
+
+    assert [str(p) for p in validation.problems(NotebookActivity, activity_)] == [problem]
+
+
+def test_job_parameters_go_with_a_job_by_name_too() -> None:
+    from components.pipeline import NotebookActivity
+
+    assert (
+        validation.problems(NotebookActivity, {"name": "a", "jobName": "etl", "jobParameters": {"x": "1"}})
+        == []
+    )
+    assert [
+        str(p)
+        for p in validation.problems(
+            NotebookActivity, {"name": "a", "notebookPath": "/a", "jobParameters": {}}
+        )
+    ] == ["jobParameters: applies only with job, jobId or jobName"]
+
+
 def test_token_mode_job_runs_as_the_deployer_who_creates_it(render: Render) -> None:
     """In mode token Data Factory authenticates as the deployer, who owns the jobs it creates
     and whom a job runs as when run_as is unset: nothing to grant (a lower level for the owner
@@ -403,14 +474,14 @@ JOB_OF = dict(JOB_ACTIVITY["job"])
         (
             {"jobId": 42},
             [
-                f"{AT}: expected exactly one of notebook (a local file), notebookPath, job or jobId"
+                f"{AT}: expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
                 " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline, wait, fail)"
             ],
         ),
         (
             {"notebookPath": "/Shared/x"},
             [
-                f"{AT}: expected exactly one of notebook (a local file), notebookPath, job or jobId"
+                f"{AT}: expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
                 " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline, wait, fail)"
             ],
         ),
@@ -437,7 +508,7 @@ JOB_OF = dict(JOB_ACTIVITY["job"])
         ),
         (
             {"job": None, "notebookPath": "/Shared/x"},
-            [f"{AT}.jobParameters: applies only with job or jobId"],
+            [f"{AT}.jobParameters: applies only with job, jobId or jobName"],
         ),
         (
             {"baseParameters": {"folder": "x"}},
@@ -542,6 +613,7 @@ def test_notebook_pipeline_runs_only_jobs_that_exist_through_a_job_linked_servic
         "activities": [
             {"name": "Make", "job": {"notebook_path": "/Shared/a"}},
             {"name": "Run", "job_id": 7},
+            {"name": "Named", "job_name": "etl"},
         ],
     }
     with pytest.raises(validation.InvalidArgs) as caught:
@@ -551,6 +623,8 @@ def test_notebook_pipeline_runs_only_jobs_that_exist_through_a_job_linked_servic
     assert [str(p) for p in caught.value.problems] == [
         "spec.activities[0].job: expected jobId instead: NotebookPipeline runs jobs that exist (AdfDatabricks"
         " creates them from job)",
+        "spec.activities[2].jobName: expected jobId instead: NotebookPipeline has no workspace to look a job"
+        " up in by name (AdfDatabricks resolves jobName)",
         "jobLinkedServiceName: is required: spec.activities[1] runs a Databricks job",
     ]
 

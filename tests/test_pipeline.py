@@ -242,7 +242,7 @@ def test_notebook_languages(notebook: str, ok: bool, tmp_path: Path, monkeypatch
 def test_an_activity_runs_one_thing() -> None:
     both = {"name": "a", "notebook": "notebooks/process_data.py", "notebookPath": "/Shared/x"}
     assert [str(p) for p in validation.problems(NotebookActivity, both)] == [
-        "expected exactly one of notebook (a local file), notebookPath, job or jobId"
+        "expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
         " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline,"
         " wait, fail)"
     ]
@@ -512,7 +512,7 @@ def test_component_refuses_activities_that_cannot_form_a_pipeline() -> None:
         NotebookPipeline("p", bad)
     assert [str(p) for p in caught.value.problems] == [
         "spec.activities[1].dependsOn[0].conditions: expected a list of at least one condition, got a list []",
-        "spec.activities[2]: expected exactly one of notebook (a local file), notebookPath, job or jobId"
+        "spec.activities[2]: expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
         " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline, wait, fail)",
     ]
     fixed = args(
@@ -668,6 +668,7 @@ CONFIG_KEYS = {
         "notebookPath",
         "job",
         "jobId",
+        "jobName",
         "jobParameters",
         "baseParameters",
         "libraries",

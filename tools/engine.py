@@ -400,6 +400,12 @@ class _ClientConfigMocks(mocks.Mocks):
                 "externalId": self.client_config["objectId"],
                 "workspaceUrl": f"https://{WORKSPACE_HOST}",
             }
+        if args.token == "databricks:index/getJob:getJob":
+            # A job that exists in the workspace (one a bundle deployed), found by its name: an id
+            # of digits, as Databricks gives, the same for the same name in every run.
+            name = args.args["jobName"]
+            job_id = str(int(hashlib.sha256(name.encode()).hexdigest()[:12], 16))
+            return {"id": job_id, "jobId": job_id, "jobName": name, "name": name}
         raise NotImplementedError(f"no mock for invoke {args.token}")
 
 
