@@ -403,14 +403,14 @@ JOB_OF = dict(JOB_ACTIVITY["job"])
         (
             {"jobId": 42},
             [
-                f"{AT}: expected exactly one of notebook (a local file), notebookPath, job or jobId"
+                f"{AT}: expected exactly one of notebook (a local file), notebookPath, python, jar, job or jobId"
                 " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline, wait, fail)"
             ],
         ),
         (
             {"notebookPath": "/Shared/x"},
             [
-                f"{AT}: expected exactly one of notebook (a local file), notebookPath, job or jobId"
+                f"{AT}: expected exactly one of notebook (a local file), notebookPath, python, jar, job or jobId"
                 " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline, wait, fail)"
             ],
         ),
