@@ -15,6 +15,7 @@ Factory runs the notebooks as exactly what writing a file there takes.
 
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from pathlib import PurePath
 from typing import Any, TypedDict
 
 import pulumi
@@ -22,6 +23,8 @@ import pulumi_databricks as databricks
 from typing_extensions import NotRequired
 
 from . import outputs, validation
+from .arm import any_case
+from .notebooks import source_problem
 from .validation import checks, rule, rules
 
 # Unity Catalog stores names in lower case; a mixed-case name would be read back lower-case
@@ -48,6 +51,28 @@ OBJECT_NAME = rule("a name of lower-case letters, digits and _ (at most 255)", p
 CATALOG_PRIVILEGES = ("USE_CATALOG",)
 SCHEMA_PRIVILEGES = ("USE_SCHEMA",)
 VOLUME_PRIVILEGES = ("READ_VOLUME", "WRITE_VOLUME")
+
+
+PYTHON_SOURCE = rule("a .py file", pattern="[^/]" + any_case(".py") + "$")
+"""A local Python file (a Spark Python activity's file, CatalogVolume's files)."""
+
+SCRIPTS_FOLDER = "scripts"
+"""The volume's folder the local Python files land in: `<volume path>/scripts/<file name>`."""
+
+
+def script_path(volume_path: str, source: str) -> str:
+    """Where a local Python file lands in the volume: its scripts folder plus the file's name."""
+    return f"{volume_path}/{SCRIPTS_FOLDER}/{PurePath(source).name}"
+
+
+def local_python_file_exists(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """The `file` a Spark Python activity names for AdfDatabricks to upload through CatalogVolume
+    is a file the provider can read (notebooks.source_problem): registered on those args, so a
+    stack's message names the activity's key (pipelines[i].activities[j].python.file) before
+    anything deploys."""
+    problem = source_problem(args["file"]) if "file" in args else None
+    if problem:
+        yield "file", problem
 
 
 def workspace_catalog_name(workspace_name: str) -> str:
@@ -103,6 +128,7 @@ def _named(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
             yield key, "is required"
 
 
+@rules(files=rule(items=PYTHON_SOURCE))
 class CatalogVolumeArgs(TypedDict):
     """Inputs of CatalogVolume."""
 
@@ -116,6 +142,27 @@ class CatalogVolumeArgs(TypedDict):
     protect: NotRequired[bool]
     """Keep the schema's data: destroy then stops on a schema that holds tables or volumes
     someone else created (default false: destroy drops the schema with everything in it)."""
+    files: NotRequired[list[str]]
+    """Local Python files (.py) to upload into the volume's `scripts/` folder, relative to the
+    project directory (the Pulumi CLI runs providers there); each lands under its file name, so
+    two with one name are refused. The principal the notebooks run as reads them with its
+    READ_VOLUME grant."""
+
+
+@checks(CatalogVolumeArgs, "files")
+def _files_exist_once(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """Each file is one the provider can read (notebooks.source_problem), and lands at a path of
+    its own in the scripts folder."""
+    seen: dict[str, str] = {}
+    for i, source in enumerate(args.get("files", [])):
+        first = seen.setdefault(PurePath(source).name, source)
+        if first != source:
+            yield (
+                f"files[{i}]",
+                f"{source!r} would overwrite {first!r} in the volume's {SCRIPTS_FOLDER} folder",
+            )
+        elif problem := source_problem(source):
+            yield f"files[{i}]", problem
 
 
 class CatalogVolume(pulumi.ComponentResource):
@@ -126,6 +173,8 @@ class CatalogVolume(pulumi.ComponentResource):
     """/Volumes/<catalog>/<schema>/<volume>, known in a preview; a consumer waits for the volume."""
     grants: list[databricks.Grant]
     """What the notebooks' principal is granted; whatever starts runs (a trigger) waits for them."""
+    file_paths: dict[str, pulumi.Output[str]]
+    """Volume path (/Volumes/...) of each uploaded file, by local source."""
 
     def __init__(
         self, name: str, args: CatalogVolumeArgs, opts: pulumi.ResourceOptions | None = None
@@ -202,4 +251,21 @@ class CatalogVolume(pulumi.ComponentResource):
         # mode their principal (a new identity's application id) is unknown until deploy, and
         # a pipeline may exist before them; only a trigger, which starts runs, waits for them.
         self.volume_path = path
+        # In the volume, not the notebook folder: Data Factory runs a Python file only from DBFS
+        # (components.pipeline.PYTHON_PATH), and a volume is reached as dbfs:/Volumes/... where
+        # Unity Catalog decides who reads and writes: the owner (the deployer) and the grants
+        # above. DBFS root has no such control (every workspace user can read and write it,
+        # Databricks docs, dbfs/dbfs-root) and is deprecated (module docstring), so nothing is put
+        # there. databricks.File
+        # uploads into a volume (terraform-provider-databricks docs/resources/file.md); like
+        # Notebook's, its source is read in the working directory the provider runs in.
+        self.file_paths = {}
+        for source in dict.fromkeys(args.get("files", [])):
+            uploaded = databricks.File(
+                f"{name}-file-{PurePath(source).stem}",
+                path=path.apply(lambda volume, source=source: script_path(volume, source)),
+                source=source,
+                opts=child,
+            )
+            self.file_paths[source] = uploaded.path
         outputs.register(self)

@@ -8,6 +8,7 @@ import functools
 import graphlib
 import typing
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
 from typing import Any, TypedDict
 
 import pulumi
@@ -15,6 +16,7 @@ import pulumi_azure_native.datafactory as datafactory
 from typing_extensions import NotRequired
 
 from . import expressions, outputs, validation
+from .catalog import PYTHON_SOURCE, local_python_file_exists
 from .enums import DependencyCondition, ParameterType, VariableType
 from .job import JobSpec
 from .names import DATA_FACTORY_NAME, NAME_CHARACTERS, NAME_PATTERN
@@ -85,6 +87,109 @@ class Library(TypedDict):
     """A package from CRAN."""
     maven: NotRequired[MavenLibrary]
     """An artifact from Maven."""
+
+
+LIBRARIES = rule(
+    items=rule(
+        f"one of {', '.join(validation.fields(Library))} as the only key",
+        minProperties=1,
+        maxProperties=1,
+    )
+)
+"""A list of libraries, each one of Library's keys (notebook, Python and JAR activities)."""
+
+
+# ---------------------------------------------------------------- Spark Python and JAR activities
+#
+# Two more keys of an activity, run on the cluster linked service like a notebook, rendered with
+# azure-native's DatabricksSparkPythonActivityArgs and DatabricksSparkJarActivityArgs
+# (pulumi_azure_native/datafactory/_inputs.py; Learn, data-factory/transform-data-databricks-
+# python.md and transform-data-databricks-jar.md).
+
+DBFS_URI = r"^dbfs:/(?!(.*/)?\.\.(/|$)).*[^/]$"
+"""A file's DBFS URI, without `..` and without a trailing slash."""
+
+PYTHON_PATH = rule(
+    "a DBFS URI like dbfs:/scripts/run.py or dbfs:/Volumes/<catalog>/<schema>/<volume>/run.py",
+    pattern=DBFS_URI,
+)
+"""Where Data Factory runs a Python file from. pythonFile is "The URI of the Python file to be
+executed. Only DBFS paths are supported." (Learn, transform-data-databricks-python.md, "Databricks
+Python activity properties"; "DBFS paths are supported", azure-native
+DatabricksSparkPythonActivityArgs.python_file). No source shows a workspace path (/Workspace/...)
+or a bare /Volumes/... path working through Data Factory, so only the dbfs: form is taken; a Unity
+Catalog volume is reached by its dbfs:/Volumes/... spelling (the one the cluster's init scripts
+also take, components.compute.InitScript)."""
+
+PARAMETERS = rule("a list of strings")
+"""Command-line arguments of a Spark Python or JAR run: "an array of strings" (Learn, both
+articles); ADF expressions allowed, each checked before deploy."""
+
+
+@rules(file=PYTHON_SOURCE, path=PYTHON_PATH, parameters=PARAMETERS, libraries=LIBRARIES)
+class PythonSpec(TypedDict):
+    """A Python file run on the cluster (a DatabricksSparkPython activity): exactly one of file or
+    path."""
+
+    file: NotRequired[str]
+    """A local .py file for AdfDatabricks to upload into the stack's Unity Catalog volume (folder
+    `scripts/`) and run from there as dbfs:/Volumes/..., relative to the directory the program
+    runs in; a missing or unreadable file is refused at preview. Its run gets `--volume <the
+    stack's volume path>` before its parameters unless they pass --volume. NotebookPipeline
+    itself runs files that exist (path)."""
+    path: NotRequired[pulumi.Input[str]]
+    """DBFS URI of an existing Python file: Data Factory runs only DBFS paths (a volume as
+    dbfs:/Volumes/<catalog>/<schema>/<volume>/...)."""
+    parameters: NotRequired[list[pulumi.Input[str]]]
+    """Command-line arguments the file gets (sys.argv[1:]); ADF expressions allowed, checked
+    before deploy (README, "Expressions, checked at preview")."""
+    libraries: NotRequired[list[Library]]
+    """Libraries the cluster installs before the file runs."""
+
+
+@checks(PythonSpec, "file", "path")
+def _one_python_file(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    if ("file" in spec) == ("path" in spec):
+        given = "both" if "file" in spec else "neither"
+        yield "", f"expected exactly one of file (a local .py file) or path (a DBFS URI), got {given}"
+
+
+check(PythonSpec, local_python_file_exists, "file")
+
+
+JAR_LIBRARIES = ("jar", "maven")
+"""The libraries that bring JVM classes: a JAR, or a Maven artifact (its JAR and dependencies)."""
+
+
+@rules(
+    main_class_name=rule("a class name like org.example.Main", pattern=r"^\S+$"),
+    parameters=PARAMETERS,
+    libraries=replace(LIBRARIES, expected="a list of at least one library", keywords={"minItems": 1}),
+)
+class JarSpec(TypedDict):
+    """A JAR's main class run on the cluster (a DatabricksSparkJar activity)."""
+
+    main_class_name: str
+    """The full name of the class whose main method runs: `org.apache.spark.examples.SparkPi`."""
+    parameters: NotRequired[list[pulumi.Input[str]]]
+    """Arguments of the main method; ADF expressions allowed, checked before deploy."""
+    libraries: list[Library]
+    """Libraries the cluster installs, at least one a jar or maven library holding the main class
+    (Learn, transform-data-databricks-jar.md: libraries required, "at least one containing the
+    mainClassName method")."""
+
+
+@checks(JarSpec, "libraries")
+def _main_class_has_a_jar(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    # "This class must be contained in a JAR provided as a library" (azure-native
+    # DatabricksSparkJarActivityArgs.main_class_name); a Maven artifact is installed as its JAR.
+    libraries = spec.get("libraries", [])
+    if libraries and not any(key in library for library in libraries for key in JAR_LIBRARIES):
+        kinds = ", ".join(dict.fromkeys(k for library in libraries for k in library))
+        yield (
+            "libraries",
+            f"expected at least one jar or maven library, the one holding mainClassName, got only {kinds}",
+        )
 
 
 # ---------------------------------------------------------------- control activities
@@ -220,13 +325,7 @@ class Dependency(TypedDict):
     notebook=NOTEBOOK_SOURCE,
     notebook_path=WORKSPACE_PATH,
     base_parameters=rule("a map of strings"),
-    libraries=rule(
-        items=rule(
-            f"one of {', '.join(validation.fields(Library))} as the only key",
-            minProperties=1,
-            maxProperties=1,
-        )
-    ),
+    libraries=LIBRARIES,
     # Shown, not filled: a control activity has no such policy, so a rule must see them set.
     timeout=validation.shown_default(rule("d.hh:mm:ss (at most 7 days)", pattern=TIMEOUT), "0.12:00:00"),
     retries=validation.shown_default(rule(minimum=0), 0),
@@ -245,8 +344,9 @@ class Dependency(TypedDict):
 )
 class NotebookActivity(TypedDict):
     """A Databricks Notebook activity with every setting of the Learn module's table, or a
-    Databricks Job activity with the same activity settings. It runs exactly one of notebook or
-    notebookPath (a Notebook activity), job, jobId or jobName (a Job activity)."""
+    Databricks Job, Python or JAR activity with the same activity settings. It runs exactly one of
+    notebook or notebookPath (a Notebook activity), python (a Python activity), jar (a JAR
+    activity), job, jobId or jobName (a Job activity), or a control activity."""
 
     name: str
     """Unique in the pipeline, at most 55 characters."""
@@ -260,6 +360,12 @@ class NotebookActivity(TypedDict):
     the workspace (notebookPath)."""
     notebook_path: NotRequired[pulumi.Input[str]]
     """Absolute workspace path of the notebook."""
+    python: NotRequired[PythonSpec]
+    """A Python file to run on the cluster (a DatabricksSparkPython activity, through the
+    linked service the notebook activities use)."""
+    jar: NotRequired[JarSpec]
+    """A JAR's main class to run on the cluster (a DatabricksSparkJar activity, through the
+    linked service the notebook activities use)."""
     job: NotRequired[JobSpec]
     """A Databricks job for AdfDatabricks to create (one notebook task) and run with a
     DatabricksJob activity; NotebookPipeline itself runs existing jobs (jobId)."""
@@ -312,7 +418,7 @@ class NotebookActivity(TypedDict):
     """Fail the run with a message (a Fail activity)."""
 
 
-RUNS = ("notebook", "notebookPath", "job", "jobId", "jobName")
+RUNS = ("notebook", "notebookPath", "python", "jar", "job", "jobId", "jobName")
 """What an activity runs: exactly one of these keys."""
 
 CONTROL = ("setVariable", "appendVariable", "forEach", "ifCondition", "executePipeline", "wait", "fail")
@@ -329,13 +435,37 @@ def _runs_one_thing(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
         yield (
             "",
             (
-                "expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
+                "expected exactly one of notebook (a local file), notebookPath, python, jar, job, jobId or jobName"
                 f" (or a control activity: {', '.join(CONTROL)})"
             ),
         )
 
 
 check(NotebookActivity, local_notebook_exists, "notebook")
+
+
+SPARK = ("python", "jar")
+"""The activities that run a Python file or a JAR on the cluster, each with its own libraries and
+parameters."""
+
+
+# Reads python and jar only as present or not, so a problem inside them is reported beside these.
+@checks(NotebookActivity, "baseParameters", "libraries")
+def _spark_keys(activity: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+    """A Python or JAR activity's typeProperties are its file or main class, parameters and
+    libraries (azure-native DatabricksSparkPythonActivityArgs, DatabricksSparkJarActivityArgs):
+    no widget values, and its libraries are set in its own section."""
+    kind = next((key for key in SPARK if key in activity), None)
+    if kind is None:
+        return
+    if "baseParameters" in activity:
+        yield (
+            "baseParameters",
+            f"applies only to notebook activities: a {kind} activity passes {kind}.parameters"
+            " (command-line arguments)",
+        )
+    if "libraries" in activity:
+        yield "libraries", f"applies only to notebook activities: a {kind} activity sets {kind}.libraries"
 
 
 # A DatabricksJob activity's typeProperties are jobId and jobParameters only (azure-mgmt-datafactory
@@ -691,6 +821,16 @@ def _expression_values(activity: Mapping[str, Any]) -> list[tuple[str, Any]]:
     values = [("jobId", activity.get("jobId"))] + [
         (f"{key}.{name}", value) for key in EXPRESSION_FIELDS for name, value in activity.get(key, {}).items()
     ]
+    # A Python or JAR run's arguments, and the main class: "Type: string (or Expression with
+    # resultType string)" (DatabricksSparkJarActivityArgs.main_class_name); the arguments are
+    # `parameters` ("Sequence[Any]"), which Data Factory evaluates like the notebooks' values.
+    for key in ("python", "jar"):
+        spec = activity.get(key)
+        if isinstance(spec, Mapping):
+            values += [(f"{key}.parameters[{i}]", v) for i, v in enumerate(spec.get("parameters", []))]
+    jar = activity.get("jar")
+    if isinstance(jar, Mapping):
+        values.append(("jar.mainClassName", jar.get("mainClassName")))
     for key, fields in (
         ("forEach", ("items",)),
         ("ifCondition", ("expression",)),
@@ -966,6 +1106,13 @@ def _runs_what_exists(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
                 "expected notebookPath instead: NotebookPipeline runs notebooks already in the"
                 f" workspace (AdfDatabricks uploads local ones), got {describe(activity['notebook'])}",
             )
+        python = activity.get("python")
+        if isinstance(python, Mapping) and "file" in python:
+            yield (
+                f"spec.{path}.python.file",
+                "expected python.path instead: NotebookPipeline runs Python files that exist (AdfDatabricks"
+                f" uploads local ones into its volume), got {describe(python['file'])}",
+            )
         if "job" in activity:
             yield (
                 f"spec.{path}.job",
@@ -1013,6 +1160,27 @@ def _activity(
             job_id=str(job_id) if isinstance(job_id, int) else job_id,
             job_parameters=dict(activity.get("job_parameters", {})) or None,
             linked_service_name=_linked_service(job_linked_service_name),
+            **_common(activity),
+        )
+    if "python" in activity:
+        python = activity["python"]
+        assert "path" in python  # a local file is uploaded first; NotebookPipeline refuses one
+        return datafactory.DatabricksSparkPythonActivityArgs(
+            type="DatabricksSparkPython",
+            python_file=python["path"],
+            parameters=list(python.get("parameters", [])) or None,
+            libraries=[dict(library) for library in python.get("libraries", [])] or None,
+            linked_service_name=_linked_service(linked_service_name),
+            **_common(activity),
+        )
+    if "jar" in activity:
+        jar = activity["jar"]
+        return datafactory.DatabricksSparkJarActivityArgs(
+            type="DatabricksSparkJar",
+            main_class_name=jar["main_class_name"],
+            parameters=list(jar.get("parameters", [])) or None,
+            libraries=[dict(library) for library in jar["libraries"]],
+            linked_service_name=_linked_service(linked_service_name),
             **_common(activity),
         )
     return datafactory.DatabricksNotebookActivityArgs(

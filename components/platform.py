@@ -20,7 +20,13 @@ from typing_extensions import NotRequired
 
 from . import expressions, outputs, validation
 from .arm import RESOURCE_GROUP_NAME, TAGS
-from .catalog import CatalogVolume, CatalogVolumeArgs, CatalogVolumeSpec, workspace_catalog_name
+from .catalog import (
+    SCRIPTS_FOLDER,
+    CatalogVolume,
+    CatalogVolumeArgs,
+    CatalogVolumeSpec,
+    workspace_catalog_name,
+)
 from .compute import ComputeArgs, ComputeSpec, DatabricksCompute
 from .data_factory import DataFactory, DataFactoryArgs
 from .enums import AuthMode, ClusterMode, Frequency, JobCompute
@@ -137,14 +143,25 @@ def _lockable_notebook_folder(args: Mapping[str, Any]) -> Iterator[tuple[str, st
 
 @checks(AdfDatabricksArgs, "pipelines")
 def _distinct_pipelines(args: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
-    """Pipeline names are unique in a factory, and every local notebook lands in one folder."""
+    """Pipeline names are unique in a factory, every local notebook lands in one folder, and every
+    local Python file in the volume's scripts folder."""
     names: dict[str, int] = {}
     sources: dict[str, str] = {}
+    scripts: dict[str, str] = {}
     for i, pipeline in enumerate(args["pipelines"]):
         first = names.setdefault(pipeline["name"], i)
         if first != i:
             yield f"pipelines[{i}].name", f"duplicate of pipelines[{first}].name"
         for at, activity, _ in walk(pipeline["activities"]):
+            python = activity.get("python")
+            script = python.get("file") if isinstance(python, Mapping) else None
+            if isinstance(script, str):
+                taken = scripts.setdefault(PurePath(script).name, script)
+                if taken != script:
+                    yield (
+                        f"pipelines[{i}].{at}.python.file",
+                        f"{script!r} would overwrite {taken!r} in the volume's {SCRIPTS_FOLDER} folder",
+                    )
             key, notebook = _local_notebook(activity)
             if notebook is None:
                 continue
@@ -496,14 +513,15 @@ class AdfDatabricks(pulumi.ComponentResource):
             ),
             opts=on_workspace,
         )
-        data = CatalogVolume(
-            f"{name}-unity-catalog",
-            validation.checked(
-                CatalogVolumeArgs, CatalogVolumeArgs(spec=a["unity_catalog"], run_as=run_as, protect=protect)
-            ),
-            opts=on_workspace,
-        )
         activities = [act for p in a["pipelines"] for _, act, _ in walk(p["activities"])]
+        # Local Python files of Python activities, uploaded into the volume (CatalogVolume.files).
+        scripts = [act["python"]["file"] for act in activities if "file" in act.get("python", {})]
+        volume_args = CatalogVolumeArgs(spec=a["unity_catalog"], run_as=run_as, protect=protect)
+        if scripts:
+            volume_args["files"] = scripts
+        data = CatalogVolume(
+            f"{name}-unity-catalog", validation.checked(CatalogVolumeArgs, volume_args), opts=on_workspace
+        )
         sources = [s for act in activities if (s := _local_notebook(act)[1]) is not None]
         uploaded = (
             Notebooks(
@@ -643,7 +661,7 @@ class AdfDatabricks(pulumi.ComponentResource):
                         **act,
                         "execute_pipeline": {**act["execute_pipeline"], "pipeline": callee.pipeline_name},
                     }
-                return _uploaded(cast(NotebookActivity, act), uploaded, data.volume_path)
+                return _uploaded(cast(NotebookActivity, act), uploaded, data.volume_path, data.file_paths)
 
             spec["activities"] = map_activities(configured["activities"], ran)
             serverless = self._data_factory.serverless_linked_service
@@ -910,9 +928,26 @@ def _undeclared(purpose: str) -> pulumi.Output[str]:
 
 
 def _uploaded(
-    activity: NotebookActivity, uploaded: dict[str, pulumi.Output[str]], volume: pulumi.Output[str]
+    activity: NotebookActivity,
+    uploaded: dict[str, pulumi.Output[str]],
+    volume: pulumi.Output[str],
+    files: Mapping[str, pulumi.Output[str]],
 ) -> NotebookActivity:
-    """An activity as the pipeline runs it: a local notebook becomes its uploaded copy."""
+    """An activity as the pipeline runs it: a local notebook becomes its uploaded copy, and a
+    local Python file its copy in the volume."""
+    python = activity.get("python")
+    if python is not None and "file" in python:
+        ran = activity.copy()
+        spec = {k: v for k, v in python.items() if k != "file"}
+        # Data Factory runs a Python file only from DBFS: the volume's dbfs:/Volumes/... spelling
+        # (components.pipeline.PYTHON_PATH).
+        spec["path"] = pulumi.Output.concat("dbfs:", files[python["file"]])
+        parameters = list(python.get("parameters", []))
+        if not _passes_volume(parameters):
+            parameters = ["--volume", volume, *parameters]
+        spec["parameters"] = parameters
+        ran["python"] = cast(Any, spec)
+        return ran
     if "notebook" not in activity:
         return activity
     ran = activity.copy()
@@ -920,6 +955,12 @@ def _uploaded(
     ran["notebook_path"] = uploaded[activity["notebook"]]
     ran["base_parameters"] = {"volume": volume, **activity.get("base_parameters", {})}
     return ran
+
+
+def _passes_volume(parameters: list[Any]) -> bool:
+    """The arguments already pass --volume (`--volume x` or `--volume=x`), as a notebook that sets
+    its `volume` base parameter keeps it."""
+    return any(isinstance(p, str) and (p == "--volume" or p.startswith("--volume=")) for p in parameters)
 
 
 def _job_args(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -109,13 +110,14 @@ def test_component_is_usable_from_other_languages() -> None:
     # Pulumi's component analyzer accepts the args and outputs (CONVENTIONS.md).
     result = Analyzer("adf-databricks").analyze([CatalogVolume])
     component = result["component_definitions"]["CatalogVolume"]
-    assert set(component.inputs) == {"spec", "runAs", "protect"}
+    assert set(component.inputs) == {"spec", "runAs", "protect", "files"}
+    assert component.inputs["files"].optional
     assert component.inputs["spec"].ref == "#/types/adf-databricks:index:CatalogVolumeSpec"
     assert component.inputs["runAs"].optional
     spec = result["type_definitions"]["CatalogVolumeSpec"].properties
     assert set(spec) == {"catalog", "schema", "volume"}
     assert spec["volume"].optional
-    assert set(component.outputs) == {"volumePath", "grants"}
+    assert set(component.outputs) == {"volumePath", "grants", "filePaths"}
 
 
 # ---------------------------------------------------------------- config
@@ -329,3 +331,92 @@ def test_destroy_drops_the_schema_with_its_contents_unless_protected(render: Ren
     schema = "databricks:index/schema:Schema"
     assert render(base()).one(schema).inputs["forceDestroy"] is True
     assert render(base(protect=True)).one(schema).inputs["forceDestroy"] is False
+
+
+# ---------------------------------------------------------------- Python files in the volume
+
+FILE = "databricks:index/file:File"
+SCRIPT = "notebooks/summarize.py"
+
+
+def python_activity(**python: Any) -> dict[str, Any]:
+    return {"name": "Summarize", "python": {"file": SCRIPT, **python}}
+
+
+def test_a_local_python_file_is_uploaded_into_the_volume_and_run_from_dbfs(render: Render) -> None:
+    """databricks.File puts it in the volume's scripts folder, after the volume exists; the
+    activity runs it as dbfs:/Volumes/... (Data Factory runs only DBFS paths) with --volume first."""
+    p = pipeline(activities=[python_activity(parameters=["--folder", "x"])])
+    result = render(base(pipelines=[p]))
+    (uploaded,) = result.of_type(FILE)
+    assert uploaded.inputs == {"path": f"{DEFAULT_PATH}/scripts/summarize.py", "source": SCRIPT}
+    assert result.one(VOLUME).urn in uploaded.dependencies
+    assert uploaded.parent == result.one("adf-databricks:index:CatalogVolume").urn
+    (ran,) = result.one(PIPELINE).inputs["activities"]
+    assert ran["pythonFile"] == f"dbfs:{DEFAULT_PATH}/scripts/summarize.py"
+    assert ran["parameters"] == ["--volume", DEFAULT_PATH, "--folder", "x"]
+    assert ran["linkedServiceName"]["referenceName"] == "AzureDatabricks"
+    assert uploaded.urn in result.one(PIPELINE).dependencies
+
+
+@pytest.mark.parametrize("given", [["--volume", "/Volumes/a/b/c"], ["--volume=/Volumes/a/b/c", "x"]])
+def test_a_python_file_that_passes_its_volume_keeps_it(render: Render, given: list[str]) -> None:
+    result = render(base(pipelines=[pipeline(activities=[python_activity(parameters=given)])]))
+    assert result.one(PIPELINE).inputs["activities"][0]["parameters"] == given
+
+
+def test_one_file_used_twice_is_uploaded_once(render: Render) -> None:
+    p = pipeline(activities=[python_activity(), {**python_activity(), "name": "Again"}])
+    result = render(base(pipelines=[p]))
+    assert len(result.of_type(FILE)) == 1
+    paths = {a["pythonFile"] for a in result.one(PIPELINE).inputs["activities"]}
+    assert paths == {f"dbfs:{DEFAULT_PATH}/scripts/summarize.py"}
+
+
+def test_without_python_files_nothing_is_uploaded(render: Render) -> None:
+    p = pipeline(activities=[{"name": "Existing", "python": {"path": "dbfs:/a.py"}}])
+    result = render(base(pipelines=[p]))
+    assert result.of_type(FILE) == []
+    # An existing file is run as given, without the stack's volume.
+    assert "parameters" not in result.one(PIPELINE).inputs["activities"][0]
+
+
+def test_component_checks_its_files_before_registering_anything(tmp_path: Path) -> None:
+    same_name = tmp_path / "summarize.py"
+    same_name.write_text("print('other')\n")
+    with pytest.raises(InvalidArgs) as caught:
+        CatalogVolume(
+            "uc",
+            {"spec": {"catalog": "main", "schema": "etl"}, "files": [SCRIPT, "missing.py", str(same_name)]},
+        )
+    # Every problem at once.
+    assert [str(p) for p in caught.value.problems] == [
+        f"files[1]: no such file 'missing.py' in {Path.cwd()}",
+        f"files[2]: {str(same_name)!r} would overwrite 'notebooks/summarize.py' in the volume's scripts folder",
+    ]
+    with pytest.raises(InvalidArgs) as caught:
+        CatalogVolume("uc", {"spec": {"catalog": "main", "schema": "etl"}, "files": ["notebooks/run.sql"]})
+    assert [str(p) for p in caught.value.problems] == [
+        "files[0]: expected a .py file, got 'notebooks/run.sql'"
+    ]
+
+
+def test_a_stack_refuses_two_python_files_of_one_name(tmp_path: Path) -> None:
+    from components import platform
+
+    same_name = tmp_path / "summarize.py"
+    same_name.write_text("print('other')\n")
+    p = pipeline(activities=[python_activity()])
+    other = pipeline(
+        name="other",
+        activities=[
+            {"name": "Third", "python": {"file": str(same_name)}},
+            {"name": "Gone", "dependsOn": [{"activity": "Third"}], "python": {"file": "missing.py"}},
+        ],
+    )
+    found = [str(x) for x in platform.problems(base(pipelines=[p, other]), "adf-databricks", "test")]
+    assert found == [
+        f"pipelines[1].activities[0].python.file: {str(same_name)!r} would overwrite"
+        " 'notebooks/summarize.py' in the volume's scripts folder",
+        f"pipelines[1].activities[1].python.file: no such file 'missing.py' in {Path.cwd()}",
+    ]

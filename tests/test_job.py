@@ -235,7 +235,7 @@ def test_a_job_a_bundle_deploys_is_found_by_name_once_and_run_by_its_id(render: 
         ({"name": "a", "jobName": ""}, "jobName: expected a job's name in the workspace, got ''"),
         (
             {"name": "a", "jobName": "etl", "jobId": 7},
-            "expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
+            "expected exactly one of notebook (a local file), notebookPath, python, jar, job, jobId or jobName"
             " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline,"
             " wait, fail)",
         ),
@@ -474,14 +474,14 @@ JOB_OF = dict(JOB_ACTIVITY["job"])
         (
             {"jobId": 42},
             [
-                f"{AT}: expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
+                f"{AT}: expected exactly one of notebook (a local file), notebookPath, python, jar, job, jobId or jobName"
                 " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline, wait, fail)"
             ],
         ),
         (
             {"notebookPath": "/Shared/x"},
             [
-                f"{AT}: expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
+                f"{AT}: expected exactly one of notebook (a local file), notebookPath, python, jar, job, jobId or jobName"
                 " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline, wait, fail)"
             ],
         ),

@@ -237,3 +237,41 @@ def test_file_is_in_databricks_source_format():
     assert len(separators) >= 3
     assert set(separators) == {"# COMMAND ----------"}
     assert "# MAGIC %md" in lines
+
+
+# ---------------------------------------------------------------- notebooks/summarize.py
+
+
+def summarize_module():
+    """notebooks/summarize.py as a module (a plain script, not a notebook: no dbutils)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("summarize", ROOT / "notebooks" / "summarize.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_summarize_reads_the_arguments_the_stack_passes():
+    """The Python activity passes --volume (set by the stack) before the pipeline's --folder."""
+    args = summarize_module().arguments(["--volume", f"{VOLUME}/", "--folder", " product_data "])
+    assert (args.volume, args.folder) == (VOLUME, "product_data")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--volume", "/Volumes/a/b"],
+        ["--volume", "dbfs:/Volumes/a/b/c"],
+        ["--volume", VOLUME, "--folder", "/abs"],
+        ["--volume", VOLUME, "--folder", "a/../b"],
+        ["--volume", VOLUME, "--folder", "dbfs:/x"],
+    ],
+)
+def test_summarize_refuses_bad_arguments_before_starting_spark(argv, capsys):
+    with pytest.raises(SystemExit) as caught:
+        summarize_module().main(argv)
+    assert caught.value.code == 2  # argparse's usage error, shown as the activity's error
+    assert "summarize.py: error:" in capsys.readouterr().err

@@ -242,7 +242,7 @@ def test_notebook_languages(notebook: str, ok: bool, tmp_path: Path, monkeypatch
 def test_an_activity_runs_one_thing() -> None:
     both = {"name": "a", "notebook": "notebooks/process_data.py", "notebookPath": "/Shared/x"}
     assert [str(p) for p in validation.problems(NotebookActivity, both)] == [
-        "expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
+        "expected exactly one of notebook (a local file), notebookPath, python, jar, job, jobId or jobName"
         " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline,"
         " wait, fail)"
     ]
@@ -512,7 +512,7 @@ def test_component_refuses_activities_that_cannot_form_a_pipeline() -> None:
         NotebookPipeline("p", bad)
     assert [str(p) for p in caught.value.problems] == [
         "spec.activities[1].dependsOn[0].conditions: expected a list of at least one condition, got a list []",
-        "spec.activities[2]: expected exactly one of notebook (a local file), notebookPath, job, jobId or jobName"
+        "spec.activities[2]: expected exactly one of notebook (a local file), notebookPath, python, jar, job, jobId or jobName"
         " (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline, wait, fail)",
     ]
     fixed = args(
@@ -666,6 +666,8 @@ CONFIG_KEYS = {
         "description",
         "notebook",
         "notebookPath",
+        "python",
+        "jar",
         "job",
         "jobId",
         "jobName",
@@ -695,6 +697,8 @@ CONFIG_KEYS = {
     "WaitSpec": ["waitTimeInSeconds"],
     "FailSpec": ["message", "errorCode"],
     "PipelineVariable": ["type", "default"],
+    "PythonSpec": ["file", "path", "parameters", "libraries"],
+    "JarSpec": ["mainClassName", "parameters", "libraries"],
     "JobSpec": ["notebook", "notebookPath", "parameters", "compute", "maxConcurrentRuns", "timeoutSeconds"],
     "Dependency": ["activity", "conditions"],
     "Library": ["jar", "egg", "whl", "pypi", "cran", "maven"],
@@ -1059,3 +1063,254 @@ def test_a_stack_calls_only_its_own_pipelines_with_their_parameters() -> None:
     assert found(looped, caller(pipeline="child")) == [
         "pipelines: pipelines call each other (executePipeline) in a cycle: child -> parent -> child"
     ]
+
+
+# ---------------------------------------------------------------- Spark Python and JAR activities
+
+PY = {"python": {"path": "dbfs:/Volumes/main/etl/landing/run.py"}}
+JAR = {"jar": {"mainClassName": "org.example.Main", "libraries": [{"jar": "dbfs:/libs/main.jar"}]}}
+CLUSTER = {"referenceName": "AzureDatabricks", "type": "LinkedServiceReference"}
+
+
+def test_python_and_jar_activities_render_their_type_properties_and_pass_the_contract(render: Render) -> None:
+    """DatabricksSparkPython and DatabricksSparkJar, with every setting, through the cluster linked
+    service; a Python activity inside a ForEach alike."""
+    from tools import contract
+
+    p = pipeline(
+        parameters={"folder": {"type": "String", "default": "x"}, **TABLES},
+        activities=[
+            {
+                "name": "Summarize",
+                "description": "Runs a script",
+                "python": {
+                    "path": "dbfs:/scripts/summarize.py",
+                    "parameters": ["--folder", "@pipeline().parameters.folder"],
+                    "libraries": [
+                        {"pypi": {"package": "requests==2.32.3"}},
+                        {"whl": "/Workspace/libs/c.whl"},
+                    ],
+                },
+                "timeout": "0.00:30:00",
+                "retries": 1,
+                "secureInput": True,
+                "userProperties": {"folder": "@pipeline().parameters.folder"},
+            },
+            {
+                "name": "Pi",
+                "dependsOn": [{"activity": "Summarize"}],
+                "jar": {
+                    "mainClassName": "org.apache.spark.examples.SparkPi",
+                    "parameters": ["10", "@activity('Summarize').output.runPageUrl"],
+                    "libraries": [
+                        {"jar": "dbfs:/docs/sparkpi.jar"},
+                        {"maven": {"coordinates": "com.x:y:1.0"}},
+                    ],
+                },
+            },
+            {
+                "name": "Loop",
+                "forEach": {
+                    "items": "@pipeline().parameters.tables",
+                    "activities": [
+                        {"name": "Per Table", "python": {"path": "dbfs:/t.py", "parameters": ["@item()"]}}
+                    ],
+                },
+            },
+        ],
+    )
+    inputs = render(base(pipelines=[p])).one(PIPELINE).inputs
+    python, jar, loop = inputs["activities"]
+    assert python == {
+        "type": "DatabricksSparkPython",
+        "name": "Summarize",
+        "description": "Runs a script",
+        "pythonFile": "dbfs:/scripts/summarize.py",
+        "parameters": ["--folder", "@pipeline().parameters.folder"],
+        "libraries": [{"pypi": {"package": "requests==2.32.3"}}, {"whl": "/Workspace/libs/c.whl"}],
+        "linkedServiceName": CLUSTER,
+        "policy": {
+            "timeout": "0.00:30:00",
+            "retry": 1,
+            "retryIntervalInSeconds": 30,
+            "secureInput": True,
+            "secureOutput": False,
+        },
+        "userProperties": [{"name": "folder", "value": "@pipeline().parameters.folder"}],
+    }
+    assert jar == {
+        "type": "DatabricksSparkJar",
+        "name": "Pi",
+        "mainClassName": "org.apache.spark.examples.SparkPi",
+        "parameters": ["10", "@activity('Summarize').output.runPageUrl"],
+        "libraries": [{"jar": "dbfs:/docs/sparkpi.jar"}, {"maven": {"coordinates": "com.x:y:1.0"}}],
+        "linkedServiceName": CLUSTER,
+        "policy": {
+            "timeout": "0.12:00:00",
+            "retry": 0,
+            "retryIntervalInSeconds": 30,
+            "secureInput": False,
+            "secureOutput": False,
+        },
+        "dependsOn": [{"activity": "Summarize", "dependencyConditions": ["Succeeded"]}],
+    }
+    (inner,) = loop["activities"]
+    assert inner["type"] == "DatabricksSparkPython" and inner["parameters"] == ["@item()"]
+    assert "libraries" not in inner  # none set: none sent
+    assert contract.check_resource(PIPELINE, inputs) == []
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        (
+            {
+                "activities": [
+                    {"name": "A", "python": {"path": "dbfs:/a.py", "file": "notebooks/summarize.py"}}
+                ]
+            },
+            "activities[0].python: expected exactly one of file (a local .py file) or path (a DBFS URI), got both",
+        ),
+        (
+            {"activities": [{"name": "A", "python": {"parameters": ["x"]}}]},
+            "activities[0].python: expected exactly one of file (a local .py file) or path (a DBFS URI), got neither",
+        ),
+        (
+            {"activities": [{"name": "A", "python": {"file": "notebooks/missing.py"}}]},
+            f"activities[0].python.file: no such file 'notebooks/missing.py' in {Path.cwd()}",
+        ),
+        (
+            {"activities": [{"name": "A", "python": {"file": "notebooks/summarize.sql"}}]},
+            "activities[0].python.file: expected a .py file, got 'notebooks/summarize.sql'",
+        ),
+        # Data Factory runs only DBFS paths (Learn, transform-data-databricks-python.md).
+        *(
+            (
+                {"activities": [{"name": "A", "python": {"path": path}}]},
+                "activities[0].python.path: expected a DBFS URI like dbfs:/scripts/run.py or"
+                f" dbfs:/Volumes/<catalog>/<schema>/<volume>/run.py, got {path!r}",
+            )
+            for path in (
+                "/Workspace/etl/run.py",
+                "/Volumes/main/etl/landing/run.py",
+                "dbfs:/a/../b.py",
+                "dbfs:/a/",
+            )
+        ),
+        (
+            {"activities": [{"name": "A", "jar": {"libraries": [{"jar": "dbfs:/a.jar"}]}}]},
+            "activities[0].jar.mainClassName: is required",
+        ),
+        (
+            {"activities": [{"name": "A", "jar": {"mainClassName": "a.Main"}}]},
+            "activities[0].jar.libraries: is required",
+        ),
+        (
+            {"activities": [{"name": "A", "jar": {"mainClassName": "a.Main", "libraries": []}}]},
+            "activities[0].jar.libraries: expected a list of at least one library, got a list []",
+        ),
+        (
+            {
+                "activities": [
+                    {
+                        "name": "A",
+                        "jar": {
+                            "mainClassName": "a.Main",
+                            "libraries": [{"pypi": {"package": "x"}}, {"whl": "/a.whl"}],
+                        },
+                    }
+                ]
+            },
+            "activities[0].jar.libraries: expected at least one jar or maven library, the one holding"
+            " mainClassName, got only pypi, whl",
+        ),
+        (
+            {"activities": [{"name": "A", **PY, "baseParameters": {"a": "b"}}]},
+            "activities[0].baseParameters: applies only to notebook activities: a python activity passes"
+            " python.parameters (command-line arguments)",
+        ),
+        (
+            {"activities": [{"name": "A", **JAR, "libraries": [{"jar": "dbfs:/b.jar"}]}]},
+            "activities[0].libraries: applies only to notebook activities: a jar activity sets jar.libraries",
+        ),
+        (
+            {"activities": [{"name": "A", **PY, "jobParameters": {"a": "b"}}]},
+            "activities[0].jobParameters: applies only with job, jobId or jobName",
+        ),
+        (
+            {"activities": [{"name": "A", **PY, **JAR}]},
+            "activities[0]: expected exactly one of notebook (a local file), notebookPath, python, jar, job, jobId"
+            " or jobName (or a control activity: setVariable, appendVariable, forEach, ifCondition, executePipeline,"
+            " wait, fail)",
+        ),
+        (
+            {
+                "parameters": {"folder": {"type": "String"}},
+                "activities": [
+                    {
+                        "name": "A",
+                        "python": {"path": "dbfs:/a.py", "parameters": ["@pipeline().parameters.fodler"]},
+                    }
+                ],
+            },
+            "activities[0].python.parameters[0]: at character 24: unknown pipeline parameter 'fodler'"
+            " (did you mean 'folder'?)",
+        ),
+        (
+            {"activities": [{"name": "A", "jar": {**JAR["jar"], "parameters": ["ok", "@item()"]}}]},
+            "activities[0].jar.parameters[1]: at character 2: item() is the current item of a ForEach activity:"
+            " it is available only in the activities inside one",
+        ),
+        (
+            {"activities": [{"name": "A", "jar": {**JAR["jar"], "mainClassName": "@concat('a'"}}]},
+            "activities[0].jar.mainClassName: at character 12: expected ',' or ')' to close the '(' at"
+            " character 8, got the end of the value",
+        ),
+    ],
+)
+def test_python_and_jar_rules_refuse_their_mistake_with_its_key_path(
+    spec: dict[str, Any], problem: str
+) -> None:
+    assert problem in spec_problems(**spec)
+
+
+def test_python_and_jar_mistakes_are_reported_together() -> None:
+    """A problem inside python or jar does not hide one of the activity's own keys."""
+    document = {"name": "A", "jar": {"mainClassName": "a.Main"}, "baseParameters": {"a": "b"}}
+    assert [str(p) for p in validation.problems(NotebookActivity, document)] == [
+        "jar.libraries: is required",
+        "baseParameters: applies only to notebook activities: a jar activity passes jar.parameters"
+        " (command-line arguments)",
+    ]
+
+
+def test_component_runs_python_files_that_exist(tmp_path: Path) -> None:
+    """NotebookPipeline runs python.path; a local python.file (AdfDatabricks uploads it) is
+    refused, in a container too."""
+    local = args(
+        activities=[
+            {"name": "Load", "python": {"file": "notebooks/summarize.py"}},
+            {
+                "name": "B",
+                "if_condition": {
+                    "expression": "@true",
+                    "if_true_activities": [{"name": "In", "python": {"file": "notebooks/summarize.py"}}],
+                },
+            },
+        ]
+    )
+    with pytest.raises(InvalidArgs) as caught:
+        NotebookPipeline("p", local)
+    refused = (
+        ".python.file: expected python.path instead: NotebookPipeline runs Python files that exist"
+        " (AdfDatabricks uploads local ones into its volume), got 'notebooks/summarize.py'"
+    )
+    assert [str(p) for p in caught.value.problems] == [
+        f"spec.activities[0]{refused}",
+        f"spec.activities[1].ifCondition.ifTrueActivities[0]{refused}",
+    ]
+    existing = args(activities=[{"name": "Load", "python": {"path": "dbfs:/a.py"}}, {"name": "Pi", **JAR}])
+    result = build(tmp_path, lambda: NotebookPipeline("p", existing))
+    activities = result.one(PIPELINE).inputs["activities"]
+    assert [a["type"] for a in activities] == ["DatabricksSparkPython", "DatabricksSparkJar"]
+    assert [a["linkedServiceName"]["referenceName"] for a in activities] == ["AzureDatabricks"] * 2

@@ -712,3 +712,53 @@ def test_a_nested_job_needs_the_account_in_msi_mode() -> None:
         )
         for f in found
     ), found
+
+
+def test_python_and_jar_activities_run_on_the_cluster_beside_serverless_jobs(render: Render) -> None:
+    """Spark Python and JAR activities need a cluster: they run through the cluster linked service
+    (every stack has one: cluster.sparkVersion and nodeType, or existingClusterId, are required),
+    never through AzureDatabricksServerless, even where every other activity is a serverless job;
+    a local Python file inside a ForEach is uploaded and run from the volume as a top-level one."""
+    p = pipeline(
+        parameters={"tables": {"type": "Array", "default": ["a"]}},
+        activities=[
+            {"name": "Job", "job": {"notebook": "notebooks/process_data.py"}},
+            {
+                "name": "Loop",
+                "dependsOn": [{"activity": "Job"}],
+                "forEach": {
+                    "items": "@pipeline().parameters.tables",
+                    "activities": [
+                        {
+                            "name": "Per Table",
+                            "python": {
+                                "file": "notebooks/summarize.py",
+                                "parameters": ["--folder", "@item()"],
+                            },
+                        }
+                    ],
+                },
+            },
+            {
+                "name": "Pi",
+                "dependsOn": [{"activity": "Loop"}],
+                "jar": {"mainClassName": "org.example.Pi", "libraries": [{"jar": "dbfs:/libs/pi.jar"}]},
+            },
+        ],
+    )
+    result = render(
+        base(auth={"mode": "msi", "accountId": "00000000-0000-0000-0000-000000000001"}, pipelines=[p])
+    )
+    job, loop, jar = result.one("azure-native:datafactory:Pipeline").inputs["activities"]
+    (inner,) = loop["activities"]
+    assert job["linkedServiceName"]["referenceName"] == "AzureDatabricksServerless"
+    assert inner["linkedServiceName"]["referenceName"] == "AzureDatabricks"
+    assert jar["linkedServiceName"]["referenceName"] == "AzureDatabricks"
+    assert (
+        inner["pythonFile"]
+        == "dbfs:/Volumes/adf_databricks_test/adf_databricks_test/landing/scripts/summarize.py"
+    )
+    assert inner["parameters"][:2] == ["--volume", "/Volumes/adf_databricks_test/adf_databricks_test/landing"]
+    assert len(result.of_type("databricks:index/file:File")) == 1
+    # The cluster linked service the Spark activities name carries the cluster.
+    assert "newClusterVersion" in databricks_linked_service(result).inputs["properties"]
