@@ -256,9 +256,9 @@ class CatalogVolume(pulumi.ComponentResource):
         # Unity Catalog decides who reads and writes: the owner (the deployer) and the grants
         # above. DBFS root has no such control (every workspace user can read and write it,
         # Databricks docs, dbfs/dbfs-root) and is deprecated (module docstring), so nothing is put
-        # there. databricks.File
-        # uploads into a volume (terraform-provider-databricks docs/resources/file.md); like
-        # Notebook's, its source is read in the working directory the provider runs in.
+        # there. databricks.File uploads into a volume (terraform-provider-databricks
+        # docs/resources/file.md); like Notebook's, its source is read in the working directory
+        # the provider runs in.
         self.file_paths = {}
         for source in dict.fromkeys(args.get("files", [])):
             uploaded = databricks.File(

@@ -560,3 +560,52 @@ def test_parsed_args_are_checked() -> None:
     parsed = validation.parse(ToyArgs, {"name": "abc"}, "Toy t: ")
     assert isinstance(parsed, validation.Checked)
     assert validation.parse(ToyArgs, parsed, "Toy t: ") is parsed
+
+
+# The rules below are registered and the classes defined while the test runs, not at import:
+# mutation testing (tests/mutmut_plugin.py) activates a mutant only after the suite is
+# imported, so what runs at import is reached only by a test that runs it again.
+
+
+def test_a_rule_registered_with_checks_is_run_and_keeps_its_function() -> None:
+    class Bounds(TypedDict):
+        """Two bounds."""
+
+        low: NotRequired[int]
+        """Low."""
+        high: NotRequired[int]
+        """High."""
+
+    def ordered(doc: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+        if "low" in doc and "high" in doc and doc["low"] > doc["high"]:
+            yield "high", f"expected at least low ({doc['low']}), got {doc['high']}"
+
+    assert checks(Bounds, "low", "high")(ordered) is ordered
+    assert [str(p) for p in validation.problems(Bounds, {"low": 3, "high": 1})] == [
+        "high: expected at least low (3), got 1"
+    ]
+    assert validation.problems(Bounds, {"low": 1, "high": 3}) == []
+    # A broken key the rule reads hides it, whichever of its keys that is.
+    for broken in ({"low": "x", "high": 1}, {"low": 3, "high": "x"}):
+        assert [p.message for p in validation.problems(Bounds, broken)] == ["expected an integer, got 'x'"]
+
+
+def test_required_fields_are_read_from_the_annotations() -> None:
+    class Total(TypedDict):
+        """All required but one."""
+
+        given: int
+        """Required."""
+        maybe: NotRequired[int]
+        """Not."""
+
+    class Partial(TypedDict, total=False):
+        """None required but one."""
+
+        must: Required[int]
+        """Required."""
+        may: int
+        """Not."""
+
+    assert {k: f.required for k, f in validation.fields(Total).items()} == {"given": True, "maybe": False}
+    assert {k: f.required for k, f in validation.fields(Partial).items()} == {"must": True, "may": False}

@@ -381,3 +381,56 @@ def test_a_managed_group_name_is_refused_with_an_existing_workspace_or_where_arm
     with pytest.raises(InvalidArgs) as info:
         validation.parse(WorkspaceSpec, spec, "")
     assert f"managedResourceGroupName: {problem}" in str(info.value)
+
+
+def test_network_rules_hold_on_any_args_with_a_spec_and_a_network() -> None:
+    """register_network_rules, run here rather than at import (as tests/test_validation.py says
+    why), on args that name the spec and the network their own way."""
+    from typing import TypedDict
+
+    from typing_extensions import NotRequired
+
+    from components.workspace import WorkspaceNetworkArgs, register_network_rules
+
+    Site = TypedDict("Site", {"site": NotRequired[WorkspaceSpec], "net": NotRequired[WorkspaceNetworkArgs]})
+    register_network_rules(Site, "site", "net")
+    net = {
+        "virtualNetworkId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
+        "/providers/Microsoft.Network/virtualNetworks/vnet",
+        "hostSubnetName": "host",
+        "containerSubnetName": "container",
+    }
+    assert [
+        str(p)
+        for p in validation.problems(Site, {"site": {"name": "etl-dev", "publicNetworkAccess": "Disabled"}})
+    ] == [
+        "site.publicNetworkAccess: Disabled needs VNet injection and Private Link: add net (the workspace is"
+        " then reached through its private endpoint only)"
+    ]
+    assert [
+        str(p)
+        for p in validation.problems(Site, {"site": {"name": "etl-dev", "noPublicIp": False}, "net": net})
+    ] == [
+        "site.noPublicIp: false is refused with a private network: back-end Private Link needs secure"
+        " cluster connectivity (Learn, databricks/security/network/classic/private-link, requirements)"
+    ]
+    assert [
+        p.path
+        for p in validation.problems(
+            Site,
+            {
+                "site": {
+                    "existing": {"resourceId": EXISTING_ID, "url": "https://adb-42.3.azuredatabricks.net/"}
+                },
+                "net": net,
+            },
+        )
+    ] == ["net"]
+    assert (
+        validation.problems(
+            Site, {"site": {"name": "etl-dev", "publicNetworkAccess": "Disabled"}, "net": net}
+        )
+        == []
+    )
+    # A spec of the wrong type is its own problem; the rules do not read into it.
+    assert [p.path for p in validation.problems(Site, {"site": "x", "net": net})] == ["site"]
