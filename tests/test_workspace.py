@@ -392,7 +392,9 @@ def test_network_rules_hold_on_any_args_with_a_spec_and_a_network() -> None:
 
     from components.workspace import WorkspaceNetworkArgs, register_network_rules
 
-    Site = TypedDict("Site", {"site": NotRequired[WorkspaceSpec], "net": NotRequired[WorkspaceNetworkArgs]})
+    # The functional form: this module's annotations are strings (`from __future__ import
+    # annotations`), which a class here would hand the validation as unresolvable names.
+    Site = TypedDict("Site", {"site": NotRequired[WorkspaceSpec], "net": NotRequired[WorkspaceNetworkArgs]})  # noqa: UP013
     register_network_rules(Site, "site", "net")
     net = {
         "virtualNetworkId": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"
