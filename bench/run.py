@@ -18,6 +18,7 @@ Commands compared in a ratio are interleaved A B A B so machine noise hits both 
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import json
 import os
@@ -162,6 +163,9 @@ def sdk_comparison(sizes: Sequence[int], runs: int) -> list[Comparison]:
         }
 
     def timed(config: dict[str, str], program: Path | None = None) -> float:
+        # Each run starts from a collected heap: what the run before left behind (the program's
+        # frozen heap goes back to the collector after it) is not charged to the next one.
+        gc.collect()
         start = time.perf_counter()
         engine.run(config, "bench", preview=True, program=program)
         return time.perf_counter() - start
