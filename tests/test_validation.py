@@ -609,3 +609,55 @@ def test_required_fields_are_read_from_the_annotations() -> None:
 
     assert {k: f.required for k, f in validation.fields(Total).items()} == {"given": True, "maybe": False}
     assert {k: f.required for k, f in validation.fields(Partial).items()} == {"must": True, "may": False}
+
+
+def test_a_broken_object_on_the_way_to_a_key_a_nested_rule_reads_hides_the_rule() -> None:
+    class Leaf(TypedDict):
+        """Deepest."""
+
+        level: NotRequired[int]
+        """Level."""
+
+    class Middle(TypedDict):
+        """Between."""
+
+        leaf: NotRequired[Leaf]
+        """Leaf."""
+
+    class Holder(TypedDict):
+        """Holds a middle and its cap."""
+
+        middle: NotRequired[Middle]
+        """Middle."""
+        cap: NotRequired[int]
+        """Cap."""
+
+    class Top(TypedDict):
+        """The document."""
+
+        holder: NotRequired[Holder]
+        """Holder."""
+
+    @checks(Holder, "middle.leaf.level", "cap")
+    def within_cap(doc: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
+        # Reads into the objects on the way without looking: only sound where they are objects.
+        level = doc.get("middle", {}).get("leaf", {}).get("level")
+        if level is not None and "cap" in doc and level > doc["cap"]:
+            yield "middle.leaf.level", f"expected at most cap ({doc['cap']}), got {level}"
+
+    assert [
+        str(p) for p in validation.problems(Top, {"holder": {"middle": {"leaf": {"level": 5}}, "cap": 1}})
+    ] == ["holder.middle.leaf.level: expected at most cap (1), got 5"]
+    assert [str(p) for p in validation.problems(Top, {"holder": {"middle": "x", "cap": 1}})] == [
+        "holder.middle: expected an object, got 'x'"
+    ]
+    assert [str(p) for p in validation.problems(Top, {"holder": {"middle": {"leaf": "x"}, "cap": 1}})] == [
+        "holder.middle.leaf: expected an object, got 'x'"
+    ]
+
+
+def test_to_document_leaves_out_none_and_keeps_what_follows() -> None:
+    assert validation.to_document(ToyArgs, {"size": None, "name": "x", "target": None, "hours": [1]}) == {
+        "name": "x",
+        "hours": [1],
+    }

@@ -436,3 +436,14 @@ def test_network_rules_hold_on_any_args_with_a_spec_and_a_network() -> None:
     )
     # A spec of the wrong type is its own problem; the rules do not read into it.
     assert [p.path for p in validation.problems(Site, {"site": "x", "net": net})] == ["site"]
+    # A broken key a rule reads, in the spec or the network, hides the rule.
+    assert [p.path for p in validation.problems(Site, {"site": {"existing": "x"}, "net": net})] == [
+        "site.existing"
+    ]
+    broken_net = {**net, "virtualNetworkId": "vnet"}
+    assert [
+        p.path
+        for p in validation.problems(
+            Site, {"site": {"name": "etl-dev", "noPublicIp": False}, "net": broken_net}
+        )
+    ] == ["net.virtualNetworkId"]
