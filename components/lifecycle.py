@@ -50,6 +50,7 @@ from another language, the component package's plugin.
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 import hashlib
 import json
@@ -368,3 +369,53 @@ class StartedTrigger:
             ),
         )
         self.activated = self.state.triggers.apply(lambda t: (t or {}).get("state") == STARTED)
+
+
+# ---------------------------------------------------------------- what the trigger components share
+
+
+def split_waits(
+    opts: pulumi.ResourceOptions | None,
+) -> tuple[
+    pulumi.ResourceOptions | None,
+    pulumi.Input[Sequence[pulumi.Input[pulumi.Resource]] | pulumi.Resource] | None,
+]:
+    """(the component's own options, what its trigger waits for) of a trigger component's `opts`.
+
+    What the component waits for is what its trigger, which starts runs, must wait for: a
+    component's depends_on does not reach its children. The component itself is registered
+    without it, as it always was (no change to existing stacks' state)."""
+    waits = opts.depends_on if opts is not None else None
+    own = copy.copy(opts)
+    if own is not None:
+        own.depends_on = None
+    return own, waits
+
+
+def _deferred_argument(component: str, by: str, trigger: str, key: str, value: Any) -> str:
+    """An argument known only at deploy time, held to the rule that it is a string then."""
+    if not isinstance(value, str):
+        raise pulumi.RunError(
+            f"{component} {trigger}: spec.parameters.{key}: expected a string, got a"
+            f" {type(value).__name__}: only String and SecureString parameters can be set by {by}"
+        )
+    return value
+
+
+def arguments(
+    component: str, by: str, trigger: str, args: Mapping[str, Any]
+) -> pulumi.Input[dict[str, pulumi.Input[str]]] | None:
+    """The pipeline arguments a trigger component sends (`args["spec"]["parameters"]`; None when
+    there are none): strings, as its rules hold them, and one known only at deploy time is held
+    to that rule then (`<component> <trigger>: spec.parameters.<key>: ... can be set by <by>`).
+    All secret with `secret_parameters` (they include a SecureString parameter's value)."""
+    parameters: Mapping[str, Any] = args["spec"].get("parameters", {})
+    sent: pulumi.Input[dict[str, pulumi.Input[str]]] | None = {
+        key: value.apply(functools.partial(_deferred_argument, component, by, trigger, key))
+        if isinstance(value, pulumi.Output)
+        else value
+        for key, value in parameters.items()
+    } or None
+    if sent and args.get("secret_parameters"):
+        sent = pulumi.Output.secret(sent)
+    return sent

@@ -28,8 +28,6 @@ its Event Grid subscription is provisioning ("Resource cannot be updated during 
 terraform-provider-azurerm#32570, which azurerm's TriggerBlobEvent cannot retry).
 """
 
-import copy
-import functools
 from collections.abc import Iterator, Mapping
 from typing import Any, TypedDict
 
@@ -152,15 +150,6 @@ def _arguments_are_strings(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]
             yield f"parameters.{key}", problem
 
 
-def _deferred_argument(trigger: str, key: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise pulumi.RunError(
-            f"StorageEventTrigger {trigger}: spec.parameters.{key}: expected a string, got a"
-            f" {type(value).__name__}: only String and SecureString parameters can be set by a storage event"
-        )
-    return value
-
-
 @rules(trigger_name=DATA_FACTORY_NAME, pipeline_name=DATA_FACTORY_NAME, secret_parameters=rule(default=False))
 class StorageEventTriggerArgs(TypedDict):
     """Inputs of StorageEventTrigger. It starts once what `opts.depends_on` names exists (e.g.
@@ -200,20 +189,10 @@ class StorageEventTrigger(pulumi.ComponentResource):
         self, name: str, args: StorageEventTriggerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         args = validation.parse(StorageEventTriggerArgs, args, f"StorageEventTrigger {name}: ")
-        waits = opts.depends_on if opts is not None else None
-        own = copy.copy(opts)
-        if own is not None:
-            own.depends_on = None
+        own, waits = lifecycle.split_waits(opts)
         super().__init__("adf-databricks:index:StorageEventTrigger", name, None, own)
         spec = args["spec"]
-        parameters: pulumi.Input[dict[str, pulumi.Input[str]]] | None = {
-            key: value.apply(functools.partial(_deferred_argument, name, key))
-            if isinstance(value, pulumi.Output)
-            else value
-            for key, value in spec.get("parameters", {}).items()
-        } or None
-        if parameters and args.get("secret_parameters"):
-            parameters = pulumi.Output.secret(parameters)
+        parameters = lifecycle.arguments("StorageEventTrigger", "a storage event", name, args)
         pipeline: dict[str, Any] = {
             "pipeline_reference": {"reference_name": args["pipeline_name"], "type": "PipelineReference"}
         }

@@ -4,7 +4,6 @@
 check both (paths relative to the schedule: `startTime`, `timeZone`).
 """
 
-import copy
 import difflib
 import functools
 import re
@@ -272,16 +271,6 @@ def _arguments_are_expressions(schedule: Mapping[str, Any]) -> Iterator[tuple[st
             yield f"parameters.{key}", problem
 
 
-def _deferred_argument(trigger: str, key: str, value: Any) -> str:
-    """An argument known only at deploy time, held to _arguments_are_strings' rule then."""
-    if not isinstance(value, str):
-        raise pulumi.RunError(
-            f"ScheduleTrigger {trigger}: spec.parameters.{key}: expected a string, got a"
-            f" {type(value).__name__}: only String and SecureString parameters can be set by a schedule"
-        )
-    return value
-
-
 @checks(ScheduleSpec, "timeZone")
 def _time_zone_is_known(schedule: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     try:
@@ -353,13 +342,7 @@ class ScheduleTrigger(pulumi.ComponentResource):
         self, name: str, args: ScheduleTriggerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         args = validation.parse(ScheduleTriggerArgs, args, f"ScheduleTrigger {name}: ")
-        # What the component waits for is what its trigger, which starts runs, must wait for:
-        # a component's depends_on does not reach its children. The component itself is
-        # registered without it, as it always was (no change to existing stacks' state).
-        waits = opts.depends_on if opts is not None else None
-        own = copy.copy(opts)
-        if own is not None:
-            own.depends_on = None
+        own, waits = lifecycle.split_waits(opts)
         super().__init__("adf-databricks:index:ScheduleTrigger", name, None, own)
         spec = args["spec"]
         hours = sorted(set(spec.get("hours", [])))
@@ -367,14 +350,7 @@ class ScheduleTrigger(pulumi.ComponentResource):
         week_days = [WeekDay(d).value for d in dict.fromkeys(spec.get("week_days", []))]
         month_days = sorted(set(spec.get("month_days", [])))
         # Strings only (_arguments_are_strings): sent as they are.
-        parameters: pulumi.Input[dict[str, pulumi.Input[str]]] | None = {
-            key: value.apply(functools.partial(_deferred_argument, name, key))
-            if isinstance(value, pulumi.Output)
-            else value
-            for key, value in spec.get("parameters", {}).items()
-        } or None
-        if parameters and args.get("secret_parameters"):
-            parameters = pulumi.Output.secret(parameters)
+        parameters = lifecycle.arguments("ScheduleTrigger", "a schedule", name, args)
         end_time = spec.get("end_time")
         zone = spec["time_zone"]  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it (UTC)
         self.trigger = None
