@@ -57,7 +57,7 @@ import json
 import re
 import time
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
@@ -390,6 +390,20 @@ def split_waits(
     if own is not None:
         own.depends_on = None
     return own, waits
+
+
+def string_arguments(
+    spec: Mapping[str, Any], refused: str, problem: Callable[[Any], str | None] | None = None
+) -> Iterator[tuple[str, str]]:
+    """The problems of a trigger spec's `parameters` (a document: camelCase keys): a value that
+    is not a string (or an Output, checked when it is known: `arguments`) is `refused` ("expected
+    a string, got a <type>: <refused>"), and a string `problem` finds fault with says so."""
+    for key, value in (spec.get("parameters") or {}).items():
+        if not isinstance(value, str | pulumi.Output):
+            # Only the type is named: the value may be a SecureString parameter's.
+            yield f"parameters.{key}", f"expected a string, got a {type(value).__name__}: {refused}"
+        elif problem is not None and (found := problem(value)):
+            yield f"parameters.{key}", found
 
 
 def _deferred_argument(component: str, by: str, trigger: str, key: str, value: Any) -> str:

@@ -137,17 +137,12 @@ def _arguments_are_strings(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]
     """Arguments are sent as strings, which Data Factory does not convert to another parameter
     type (Azure/Azure-DataFactory#518, #529; components.pipeline). A trigger alone does not know
     its parameters' types: every value may be a secret."""
-    for key, value in (spec.get("parameters") or {}).items():
-        if not isinstance(value, str | pulumi.Output):
-            # Only the type is named: the value may be a SecureString parameter's.
-            yield (
-                f"parameters.{key}",
-                f"expected a string, got a {type(value).__name__}: Data Factory does not convert an"
-                " argument to the parameter's type; only String and SecureString parameters can be set"
-                " by a storage event",
-            )
-        elif problem := argument_problem(value):
-            yield f"parameters.{key}", problem
+    yield from lifecycle.string_arguments(
+        spec,
+        "Data Factory does not convert an argument to the parameter's type; only String and"
+        " SecureString parameters can be set by a storage event",
+        argument_problem,
+    )
 
 
 @rules(trigger_name=DATA_FACTORY_NAME, pipeline_name=DATA_FACTORY_NAME, secret_parameters=rule(default=False))

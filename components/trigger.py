@@ -238,16 +238,12 @@ def _arguments_are_strings(schedule: Mapping[str, Any]) -> Iterator[tuple[str, s
     reach the run as its text. A pipeline knows its parameters' types and says which one is
     refused (components.pipeline.SCHEDULE_PARAMETER_TYPES); this rule is for a schedule alone.
     """
-    for key, value in (schedule.get("parameters") or {}).items():
-        if not isinstance(value, str | pulumi.Output):
-            # Only the type is named: the value may be a SecureString parameter's.
-            yield (
-                f"parameters.{key}",
-                f"expected a string, got a {type(value).__name__}: the trigger sends every argument"
-                " as a string and Data Factory does not convert it to the parameter's type"
-                " (Azure/Azure-DataFactory#518, #529); only String and SecureString parameters"
-                " can be set by a schedule",
-            )
+    yield from lifecycle.string_arguments(
+        schedule,
+        "the trigger sends every argument as a string and Data Factory does not convert it to the"
+        " parameter's type (Azure/Azure-DataFactory#518, #529); only String and SecureString"
+        " parameters can be set by a schedule",
+    )
 
 
 def argument_problem(value: Any, secret: bool = True) -> str | None:
