@@ -371,6 +371,43 @@ class StartedTrigger:
         self.activated = self.state.triggers.apply(lambda t: (t or {}).get("state") == STARTED)
 
 
+def pipelines(args: Mapping[str, Any], parameters: pulumi.Input[Any] | None) -> list[dict[str, Any]]:
+    """The `pipelines` of a trigger component's azure-native body: the one pipeline its args
+    name, with `parameters` (`arguments`) when there are any."""
+    pipeline: dict[str, Any] = {
+        "pipeline_reference": {"reference_name": args["pipeline_name"], "type": "PipelineReference"}
+    }
+    if parameters:
+        pipeline["parameters"] = parameters
+    return [pipeline]
+
+
+def started(
+    name: str,
+    args: Mapping[str, Any],
+    properties: Mapping[str, Any],
+    *,
+    parent: pulumi.Resource,
+    depends_on: pulumi.Input[Sequence[pulumi.Input[pulumi.Resource]] | pulumi.Resource] | None,
+    aliases: list[pulumi.Input[str] | pulumi.Alias] | None = None,
+) -> StartedTrigger:
+    """The StartedTrigger of a trigger component's (validated) args: their trigger name and
+    factory, their description after the rest of `properties`, started as `spec.enabled` says."""
+    body = dict(properties)
+    if description := args.get("description"):
+        body["description"] = description
+    return StartedTrigger(
+        name,
+        trigger_name=args["trigger_name"],
+        factory_id=args["factory_id"],
+        properties=body,
+        enabled=args["spec"]["enabled"],
+        parent=parent,
+        depends_on=depends_on,
+        aliases=aliases,
+    )
+
+
 # ---------------------------------------------------------------- what the trigger components share
 
 

@@ -188,34 +188,19 @@ class StorageEventTrigger(pulumi.ComponentResource):
         super().__init__("adf-databricks:index:StorageEventTrigger", name, None, own)
         spec = args["spec"]
         parameters = lifecycle.arguments("StorageEventTrigger", "a storage event", name, args)
-        pipeline: dict[str, Any] = {
-            "pipeline_reference": {"reference_name": args["pipeline_name"], "type": "PipelineReference"}
-        }
-        if parameters:
-            pipeline["parameters"] = parameters
         properties: dict[str, Any] = {
             "type": "BlobEventsTrigger",
             "scope": spec["storage_account_id"],
             # In the order Data Factory lists them, each once (the rules refuse repeats).
             "events": [EVENT_TYPES[event] for event in BlobEvent if event in spec["events"]],  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it
             "ignore_empty_blobs": spec["ignore_empty_blobs"],  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it
-            "pipelines": [pipeline],
+            "pipelines": lifecycle.pipelines(args, parameters),
         }
         if "blob_path_begins_with" in spec:
             properties["blob_path_begins_with"] = spec["blob_path_begins_with"]
         if "blob_path_ends_with" in spec:
             properties["blob_path_ends_with"] = spec["blob_path_ends_with"]
-        if description := args.get("description"):
-            properties["description"] = description
-        started = lifecycle.StartedTrigger(
-            name,
-            trigger_name=args["trigger_name"],
-            factory_id=args["factory_id"],
-            properties=properties,
-            enabled=spec["enabled"],  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it
-            parent=self,
-            depends_on=waits,
-        )
+        started = lifecycle.started(name, args, properties, parent=self, depends_on=waits)
         self.trigger = started.trigger
         self.activated = started.activated
         outputs.register(self)

@@ -410,24 +410,15 @@ class ScheduleTrigger(pulumi.ComponentResource):
                 recurrence["end_time"] = local_time(end_time)
             if schedule:
                 recurrence["schedule"] = schedule
-            pipeline: dict[str, Any] = {
-                "pipeline_reference": {"reference_name": args["pipeline_name"], "type": "PipelineReference"}
-            }
-            if parameters:
-                pipeline["parameters"] = parameters
             properties: dict[str, Any] = {
                 "type": "ScheduleTrigger",
                 "recurrence": recurrence,
-                "pipelines": [pipeline],
+                "pipelines": lifecycle.pipelines(args, parameters),
             }
-            if description := args.get("description"):
-                properties["description"] = description
-            started = lifecycle.StartedTrigger(
+            started = lifecycle.started(
                 name,
-                trigger_name=args["trigger_name"],
-                factory_id=args["factory_id"],
-                properties=properties,
-                enabled=spec["enabled"],  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it
+                args,
+                properties,
                 parent=self,
                 depends_on=waits,
                 # A schedule moved here from UTC: its pulumi-azure trigger goes first.
