@@ -50,13 +50,14 @@ from another language, the component package's plugin.
 from __future__ import annotations
 
 import asyncio
+import copy
 import functools
 import hashlib
 import json
 import re
 import time
 import weakref
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
 
@@ -368,3 +369,104 @@ class StartedTrigger:
             ),
         )
         self.activated = self.state.triggers.apply(lambda t: (t or {}).get("state") == STARTED)
+
+
+def pipelines(args: Mapping[str, Any], parameters: pulumi.Input[Any] | None) -> list[dict[str, Any]]:
+    """The `pipelines` of a trigger component's azure-native body: the one pipeline its args
+    name, with `parameters` (`arguments`) when there are any."""
+    pipeline: dict[str, Any] = {
+        "pipeline_reference": {"reference_name": args["pipeline_name"], "type": "PipelineReference"}
+    }
+    if parameters:
+        pipeline["parameters"] = parameters
+    return [pipeline]
+
+
+def started(
+    name: str,
+    args: Mapping[str, Any],
+    properties: Mapping[str, Any],
+    *,
+    parent: pulumi.Resource,
+    depends_on: pulumi.Input[Sequence[pulumi.Input[pulumi.Resource]] | pulumi.Resource] | None,
+    aliases: list[pulumi.Input[str] | pulumi.Alias] | None = None,
+) -> StartedTrigger:
+    """The StartedTrigger of a trigger component's (validated) args: their trigger name and
+    factory, their description after the rest of `properties`, started as `spec.enabled` says."""
+    body = dict(properties)
+    if description := args.get("description"):
+        body["description"] = description
+    return StartedTrigger(
+        name,
+        trigger_name=args["trigger_name"],
+        factory_id=args["factory_id"],
+        properties=body,
+        enabled=args["spec"]["enabled"],
+        parent=parent,
+        depends_on=depends_on,
+        aliases=aliases,
+    )
+
+
+# ---------------------------------------------------------------- what the trigger components share
+
+
+def split_waits(
+    opts: pulumi.ResourceOptions | None,
+) -> tuple[
+    pulumi.ResourceOptions | None,
+    pulumi.Input[Sequence[pulumi.Input[pulumi.Resource]] | pulumi.Resource] | None,
+]:
+    """(the component's own options, what its trigger waits for) of a trigger component's `opts`.
+
+    What the component waits for is what its trigger, which starts runs, must wait for: a
+    component's depends_on does not reach its children. The component itself is registered
+    without it, as it always was (no change to existing stacks' state)."""
+    waits = opts.depends_on if opts is not None else None
+    own = copy.copy(opts)
+    if own is not None:
+        own.depends_on = None
+    return own, waits
+
+
+def string_arguments(
+    spec: Mapping[str, Any], refused: str, problem: Callable[[Any], str | None] | None = None
+) -> Iterator[tuple[str, str]]:
+    """The problems of a trigger spec's `parameters` (a document: camelCase keys): a value that
+    is not a string (or an Output, checked when it is known: `arguments`) is `refused` ("expected
+    a string, got a <type>: <refused>"), and a string `problem` finds fault with says so."""
+    for key, value in (spec.get("parameters") or {}).items():
+        if not isinstance(value, str | pulumi.Output):
+            # Only the type is named: the value may be a SecureString parameter's.
+            yield f"parameters.{key}", f"expected a string, got a {type(value).__name__}: {refused}"
+        elif problem is not None and (found := problem(value)):
+            yield f"parameters.{key}", found
+
+
+def _deferred_argument(component: str, by: str, trigger: str, key: str, value: Any) -> str:
+    """An argument known only at deploy time, held to the rule that it is a string then."""
+    if not isinstance(value, str):
+        raise pulumi.RunError(
+            f"{component} {trigger}: spec.parameters.{key}: expected a string, got a"
+            f" {type(value).__name__}: only String and SecureString parameters can be set by {by}"
+        )
+    return value
+
+
+def arguments(
+    component: str, by: str, trigger: str, args: Mapping[str, Any]
+) -> pulumi.Input[dict[str, pulumi.Input[str]]] | None:
+    """The pipeline arguments a trigger component sends (`args["spec"]["parameters"]`; None when
+    there are none): strings, as its rules hold them, and one known only at deploy time is held
+    to that rule then (`<component> <trigger>: spec.parameters.<key>: ... can be set by <by>`).
+    All secret with `secret_parameters` (they include a SecureString parameter's value)."""
+    parameters: Mapping[str, Any] = args["spec"].get("parameters", {})
+    sent: pulumi.Input[dict[str, pulumi.Input[str]]] | None = {
+        key: value.apply(functools.partial(_deferred_argument, component, by, trigger, key))
+        if isinstance(value, pulumi.Output)
+        else value
+        for key, value in parameters.items()
+    } or None
+    if sent and args.get("secret_parameters"):
+        sent = pulumi.Output.secret(sent)
+    return sent

@@ -9,7 +9,7 @@ import graphlib
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import PurePath
-from typing import Any, TypedDict, cast
+from typing import Any, TypedDict, TypeVar, cast
 
 import pulumi
 import pulumi_azure as azure
@@ -688,16 +688,14 @@ class AdfDatabricks(pulumi.ComponentResource):
                 trigger_name = event_trigger_name(spec["name"])
                 self._events[trigger_name] = StorageEventTrigger(
                     f"{name}-storage-event-{spec['name']}",
-                    validation.checked(
+                    _trigger_args(
                         StorageEventTriggerArgs,
-                        {
-                            "spec": event,
-                            "trigger_name": trigger_name,
-                            "factory_id": factory.id,
-                            "pipeline_name": pipeline.pipeline_name,
-                            "description": f"Runs {spec['name']} on blob events",
-                            "secret_parameters": has_secret_arguments(spec, event),
-                        },
+                        spec,
+                        event,
+                        trigger_name,
+                        factory.id,
+                        pipeline,
+                        f"Runs {spec['name']} on blob events",
                     ),
                     opts=pulumi.ResourceOptions(parent=self, depends_on=[*trigger_waits, *run_grants]),
                 )
@@ -706,16 +704,14 @@ class AdfDatabricks(pulumi.ComponentResource):
                 trigger_name = f"{spec['name']}-schedule"
                 self._triggers[trigger_name] = ScheduleTrigger(
                     f"{name}-trigger-{spec['name']}",
-                    validation.checked(
+                    _trigger_args(
                         ScheduleTriggerArgs,
-                        {
-                            "spec": schedule,
-                            "trigger_name": trigger_name,
-                            "factory_id": factory.id,
-                            "pipeline_name": pipeline.pipeline_name,
-                            "description": f"Runs {spec['name']} {_every(schedule)}",
-                            "secret_parameters": has_secret_arguments(spec, schedule),
-                        },
+                        spec,
+                        schedule,
+                        trigger_name,
+                        factory.id,
+                        pipeline,
+                        f"Runs {spec['name']} {_every(schedule)}",
                     ),
                     opts=pulumi.ResourceOptions.merge(
                         trigger_opts, pulumi.ResourceOptions(depends_on=[*trigger_waits, *run_grants])
@@ -823,16 +819,14 @@ class AdfDatabricks(pulumi.ComponentResource):
             after = [self._windows[other].trigger for other in dict.fromkeys(graph[trigger])]
             self._windows[trigger] = TumblingWindowTrigger(
                 f"{name}-window-{spec['name']}",
-                validation.checked(
+                _trigger_args(
                     TumblingWindowTriggerArgs,
-                    {
-                        "spec": window,
-                        "trigger_name": trigger,
-                        "factory_id": factory_id,
-                        "pipeline_name": pipeline.pipeline_name,
-                        "description": f"Runs {spec['name']} for {describe_window(validation.to_document(TumblingWindowSpec, window))}",
-                        "secret_parameters": has_secret_arguments(spec, window),
-                    },
+                    spec,
+                    window,
+                    trigger,
+                    factory_id,
+                    pipeline,
+                    f"Runs {spec['name']} for {describe_window(validation.to_document(TumblingWindowSpec, window))}",
                 ),
                 opts=pulumi.ResourceOptions.merge(
                     trigger_opts, pulumi.ResourceOptions(depends_on=[*waits, *after])
@@ -983,6 +977,34 @@ def _job_args(
     if spec.get("compute") is JobCompute.CLUSTER:
         args["cluster"] = compute.job_task_compute
     return validation.checked(NotebookJobArgs, args)
+
+
+_TriggerArgs = TypeVar("_TriggerArgs")
+
+
+def _trigger_args(
+    cls: type[_TriggerArgs],
+    spec: PipelineSpec,
+    trigger: Mapping[str, Any],
+    trigger_name: str,
+    factory_id: pulumi.Input[str],
+    pipeline: NotebookPipeline,
+    description: str,
+) -> _TriggerArgs:
+    """The args of the trigger component `cls` that runs a pipeline of the stack: `trigger` is
+    the pipeline's `schedule`, `tumbling_window` or `storage_event`, named `trigger_name` in the
+    factory; its arguments are secret when they pass a SecureString parameter's value."""
+    return validation.checked(
+        cls,
+        {
+            "spec": trigger,
+            "trigger_name": trigger_name,
+            "factory_id": factory_id,
+            "pipeline_name": pipeline.pipeline_name,
+            "description": description,
+            "secret_parameters": has_secret_arguments(spec, trigger),
+        },
+    )
 
 
 def _every(schedule: ScheduleSpec) -> str:

@@ -28,8 +28,6 @@ its Event Grid subscription is provisioning ("Resource cannot be updated during 
 terraform-provider-azurerm#32570, which azurerm's TriggerBlobEvent cannot retry).
 """
 
-import copy
-import functools
 from collections.abc import Iterator, Mapping
 from typing import Any, TypedDict
 
@@ -139,26 +137,12 @@ def _arguments_are_strings(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]
     """Arguments are sent as strings, which Data Factory does not convert to another parameter
     type (Azure/Azure-DataFactory#518, #529; components.pipeline). A trigger alone does not know
     its parameters' types: every value may be a secret."""
-    for key, value in (spec.get("parameters") or {}).items():
-        if not isinstance(value, str | pulumi.Output):
-            # Only the type is named: the value may be a SecureString parameter's.
-            yield (
-                f"parameters.{key}",
-                f"expected a string, got a {type(value).__name__}: Data Factory does not convert an"
-                " argument to the parameter's type; only String and SecureString parameters can be set"
-                " by a storage event",
-            )
-        elif problem := argument_problem(value):
-            yield f"parameters.{key}", problem
-
-
-def _deferred_argument(trigger: str, key: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise pulumi.RunError(
-            f"StorageEventTrigger {trigger}: spec.parameters.{key}: expected a string, got a"
-            f" {type(value).__name__}: only String and SecureString parameters can be set by a storage event"
-        )
-    return value
+    yield from lifecycle.string_arguments(
+        spec,
+        "Data Factory does not convert an argument to the parameter's type; only String and"
+        " SecureString parameters can be set by a storage event",
+        argument_problem,
+    )
 
 
 @rules(trigger_name=DATA_FACTORY_NAME, pipeline_name=DATA_FACTORY_NAME, secret_parameters=rule(default=False))
@@ -200,48 +184,23 @@ class StorageEventTrigger(pulumi.ComponentResource):
         self, name: str, args: StorageEventTriggerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         args = validation.parse(StorageEventTriggerArgs, args, f"StorageEventTrigger {name}: ")
-        waits = opts.depends_on if opts is not None else None
-        own = copy.copy(opts)
-        if own is not None:
-            own.depends_on = None
+        own, waits = lifecycle.split_waits(opts)
         super().__init__("adf-databricks:index:StorageEventTrigger", name, None, own)
         spec = args["spec"]
-        parameters: pulumi.Input[dict[str, pulumi.Input[str]]] | None = {
-            key: value.apply(functools.partial(_deferred_argument, name, key))
-            if isinstance(value, pulumi.Output)
-            else value
-            for key, value in spec.get("parameters", {}).items()
-        } or None
-        if parameters and args.get("secret_parameters"):
-            parameters = pulumi.Output.secret(parameters)
-        pipeline: dict[str, Any] = {
-            "pipeline_reference": {"reference_name": args["pipeline_name"], "type": "PipelineReference"}
-        }
-        if parameters:
-            pipeline["parameters"] = parameters
+        parameters = lifecycle.arguments("StorageEventTrigger", "a storage event", name, args)
         properties: dict[str, Any] = {
             "type": "BlobEventsTrigger",
             "scope": spec["storage_account_id"],
             # In the order Data Factory lists them, each once (the rules refuse repeats).
             "events": [EVENT_TYPES[event] for event in BlobEvent if event in spec["events"]],  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it
             "ignore_empty_blobs": spec["ignore_empty_blobs"],  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it
-            "pipelines": [pipeline],
+            "pipelines": lifecycle.pipelines(args, parameters),
         }
         if "blob_path_begins_with" in spec:
             properties["blob_path_begins_with"] = spec["blob_path_begins_with"]
         if "blob_path_ends_with" in spec:
             properties["blob_path_ends_with"] = spec["blob_path_ends_with"]
-        if description := args.get("description"):
-            properties["description"] = description
-        started = lifecycle.StartedTrigger(
-            name,
-            trigger_name=args["trigger_name"],
-            factory_id=args["factory_id"],
-            properties=properties,
-            enabled=spec["enabled"],  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it
-            parent=self,
-            depends_on=waits,
-        )
+        started = lifecycle.started(name, args, properties, parent=self, depends_on=waits)
         self.trigger = started.trigger
         self.activated = started.activated
         outputs.register(self)

@@ -4,7 +4,6 @@
 check both (paths relative to the schedule: `startTime`, `timeZone`).
 """
 
-import copy
 import difflib
 import functools
 import re
@@ -239,16 +238,12 @@ def _arguments_are_strings(schedule: Mapping[str, Any]) -> Iterator[tuple[str, s
     reach the run as its text. A pipeline knows its parameters' types and says which one is
     refused (components.pipeline.SCHEDULE_PARAMETER_TYPES); this rule is for a schedule alone.
     """
-    for key, value in (schedule.get("parameters") or {}).items():
-        if not isinstance(value, str | pulumi.Output):
-            # Only the type is named: the value may be a SecureString parameter's.
-            yield (
-                f"parameters.{key}",
-                f"expected a string, got a {type(value).__name__}: the trigger sends every argument"
-                " as a string and Data Factory does not convert it to the parameter's type"
-                " (Azure/Azure-DataFactory#518, #529); only String and SecureString parameters"
-                " can be set by a schedule",
-            )
+    yield from lifecycle.string_arguments(
+        schedule,
+        "the trigger sends every argument as a string and Data Factory does not convert it to the"
+        " parameter's type (Azure/Azure-DataFactory#518, #529); only String and SecureString"
+        " parameters can be set by a schedule",
+    )
 
 
 def argument_problem(value: Any, secret: bool = True) -> str | None:
@@ -270,16 +265,6 @@ def _arguments_are_expressions(schedule: Mapping[str, Any]) -> Iterator[tuple[st
     for key, value in (schedule.get("parameters") or {}).items():
         if problem := argument_problem(value):
             yield f"parameters.{key}", problem
-
-
-def _deferred_argument(trigger: str, key: str, value: Any) -> str:
-    """An argument known only at deploy time, held to _arguments_are_strings' rule then."""
-    if not isinstance(value, str):
-        raise pulumi.RunError(
-            f"ScheduleTrigger {trigger}: spec.parameters.{key}: expected a string, got a"
-            f" {type(value).__name__}: only String and SecureString parameters can be set by a schedule"
-        )
-    return value
 
 
 @checks(ScheduleSpec, "timeZone")
@@ -353,13 +338,7 @@ class ScheduleTrigger(pulumi.ComponentResource):
         self, name: str, args: ScheduleTriggerArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         args = validation.parse(ScheduleTriggerArgs, args, f"ScheduleTrigger {name}: ")
-        # What the component waits for is what its trigger, which starts runs, must wait for:
-        # a component's depends_on does not reach its children. The component itself is
-        # registered without it, as it always was (no change to existing stacks' state).
-        waits = opts.depends_on if opts is not None else None
-        own = copy.copy(opts)
-        if own is not None:
-            own.depends_on = None
+        own, waits = lifecycle.split_waits(opts)
         super().__init__("adf-databricks:index:ScheduleTrigger", name, None, own)
         spec = args["spec"]
         hours = sorted(set(spec.get("hours", [])))
@@ -367,14 +346,7 @@ class ScheduleTrigger(pulumi.ComponentResource):
         week_days = [WeekDay(d).value for d in dict.fromkeys(spec.get("week_days", []))]
         month_days = sorted(set(spec.get("month_days", [])))
         # Strings only (_arguments_are_strings): sent as they are.
-        parameters: pulumi.Input[dict[str, pulumi.Input[str]]] | None = {
-            key: value.apply(functools.partial(_deferred_argument, name, key))
-            if isinstance(value, pulumi.Output)
-            else value
-            for key, value in spec.get("parameters", {}).items()
-        } or None
-        if parameters and args.get("secret_parameters"):
-            parameters = pulumi.Output.secret(parameters)
+        parameters = lifecycle.arguments("ScheduleTrigger", "a schedule", name, args)
         end_time = spec.get("end_time")
         zone = spec["time_zone"]  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it (UTC)
         self.trigger = None
@@ -438,24 +410,15 @@ class ScheduleTrigger(pulumi.ComponentResource):
                 recurrence["end_time"] = local_time(end_time)
             if schedule:
                 recurrence["schedule"] = schedule
-            pipeline: dict[str, Any] = {
-                "pipeline_reference": {"reference_name": args["pipeline_name"], "type": "PipelineReference"}
-            }
-            if parameters:
-                pipeline["parameters"] = parameters
             properties: dict[str, Any] = {
                 "type": "ScheduleTrigger",
                 "recurrence": recurrence,
-                "pipelines": [pipeline],
+                "pipelines": lifecycle.pipelines(args, parameters),
             }
-            if description := args.get("description"):
-                properties["description"] = description
-            started = lifecycle.StartedTrigger(
+            started = lifecycle.started(
                 name,
-                trigger_name=args["trigger_name"],
-                factory_id=args["factory_id"],
-                properties=properties,
-                enabled=spec["enabled"],  # pyright: ignore[reportTypedDictNotRequiredAccess] - the rules fill it
+                args,
+                properties,
                 parent=self,
                 depends_on=waits,
                 # A schedule moved here from UTC: its pulumi-azure trigger goes first.

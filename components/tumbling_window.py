@@ -27,8 +27,6 @@ frequency, interval or startTime change (ForceNew): the new trigger runs every w
 startTime again.
 """
 
-import copy
-import functools
 from collections.abc import Iterator, Mapping
 from typing import Any, TypedDict
 
@@ -36,7 +34,7 @@ import pulumi
 import pulumi_azure.datafactory as azure_datafactory
 from typing_extensions import NotRequired
 
-from . import expressions, outputs, validation
+from . import expressions, lifecycle, outputs, validation
 from .enums import WindowFrequency
 from .names import DATA_FACTORY_NAME
 from .trigger import SCHEDULE_TIME, UTC_TIME_FORMAT, _parse_time, schedule_time
@@ -220,26 +218,12 @@ def _arguments_are_strings(spec: Mapping[str, Any]) -> Iterator[tuple[str, str]]
     (azurerm: TypeMap of TypeString), and Data Factory does not convert a string to another
     parameter type (Azure/Azure-DataFactory#518, #529; components.pipeline). A window alone does
     not know its parameters' types: every value may be a secret."""
-    for key, value in (spec.get("parameters") or {}).items():
-        if not isinstance(value, str | pulumi.Output):
-            # Only the type is named: the value may be a SecureString parameter's.
-            yield (
-                f"parameters.{key}",
-                f"expected a string, got a {type(value).__name__}: the trigger sends every argument as a"
-                " string and Data Factory does not convert it to the parameter's type; only String and"
-                " SecureString parameters can be set by a tumbling window",
-            )
-        elif problem := argument_problem(value):
-            yield f"parameters.{key}", problem
-
-
-def _deferred_argument(trigger: str, key: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise pulumi.RunError(
-            f"TumblingWindowTrigger {trigger}: spec.parameters.{key}: expected a string, got a"
-            f" {type(value).__name__}: only String and SecureString parameters can be set by a tumbling window"
-        )
-    return value
+    yield from lifecycle.string_arguments(
+        spec,
+        "the trigger sends every argument as a string and Data Factory does not convert it to the"
+        " parameter's type; only String and SecureString parameters can be set by a tumbling window",
+        argument_problem,
+    )
 
 
 @rules(trigger_name=DATA_FACTORY_NAME, pipeline_name=DATA_FACTORY_NAME, secret_parameters=rule(default=False))
@@ -278,20 +262,10 @@ class TumblingWindowTrigger(pulumi.ComponentResource):
     ) -> None:
         args = validation.parse(TumblingWindowTriggerArgs, args, f"TumblingWindowTrigger {name}: ")
         # As ScheduleTrigger: what the component waits for, its trigger waits for.
-        waits = opts.depends_on if opts is not None else None
-        own = copy.copy(opts)
-        if own is not None:
-            own.depends_on = None
+        own, waits = lifecycle.split_waits(opts)
         super().__init__("adf-databricks:index:TumblingWindowTrigger", name, None, own)
         spec = args["spec"]
-        parameters: pulumi.Input[dict[str, pulumi.Input[str]]] | None = {
-            key: value.apply(functools.partial(_deferred_argument, name, key))
-            if isinstance(value, pulumi.Output)
-            else value
-            for key, value in spec.get("parameters", {}).items()
-        } or None
-        if parameters and args.get("secret_parameters"):
-            parameters = pulumi.Output.secret(parameters)
+        parameters = lifecycle.arguments("TumblingWindowTrigger", "a tumbling window", name, args)
         retry = spec.get("retry") or {}
         end_time = spec.get("end_time")
         self.trigger = azure_datafactory.TriggerTumblingWindow(
