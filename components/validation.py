@@ -243,25 +243,28 @@ def _checks(cls: type) -> list[tuple[Check, tuple[str, ...]]]:
 _DOCS = analyzer.Analyzer("adf-databricks")
 
 
-def json_schema(cls: type) -> dict[str, Any]:
-    """The JSON Schema of a TypedDict: `$defs` hold every object type it reaches."""
+def json_schema(cls: type, *, descriptions: bool = True) -> dict[str, Any]:
+    """The JSON Schema of a TypedDict: `$defs` hold every object type it reaches. Without
+    `descriptions` it leaves out the docstrings, which only readers of the schema need: the
+    analyzer reads a field's from the source file (inspect.getsource), about half of a dev
+    plan's own time."""
     defs: dict[str, Any] = {}
-    root = _object_schema(cls, defs)
+    root = _object_schema(cls, defs, descriptions)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **root, "$defs": defs}
 
 
-def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
+def _object_schema(cls: type, defs: dict[str, Any], descriptions: bool) -> dict[str, Any]:
     properties: dict[str, Any] = {}
     required: list[str] = []
     for key, f in fields(cls).items():
-        properties[key] = _field_schema(f.type, f.rule, defs)
-        description = _DOCS.get_docstring(f.owner, f.name)
+        properties[key] = _field_schema(f.type, f.rule, defs, descriptions)
+        description = _DOCS.get_docstring(f.owner, f.name) if descriptions else None
         if description:
             properties[key] = {"description": inspect.cleandoc(description), **properties[key]}
         if f.required:
             required.append(key)
     schema: dict[str, Any] = {"type": "object"}
-    if cls.__doc__:
+    if cls.__doc__ and descriptions:
         schema["description"] = inspect.cleandoc(cls.__doc__)
     schema["properties"] = properties
     if required:
@@ -270,8 +273,8 @@ def _object_schema(cls: type, defs: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _field_schema(typ: Any, r: Rule, defs: dict[str, Any]) -> dict[str, Any]:
-    schema = dict(r.keywords) if r.replace else {**_type_schema(typ, r, defs), **r.keywords}
+def _field_schema(typ: Any, r: Rule, defs: dict[str, Any], descriptions: bool) -> dict[str, Any]:
+    schema = dict(r.keywords) if r.replace else {**_type_schema(typ, r, defs, descriptions), **r.keywords}
     if r.expected:
         schema["x-expected"] = r.expected
     if r.refused:
@@ -282,7 +285,7 @@ def _field_schema(typ: Any, r: Rule, defs: dict[str, Any]) -> dict[str, Any]:
     return schema
 
 
-def _type_schema(typ: Any, r: Rule, defs: dict[str, Any]) -> dict[str, Any]:
+def _type_schema(typ: Any, r: Rule, defs: dict[str, Any], descriptions: bool) -> dict[str, Any]:
     if typ is str:
         return {"type": "string"}
     if typ is bool:
@@ -295,18 +298,18 @@ def _type_schema(typ: Any, r: Rule, defs: dict[str, Any]) -> dict[str, Any]:
         return {"type": "string", "enum": [m.value for m in typ]}
     if analyzer.is_list(typ):
         (item,) = typ.__args__
-        return {"type": "array", "items": _field_schema(_bare(item), r.items or Rule(), defs)}
+        return {"type": "array", "items": _field_schema(_bare(item), r.items or Rule(), defs, descriptions)}
     if analyzer.is_dict(typ):
         _, value = typ.__args__
         return {
             "type": "object",
-            "additionalProperties": _field_schema(_bare(value), r.values or Rule(), defs),
+            "additionalProperties": _field_schema(_bare(value), r.values or Rule(), defs, descriptions),
         }
     if is_typeddict(typ):
         name = typ.__name__
         if name not in defs:
             defs[name] = {}
-            defs[name] = _object_schema(typ, defs)
+            defs[name] = _object_schema(typ, defs, descriptions)
         return {"$ref": f"#/$defs/{name}"}
     raise TypeError(f"no JSON Schema for {typ!r}")
 
@@ -453,7 +456,7 @@ def sort_problems(found: Iterable[Problem], document: Any, path: str) -> list[Pr
 
 @functools.cache
 def _validator(cls: type) -> Draft202012Validator:
-    return Draft202012Validator(json_schema(cls))
+    return Draft202012Validator(json_schema(cls, descriptions=False))
 
 
 def problems(cls: type, document: Any, path: str = "") -> list[Problem]:
