@@ -371,6 +371,9 @@ class StartedTrigger:
         self.activated = self.state.triggers.apply(lambda t: (t or {}).get("state") == STARTED)
 
 
+# ---------------------------------------------------------------- what the trigger components share
+
+
 def pipelines(args: Mapping[str, Any], parameters: pulumi.Input[Any] | None) -> list[dict[str, Any]]:
     """The `pipelines` of a trigger component's azure-native body: the one pipeline its args
     name, with `parameters` (`arguments`) when there are any."""
@@ -406,9 +409,6 @@ def started(
         depends_on=depends_on,
         aliases=aliases,
     )
-
-
-# ---------------------------------------------------------------- what the trigger components share
 
 
 def split_waits(

@@ -375,11 +375,12 @@ class NotebookActivity(TypedDict):
     """Name of an existing Databricks job to run with a DatabricksJob activity, such as one a
     Databricks Asset Bundle deploys: AdfDatabricks looks its id up in the workspace at deploy
     time, so the job must exist first (`databricks bundle deploy` before `pulumi up`), and its
-    name should be unique in the workspace (the lookup takes the first job of the name). The identity ADF runs as needs Can Manage Run on it, granted where
-    the job is defined (README, "Jobs a bundle deploys"). NotebookPipeline itself takes jobId."""
+    name should be unique in the workspace (the lookup takes the first job of the name). The
+    identity ADF runs as needs Can Manage Run on it, granted where the job is defined (README,
+    "Jobs a bundle deploys"). NotebookPipeline itself takes jobId."""
     job_parameters: NotRequired[dict[str, pulumi.Input[str]]]
-    """Values for the job's parameters (job, jobId or jobName); ADF expressions allowed, checked before
-    deploy (README, "Expressions, checked at preview"). With job, each must be one of
+    """Values for the job's parameters (job, jobId or jobName); ADF expressions allowed, checked
+    before deploy (README, "Expressions, checked at preview"). With job, each must be one of
     job.parameters."""
     base_parameters: NotRequired[dict[str, pulumi.Input[str]]]
     """Notebook widget values (notebook activities); ADF expressions such as
